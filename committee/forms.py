@@ -1,0 +1,135 @@
+"""Forms of the committee's record: notes, reviews, conflicts, votes and the log's filters.
+
+They parse input for ``committee.services``; every rule (who may write, what a review
+needs, when a ballot takes votes) is the services' and the policy's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import Visibility
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+RECOMMENDATION_CHOICES = [
+    ("approve", _("Approve")),
+    ("approve_with_conditions", _("Approve with conditions")),
+    ("reject", _("Reject")),
+]
+# CONTRACT §8 fixes these labels.
+VOTE_CHOICES = [("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))]
+VISIBILITY_CHOICES = [
+    (Visibility.COMMITTEE, _("Committee (both delegations)")),
+    (Visibility.DELEGATION, _("My delegation only")),
+]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Add a note to the file…")}),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=VISIBILITY_CHOICES,
+        initial=Visibility.COMMITTEE,
+        widget=forms.RadioSelect,
+    )
+
+
+class ReviewForm(forms.Form):
+    strategic_fit = forms.TypedChoiceField(
+        label=_("Strategic fit"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    financial_viability = forms.TypedChoiceField(
+        label=_("Financial viability"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    risk = forms.TypedChoiceField(
+        label=_("Risk"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    execution = forms.TypedChoiceField(
+        label=_("Execution"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=RECOMMENDATION_CHOICES)
+    comments = forms.CharField(
+        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=VISIBILITY_CHOICES,
+        initial=Visibility.COMMITTEE,
+        widget=forms.RadioSelect,
+    )
+
+    SCORE_FIELDS = ("strategic_fit", "financial_viability", "risk", "execution")
+
+    @classmethod
+    def initial_for(cls, review: Any) -> dict[str, Any]:
+        if review is None:
+            return {}
+        fields = (*cls.SCORE_FIELDS, "recommendation", "comments", "visibility")
+        return {name: getattr(review, name) for name in fields}
+
+    def score_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.SCORE_FIELDS]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "scores": {name: data[name] for name in self.SCORE_FIELDS},
+            "recommendation": data["recommendation"],
+            "comments": data.get("comments", ""),
+            "visibility": data["visibility"],
+        }
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("e.g. a family member works for the sponsor")}
+        ),
+    )
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=VOTE_CHOICES, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        label=_("Rationale (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecisionLogFilterForm(forms.Form):
+    proposal = forms.CharField(
+        label=_("Proposal"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "P-2025-0001"}),
+    )
+    event = forms.CharField(
+        label=_("Event"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"list": "event-names", "autocomplete": "off"}),
+    )
+    since = forms.DateField(
+        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The filters that parsed, as the selector reads them (dates as YYYY-MM-DD)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            key: value.isoformat() if hasattr(value, "isoformat") else value.strip()
+            for key, value in cleaned.items()
+            if value
+        }

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from committee.decision_log import decision_log_verify
+
+
+class Command(BaseCommand):
+    help = "Recompute the decision log's hash chain: `OK <n> entries`, or exit 1 naming the first bad entry."
+
+    def handle(self, *args, **options):
+        result = decision_log_verify()
+        if not result.ok:
+            raise CommandError(
+                f"entry {result.broken_seq} does not verify "
+                f"({result.entries} entries read); the log has been altered from there on",
+                returncode=1,
+            )
+        self.stdout.write(f"OK {result.entries} entries")

@@ -1,0 +1,205 @@
+"""Who is who, and the committee's record: memberships, reviews, notes, conflicts, ballots,
+votes and the hash-chained decision log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Delegation(models.TextChoices):
+    US = "US", _("US delegation")
+    JP = "JP", _("Japanese delegation")
+
+
+class Role(models.TextChoices):
+    SPONSOR = "sponsor", _("Sponsor")
+    MEMBER = "member", _("Member")
+    CHAIR = "chair", _("Chair")
+    STAFF = "staff", _("Secretariat staff")
+    OBSERVER = "observer", _("Observer")
+
+
+class Visibility(models.TextChoices):
+    COMMITTEE = "committee", _("Committee (both delegations)")
+    DELEGATION = "delegation", _("My delegation only")
+
+
+class Membership(models.Model):
+    """The one role a user holds: in a delegation, or for a sponsor organisation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    delegation = models.CharField(
+        _("delegation"), max_length=2, choices=Delegation.choices, blank=True
+    )
+    sponsor = models.ForeignKey(
+        "projects.Sponsor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("sponsor"),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_sponsor_xor_delegation",
+                condition=(
+                    models.Q(role="sponsor", sponsor__isnull=False, delegation="")
+                    | (
+                        ~models.Q(role="sponsor")
+                        & models.Q(sponsor__isnull=True, delegation__in=["US", "JP"])
+                    )
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = self.sponsor.name if self.sponsor_id else self.delegation
+        return f"{self.user} — {self.get_role_display()} ({where})"
+
+
+class Review(models.Model):
+    proposal = models.ForeignKey("projects.Proposal", on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    delegation = models.CharField(max_length=2, choices=Delegation.choices)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices)
+    strategic_fit = models.PositiveSmallIntegerField()
+    financial_viability = models.PositiveSmallIntegerField()
+    risk = models.PositiveSmallIntegerField()
+    execution = models.PositiveSmallIntegerField()
+    recommendation = models.CharField(max_length=32)
+    comments = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "author"], name="one_review_per_member")
+        ]
+
+
+class Note(models.Model):
+    proposal = models.ForeignKey("projects.Proposal", on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    delegation = models.CharField(max_length=2, choices=Delegation.choices)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Conflict(models.Model):
+    proposal = models.ForeignKey(
+        "projects.Proposal", on_delete=models.CASCADE, related_name="conflicts"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="one_conflict_per_member")
+        ]
+
+
+class Ballot(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        NO_QUORUM = "no_quorum", _("No quorum")
+
+    proposal = models.ForeignKey(
+        "projects.Proposal", on_delete=models.CASCADE, related_name="ballots"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    rule = models.CharField(max_length=32)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    closes_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    eligible_us = models.PositiveIntegerField(default=0)
+    eligible_jp = models.PositiveIntegerField(default=0)
+    tally = models.JSONField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        get_latest_by = "opened_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=models.Q(status="open"),
+                name="one_open_ballot_per_proposal",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "closes_at"])]
+
+
+class Vote(models.Model):
+    class Choice(models.TextChoices):
+        FOR = "for", _("For")
+        AGAINST = "against", _("Against")
+        ABSTAIN = "abstain", _("Abstain")
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    delegation = models.CharField(max_length=2, choices=Delegation.choices)
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+    rationale = models.TextField(blank=True)
+    voided = models.BooleanField(default=False)
+    cast_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "voter"], name="one_vote_per_voter")
+        ]
+
+
+class DecisionLogEntry(models.Model):
+    """One link of the tamper-evident chain. Rows are only ever inserted (see ``decision_log``)."""
+
+    seq = models.PositiveBigIntegerField(primary_key=True)
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=150)
+    proposal = models.CharField(max_length=20, null=True, blank=True, db_index=True)
+    event = models.CharField(max_length=64, db_index=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("decision log entry")
+        verbose_name_plural = _("decision log entries")
+        indexes = [models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.event}"
+
+
+class DecisionLogHead(models.Model):
+    """The chain's single head row: locked by every append so that appends are serialised."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_head")]

@@ -1,0 +1,126 @@
+"""Create or update sponsors and users from a provisioning document (CONTRACT §1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from projects.errors import Invalid
+from projects.models import Sponsor
+from projects.services import sponsor_upsert
+
+from .models import Delegation, Role
+from .services import membership_assign
+
+DELEGATION_ROLES = [r for r in Role.values if r != Role.SPONSOR]
+
+
+@dataclass
+class Summary:
+    sponsors: int = 0
+    users_created: int = 0
+    users_updated: int = 0
+
+
+def _fail(where: str, message: str) -> Invalid:
+    return Invalid(f"{where}: {message}")
+
+
+def _text(item: dict, key: str, where: str, *, required: bool = True) -> str:
+    value = item.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(where, f"'{key}' must be a non-empty string")
+    return value.strip()
+
+
+@transaction.atomic
+def provision(document: Any) -> Summary:
+    """Apply the document whole, or raise ``Invalid`` naming the first problem and change nothing."""
+    if not isinstance(document, dict):
+        raise Invalid("the file must hold a JSON object with 'sponsors' and 'users'")
+    unknown = set(document) - {"sponsors", "users"}
+    if unknown:
+        raise Invalid(f"unknown top-level key(s): {', '.join(sorted(unknown))}")
+    sponsors = document.get("sponsors", [])
+    users = document.get("users", [])
+    if not isinstance(sponsors, list) or not isinstance(users, list):
+        raise Invalid("'sponsors' and 'users' must be lists")
+    summary = Summary()
+    for index, item in enumerate(sponsors, 1):
+        where = f"sponsors[{index}]"
+        if not isinstance(item, dict):
+            raise _fail(where, "must be an object")
+        try:
+            sponsor_upsert(name=_text(item, "name", where), country=_text(item, "country", where))
+        except Invalid as error:
+            raise _fail(where, error.message) from None
+        summary.sponsors += 1
+
+    User = get_user_model()
+    seen: set[str] = set()
+    for index, item in enumerate(users, 1):
+        where = f"users[{index}]"
+        if not isinstance(item, dict):
+            raise _fail(where, "must be an object")
+        username = _text(item, "username", where)
+        where = f"user {username!r}"
+        if username in seen:
+            raise _fail(where, "appears twice")
+        seen.add(username)
+        sponsor_name = _text(item, "sponsor", where, required=False)
+        role = _text(item, "role", where, required=False) or ("sponsor" if sponsor_name else "")
+        delegation = _text(item, "delegation", where, required=False)
+        sponsor = None
+        if role == Role.SPONSOR or sponsor_name:
+            if role != Role.SPONSOR:
+                raise _fail(where, f"a sponsor's user cannot have the role {role!r}")
+            if delegation:
+                raise _fail(where, "a sponsor's user belongs to no delegation")
+            sponsor = Sponsor.objects.filter(name=sponsor_name).first()
+            if sponsor is None:
+                raise _fail(where, f"unknown sponsor {sponsor_name!r}")
+        elif role not in DELEGATION_ROLES:
+            raise _fail(
+                where, f"unknown role {role!r} (use one of {', '.join(Role.values)})"
+            )
+        elif delegation not in Delegation.values:
+            raise _fail(where, f"unknown delegation {delegation!r} (use US or JP)")
+
+        email = item.get("email", "")
+        if email:
+            try:
+                validate_email(email)
+            except (ValidationError, TypeError):
+                raise _fail(where, f"invalid email {email!r}") from None
+        user = User.objects.filter(username=username).first()
+        password = item.get("password")
+        if user is None and not password:
+            raise _fail(where, "a new user needs a password")
+        if password is not None:
+            if not isinstance(password, str):
+                raise _fail(where, "'password' must be a string")
+            candidate = user or User(username=username, email=email or "")
+            try:
+                validate_password(password, candidate)
+            except ValidationError as error:
+                raise _fail(where, " ".join(error.messages)) from None
+        if user is None:
+            user = User.objects.create_user(username=username, email=email or "", password=password)
+            summary.users_created += 1
+        else:
+            if email:
+                user.email = email
+            if password:
+                user.set_password(password)
+            user.save()
+            summary.users_updated += 1
+        membership_assign(user=user, role=role, delegation=delegation, sponsor=sponsor)
+    return summary

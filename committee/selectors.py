@@ -1,0 +1,175 @@
+"""Reads of the committee's record, always filtered by the permission policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from projects import permissions
+from projects.errors import Invalid, NotAllowed
+from projects.models import Proposal, Status
+
+from .models import Ballot, Conflict, DecisionLogEntry, Note, Review, Vote
+from .roles import VOTERS, role_of
+
+
+def reviews_for(*, user: Any, proposal: Proposal) -> QuerySet[Review]:
+    """Reviews on the proposal that the user may read."""
+    permissions.require(permissions.can_read_record(user, proposal), _("Reviews are not shown to you."))
+    return (
+        Review.objects.filter(proposal=proposal)
+        .filter(permissions.record_visibility_q(user))
+        .select_related("author")
+    )
+
+
+def notes_for(*, user: Any, proposal: Proposal) -> QuerySet[Note]:
+    """Notes on the proposal that the user may read."""
+    permissions.require(permissions.can_read_record(user, proposal), _("Notes are not shown to you."))
+    return (
+        Note.objects.filter(proposal=proposal)
+        .filter(permissions.record_visibility_q(user))
+        .select_related("author")
+    )
+
+
+def conflicts_for(*, user: Any, proposal: Proposal) -> QuerySet[Conflict]:
+    permissions.require(permissions.can_read_record(user, proposal), _("Not shown to you."))
+    return Conflict.objects.filter(proposal=proposal).select_related("user")
+
+
+def latest_ballot(proposal: Proposal) -> Ballot | None:
+    return Ballot.objects.filter(proposal=proposal).order_by("-opened_at", "-id").first()
+
+
+def ballot_summary(*, user: Any, proposal: Proposal) -> dict[str, Any] | None:
+    """The latest ballot as CONTRACT §4 shows it; the sponsor sees status and outcome only."""
+    ballot = latest_ballot(proposal)
+    if ballot is None:
+        return None
+    closed = ballot.status == Ballot.Status.CLOSED
+    if not permissions.can_read_record(user, proposal):
+        return {"status": ballot.status, "outcome": ballot.outcome or None}
+    cast = dict.fromkeys(("US", "JP"), 0)
+    for row in (
+        Vote.objects.filter(ballot=ballot, voided=False)
+        .values("delegation")
+        .annotate(n=Count("id"))
+    ):
+        cast[row["delegation"]] = row["n"]
+    return {
+        "status": ballot.status,
+        "opened_at": ballot.opened_at,
+        "closes_at": ballot.closes_at,
+        "closed_at": ballot.closed_at,
+        "eligible": {"US": ballot.eligible_us, "JP": ballot.eligible_jp},
+        "cast": cast,
+        "tally": ballot.tally if closed else None,
+        "outcome": ballot.outcome or None if closed else None,
+        "rule": ballot.rule,
+    }
+
+
+def my_vote(*, user: Any, proposal: Proposal) -> Vote | None:
+    """The user's standing vote on the proposal's open ballot, if any."""
+    if role_of(user) not in VOTERS:
+        return None
+    return Vote.objects.filter(
+        ballot__proposal=proposal, ballot__status=Ballot.Status.OPEN, voter=user, voided=False
+    ).first()
+
+
+def _moment(value: Any, field: str, *, end: bool = False) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    text = str(value)
+    moment = parse_datetime(text) if "T" in text else None
+    if moment is None:
+        try:
+            day = parse_date(text)
+        except ValueError:
+            day = None
+        if day is None:
+            raise Invalid(
+                _("Use a date as YYYY-MM-DD or an ISO 8601 time."),
+                detail={field: [_("Use a date as YYYY-MM-DD or an ISO 8601 time.")]},
+            )
+        moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def decision_log_filter(
+    rows: QuerySet[DecisionLogEntry], filters: Mapping[str, Any]
+) -> QuerySet[DecisionLogEntry]:
+    """Apply the log's filters: proposal reference, event, since and until (inclusive)."""
+    if filters.get("proposal"):
+        rows = rows.filter(proposal=filters["proposal"])
+    if filters.get("event"):
+        rows = rows.filter(event=filters["event"])
+    since = _moment(filters.get("since"), "since")
+    until = _moment(filters.get("until"), "until", end=True)
+    if since:
+        rows = rows.filter(at__gte=since)
+    if until:
+        rows = rows.filter(at__lte=until)
+    return rows
+
+
+def decision_log_entries(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[DecisionLogEntry]:
+    """Entries the user may read: those about proposals they can see, and program-wide ones."""
+    permissions.require(
+        permissions.can_read_decision_log(user), _("The decision log is not shown to you.")
+    )
+    visible = permissions.visible_proposals(user).values("reference")
+    rows = DecisionLogEntry.objects.filter(Q(proposal__isnull=True) | Q(proposal__in=visible))
+    return decision_log_filter(rows, filters).order_by("seq")
+
+
+def decision_log_export_rows(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[DecisionLogEntry]:
+    """Every entry in range: the auditor's copy is the whole chain, for staff only."""
+    if not permissions.can_export_decision_log(user):
+        raise NotAllowed(_("Only secretariat staff export the decision log."))
+    return decision_log_filter(DecisionLogEntry.objects.all(), filters).order_by("seq")
+
+
+def timeline(*, user: Any, proposal: Proposal) -> QuerySet[DecisionLogEntry]:
+    """The proposal's history from the log, oldest first."""
+    permissions.require_view(user, proposal)
+    return DecisionLogEntry.objects.filter(proposal=proposal.reference).order_by("seq")
+
+
+def my_work(*, user: Any) -> dict[str, list[Proposal]]:
+    """What waits for the user, by role: the home page's lists."""
+    role = role_of(user)
+    visible = permissions.visible_proposals(user).select_related("sponsor").order_by("-created_at")
+    work: dict[str, list[Proposal]] = {}
+    if role == "sponsor":
+        work["drafts"] = list(visible.filter(status=Status.DRAFT)[:50])
+        work["in_progress"] = list(
+            visible.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN, Status.CLOSED])[:50]
+        )
+    elif role == "staff":
+        work["to_screen"] = list(visible.filter(status=Status.SUBMITTED)[:50])
+        work["to_fund"] = list(visible.filter(status__in=[Status.APPROVED, Status.FUNDING])[:50])
+    elif role in VOTERS:
+        voted = Vote.objects.filter(
+            voter=user, voided=False, ballot__status=Ballot.Status.OPEN
+        ).values("ballot__proposal_id")
+        eligible = permissions.votable_proposals(user, visible.filter(status=Status.VOTING))
+        work["to_vote"] = list(eligible.exclude(pk__in=voted)[:50])
+        reviewed = Review.objects.filter(author=user).values("proposal_id")
+        work["to_review"] = list(
+            visible.filter(status=Status.IN_REVIEW).exclude(pk__in=reviewed)[:50]
+        )
+        if role == "chair":
+            work["ballots_open"] = list(visible.filter(status=Status.VOTING)[:50])
+    elif role == "observer":
+        work["under_way"] = list(visible.filter(status__in=[Status.IN_REVIEW, Status.VOTING])[:50])
+    return work

@@ -1,0 +1,323 @@
+"""Writes of the committee: memberships, ballots, votes, conflicts, reviews and notes.
+
+Each public service is one transaction: lock, check the policy, save, append to the log.
+``ballot_open`` and ``ballot_close`` run inside ``projects.services.proposal_transition``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects import permissions
+from projects.errors import Invalid, InvalidState, NotAllowed, NotVisible
+from projects.models import Proposal, Sponsor, Status
+
+from . import rules, selectors
+from .decision_log import decision_log_append
+from .exports import FORMATS
+from .models import Ballot, Conflict, DecisionLogEntry, Delegation, Membership, Note, Review, Role, Visibility, Vote
+from .roles import DELEGATION_ROLES, DELEGATIONS, VOTERS, delegation_group_name, membership_of, role_of
+
+SCORE_FIELDS = ("strategic_fit", "financial_viability", "risk", "execution")
+RECOMMENDATIONS = ("approve", "approve_with_conditions", "reject")
+
+
+# --- Memberships ------------------------------------------------------------------------
+
+
+def delegation_groups() -> dict[tuple[str, str], Group]:
+    """Return the eight delegation-role groups, creating any that are missing."""
+    wanted = {(d, r): delegation_group_name(d, r) for d in DELEGATIONS for r in DELEGATION_ROLES}
+    existing = {g.name: g for g in Group.objects.filter(name__in=wanted.values())}
+    for name in set(wanted.values()) - set(existing):
+        existing[name] = Group.objects.get_or_create(name=name)[0]
+    return {key: existing[name] for key, name in wanted.items()}
+
+
+@transaction.atomic
+def membership_assign(
+    *, user: Any, role: str, delegation: str = "", sponsor: Sponsor | None = None
+) -> Membership:
+    """Give ``user`` its one role, and put it in exactly the groups that role implies."""
+    if role not in Role.values:
+        raise Invalid(_("Unknown role “%(role)s”.") % {"role": role}, detail={"role": [role]})
+    if role == Role.SPONSOR:
+        if sponsor is None:
+            raise Invalid(_("A sponsor user needs a sponsor organisation."))
+        delegation = ""
+    else:
+        if delegation not in Delegation.values:
+            raise Invalid(
+                _("Unknown delegation “%(delegation)s”: use US or JP.")
+                % {"delegation": delegation}
+            )
+        sponsor = None
+    membership, _created = Membership.objects.update_or_create(
+        user=user, defaults={"role": role, "delegation": delegation, "sponsor": sponsor}
+    )
+    managed = list(delegation_groups().values()) + [s.group for s in Sponsor.objects.all()]
+    user.groups.remove(*managed)
+    if sponsor is not None:
+        user.groups.add(sponsor.group)
+    else:
+        user.groups.add(delegation_groups()[(delegation, role)])
+    user.__dict__.pop("_accord_membership", None)
+    permissions.forget_cached_perms(user)
+    return membership
+
+
+# --- Ballots (inside proposal_transition's transaction) ------------------------------
+
+
+def _open_ballot(proposal: Proposal, *, lock: bool = False) -> Ballot | None:
+    ballots = Ballot.objects.filter(proposal=proposal, status=Ballot.Status.OPEN)
+    if lock:
+        ballots = ballots.select_for_update()
+    return ballots.first()
+
+
+def ballot_open(*, proposal: Proposal, user: Any, closes_at: dt.datetime | None) -> dict:
+    """Open a ballot; its voters are the members and chairs now, less the conflicted."""
+    now = timezone.now()
+    if closes_at is not None and closes_at <= now:
+        raise Invalid(
+            _("The closing time must be in the future."),
+            detail={"closes_at": [_("The closing time must be in the future.")]},
+        )
+    recused = Conflict.objects.filter(proposal=proposal).values("user_id")
+    voters = list(
+        Membership.objects.filter(role__in=VOTERS, user__is_active=True)
+        .exclude(user_id__in=recused)
+        .select_related("user")
+    )
+    eligible = {d: sum(1 for m in voters if m.delegation == d) for d in DELEGATIONS}
+    ballot = Ballot.objects.create(
+        proposal=proposal,
+        rule=_voting_rule(),
+        opened_by=user,
+        opened_at=now,
+        closes_at=closes_at,
+        eligible_us=eligible["US"],
+        eligible_jp=eligible["JP"],
+    )
+    permissions.grant_votes(proposal, [m.user for m in voters])
+    return {"ballot": ballot.pk, "rule": ballot.rule, "closes_at": closes_at, "eligible": eligible}
+
+
+def _voting_rule() -> str:
+    return settings.ACCORD_VOTING_RULE
+
+
+def ballot_close(*, proposal: Proposal) -> dict:
+    """Close the open ballot, tally it and take the vote away from everyone."""
+    ballot = _open_ballot(proposal, lock=True)
+    if ballot is None:  # pragma: no cover - the lifecycle table guarantees one
+        raise InvalidState(_("There is no open ballot."))
+    votes = list(
+        ballot.votes.filter(voided=False).select_related("voter").order_by("delegation", "id")
+    )
+    result = rules.tally(
+        [(v.delegation, v.choice) for v in votes],
+        {"US": ballot.eligible_us, "JP": ballot.eligible_jp},
+        ballot.rule,
+    )
+    ballot.status = Ballot.Status.CLOSED
+    ballot.closed_at = timezone.now()
+    ballot.tally = result.counts
+    ballot.outcome = result.outcome
+    ballot.save()
+    permissions.revoke_votes(proposal)
+    return {
+        "ballot": ballot.pk,
+        "rule": ballot.rule,
+        "outcome": result.outcome,
+        "eligible": result.eligible,
+        "tally": result.counts,
+        "votes": [
+            {"voter": v.voter.get_username(), "delegation": v.delegation, "choice": v.choice}
+            for v in votes
+        ],
+    }
+
+
+def _proposal_for(user: Any, proposal_id: Any, *, lock: bool = False) -> Proposal:
+    try:
+        pk = int(proposal_id)
+    except (TypeError, ValueError):
+        raise NotVisible(_("Not found.")) from None
+    rows = Proposal.objects.select_related("sponsor")
+    if lock:
+        rows = rows.select_for_update()
+    return permissions.require_view(user, rows.filter(pk=pk).first())
+
+
+@transaction.atomic
+def vote_cast(*, user: Any, proposal_id: Any, choice: str, rationale: str = "") -> Vote:
+    """Cast or change the user's vote on the proposal's open ballot."""
+    proposal = _proposal_for(user, proposal_id, lock=True)
+    permissions.require(role_of(user) in VOTERS, _("Only members and chairs vote."))
+    ballot = _open_ballot(proposal, lock=True)
+    if ballot is None or (ballot.closes_at and ballot.closes_at <= timezone.now()):
+        raise InvalidState(_("No ballot is open on this proposal."))
+    permissions.require(
+        permissions.can_vote(user, proposal),
+        _("You are not eligible to vote on this ballot, or you have recused yourself."),
+    )
+    if choice not in Vote.Choice.values:
+        raise Invalid(_("Choose for, against or abstain."), detail={"choice": [_("Invalid choice.")]})
+    vote = Vote.objects.filter(ballot=ballot, voter=user).first()
+    event = "vote_changed" if vote else "vote_cast"
+    if vote is None:
+        vote = Vote(ballot=ballot, voter=user, delegation=membership_of(user).delegation)
+    vote.choice = choice
+    vote.rationale = rationale or ""
+    vote.save()
+    # The choice stays secret until the ballot closes; the close entry records every vote.
+    decision_log_append(
+        actor=user,
+        event=event,
+        proposal=proposal.reference,
+        data={"ballot": ballot.pk, "delegation": vote.delegation},
+    )
+    return vote
+
+
+@transaction.atomic
+def conflict_declare(*, user: Any, proposal_id: Any, reason: str) -> Conflict:
+    """Recuse the user from the proposal: no vote now or on any later ballot."""
+    proposal = _proposal_for(user, proposal_id, lock=True)
+    permissions.require(
+        permissions.can_declare_conflict(user, proposal),
+        _("Only members and chairs declare conflicts."),
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Give a reason."), detail={"reason": [_("Give a reason.")]})
+    if proposal.status not in permissions.REVIEWABLE:
+        raise InvalidState(_("Conflicts are declared while a proposal is in review or voting."))
+    if Conflict.objects.filter(proposal=proposal, user=user).exists():
+        raise InvalidState(_("You have already declared a conflict on this proposal."))
+    conflict = Conflict.objects.create(proposal=proposal, user=user, reason=reason)
+    ballot = _open_ballot(proposal, lock=True)
+    if ballot is not None and permissions.can_vote(user, proposal):
+        field = "eligible_us" if membership_of(user).delegation == "US" else "eligible_jp"
+        setattr(ballot, field, getattr(ballot, field) - 1)
+        ballot.save(update_fields=[field])
+        voided = Vote.objects.filter(ballot=ballot, voter=user, voided=False).update(voided=True)
+        if voided:
+            decision_log_append(
+                actor=user,
+                event="vote_voided",
+                proposal=proposal.reference,
+                data={"ballot": ballot.pk, "reason": "conflict declared"},
+            )
+    permissions.revoke_votes(proposal, [user])
+    permissions.forget_cached_perms(user)
+    decision_log_append(
+        actor=user, event="conflict_declared", proposal=proposal.reference, data={"reason": reason}
+    )
+    return conflict
+
+
+# --- Reviews and notes ------------------------------------------------------------------
+
+
+def _visibility(value: str) -> str:
+    if value not in Visibility.values:
+        raise Invalid(
+            _("Visibility must be committee or delegation."),
+            detail={"visibility": [_("Choose committee or delegation.")]},
+        )
+    return value
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    user: Any,
+    proposal_id: Any,
+    scores: dict[str, int],
+    recommendation: str,
+    comments: str = "",
+    visibility: str = Visibility.COMMITTEE,
+) -> Review:
+    """Write, or replace, the user's review of a proposal in review or voting."""
+    proposal = _proposal_for(user, proposal_id)
+    permissions.require(permissions.can_review(user, proposal), _("Only members and chairs review."))
+    if proposal.status not in permissions.REVIEWABLE:
+        raise InvalidState(_("Reviews are written while a proposal is in review or voting."))
+    problems: dict[str, list[str]] = {}
+    for name in SCORE_FIELDS:
+        value = scores.get(name) if isinstance(scores, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            problems[f"scores.{name}"] = [_("A whole number from 1 to 5.")]
+    if recommendation not in RECOMMENDATIONS:
+        problems["recommendation"] = [_("Choose approve, approve_with_conditions or reject.")]
+    if problems:
+        raise Invalid(_("Check the review."), detail=problems)
+    review, _created = Review.objects.update_or_create(
+        proposal=proposal,
+        author=user,
+        defaults={
+            "delegation": membership_of(user).delegation,
+            "visibility": _visibility(visibility),
+            "recommendation": recommendation,
+            "comments": comments or "",
+            **{name: scores[name] for name in SCORE_FIELDS},
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def note_add(*, user: Any, proposal_id: Any, text: str, visibility: str) -> Note:
+    """Add a deliberation note for the committee or for the author's delegation only."""
+    proposal = _proposal_for(user, proposal_id)
+    permissions.require(
+        permissions.can_write_note(user, proposal),
+        _("Only members, chairs and secretariat staff write notes."),
+    )
+    text = (text or "").strip()
+    if not text:
+        raise Invalid(_("Write something."), detail={"text": [_("The note is empty.")]})
+    return Note.objects.create(
+        proposal=proposal,
+        author=user,
+        delegation=membership_of(user).delegation,
+        visibility=_visibility(visibility),
+        text=text,
+    )
+
+
+
+
+# --- Decision log exports ---------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_log_export(*, user: Any, fmt: str, filters: dict[str, Any]):
+    """Record an export and return the entries it covers (up to and including its own).
+
+    ``user=None`` is the operator at the server's shell (``export_decision_log``).
+    """
+    if fmt not in FORMATS:
+        raise Invalid(
+            _("Format must be csv, jsonl or xlsx."), detail={"format": [_("Use csv, jsonl or xlsx.")]}
+        )
+    if user is None:
+        rows = selectors.decision_log_filter(DecisionLogEntry.objects.all(), filters)
+    else:
+        rows = selectors.decision_log_export_rows(user=user, filters=filters)
+    entry = decision_log_append(
+        actor=user,
+        event="decision_log_exported",
+        data={"format": fmt, **{k: str(v) for k, v in filters.items() if v not in (None, "")}},
+    )
+    return rows.filter(seq__lte=entry.seq).order_by("seq")

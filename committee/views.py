@@ -1,0 +1,221 @@
+"""Committee pages: my work, the record's forms on a proposal, and the decision log.
+
+Thin like every view: parse, ask the policy, call one selector or service, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from projects import permissions
+from projects.errors import Invalid
+from projects.forms import add_domain_errors
+from projects.views import domain_errors, error_message, get_proposal, render_detail
+
+from . import exports, selectors, services
+from .forms import ConflictForm, DecisionLogFilterForm, NoteForm, ReviewForm, VoteForm
+from .templatetags.decision_log_ui import EVENT_LABELS
+
+LOG_PAGE_SIZE = 50
+
+# The home page's lists, in the order they are shown: key of ``selectors.my_work``,
+# heading, and what to say when it is empty.
+WORK_SECTIONS = [
+    ("to_vote", gettext_lazy("Ballots waiting for your vote"), gettext_lazy("No ballot is waiting for your vote.")),
+    ("ballots_open", gettext_lazy("Open ballots you chair"), gettext_lazy("No ballot is open.")),
+    ("to_review", gettext_lazy("Proposals to review"), gettext_lazy("You have reviewed every proposal in review.")),
+    ("to_screen", gettext_lazy("Submissions to screen"), gettext_lazy("No submission is waiting to be screened.")),
+    ("to_fund", gettext_lazy("Approved and in funding"), gettext_lazy("No approved proposal is waiting for funding.")),
+    ("drafts", gettext_lazy("Your drafts"), gettext_lazy("You have no drafts.")),
+    ("in_progress", gettext_lazy("Your proposals in progress"), gettext_lazy("None of your proposals is in progress.")),
+    ("under_way", gettext_lazy("Under review and voting"), gettext_lazy("Nothing is in review or voting.")),
+]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    work = selectors.my_work(user=request.user)
+    sections = [
+        {"key": key, "heading": heading, "empty": empty, "proposals": work[key]}
+        for key, heading, empty in WORK_SECTIONS
+        if key in work
+    ]
+    waiting = sum(len(section["proposals"]) for section in sections)
+    return render(
+        request,
+        "committee/home.html",
+        {
+            "sections": sections,
+            "waiting": waiting,
+            "can_create": permissions.can_create(request.user),
+        },
+    )
+
+
+# --- The record's forms on a proposal page ----------------------------------------------
+
+
+def _done_or_show_errors(
+    request: HttpRequest, proposal: Any, form_name: str, form: Any, anchor: str
+) -> HttpResponse:
+    messages.error(request, _("Please correct the highlighted fields."))
+    return render_detail(request, proposal, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+@domain_errors
+def note_create(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(user=request.user, proposal_id=proposal.pk, **form.cleaned_data)
+        except Invalid as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#notes")
+    return _done_or_show_errors(request, proposal, "note_form", form, "notes")
+
+
+@login_required
+@require_POST
+@domain_errors
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal(request, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_submit(
+                user=request.user, proposal_id=proposal.pk, **form.service_kwargs()
+            )
+        except Invalid as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Your review is saved."))
+            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#reviews")
+    return _done_or_show_errors(request, proposal, "review_form", form, "reviews")
+
+
+@login_required
+@require_POST
+@domain_errors
+def conflict_create(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal(request, pk)
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conflict_declare(
+                user=request.user, proposal_id=proposal.pk, reason=form.cleaned_data["reason"]
+            )
+        except Invalid as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Conflict declared. You are recused from voting on this proposal."),
+            )
+            return redirect("proposal-detail", pk=proposal.pk)
+    return _done_or_show_errors(request, proposal, "conflict_form", form, "conflict")
+
+
+@login_required
+@require_POST
+@domain_errors
+def vote_cast(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal(request, pk)
+    form = VoteForm(request.POST)
+    if form.is_valid():
+        try:
+            vote = services.vote_cast(
+                user=request.user,
+                proposal_id=proposal.pk,
+                choice=form.cleaned_data["choice"],
+                rationale=form.cleaned_data["rationale"],
+            )
+        except Invalid as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your vote “%(choice)s” is recorded. You can change it while the ballot is open.")
+                % {"choice": vote.get_choice_display()},
+            )
+            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#ballot")
+    return _done_or_show_errors(request, proposal, "vote_form", form, "ballot")
+
+
+# --- Decision log ----------------------------------------------------------------------
+
+
+@login_required
+@domain_errors
+def decision_log(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_read_decision_log(request.user):
+        raise PermissionDenied(_("The decision log is not shown to you."))
+    form = DecisionLogFilterForm(request.GET or None)
+    filters = form.filters()
+    try:
+        rows = selectors.decision_log_entries(user=request.user, filters=filters)
+    except Invalid as error:
+        add_domain_errors(form, error)
+        filters = {}
+        rows = selectors.decision_log_entries(user=request.user, filters=filters)
+    # Newest first on screen; exports keep the chain's order.
+    page = Paginator(rows.order_by("-seq"), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "committee/decision_log.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "event_names": sorted(EVENT_LABELS),
+            "can_export": permissions.can_export_decision_log(request.user),
+            "export_formats": [
+                ("csv", _("CSV")),
+                ("jsonl", _("JSON Lines")),
+                ("xlsx", _("Excel")),
+            ],
+            "export_query": urlencode(filters),
+        },
+    )
+
+
+@login_required
+@domain_errors
+def decision_log_export(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_export_decision_log(request.user):
+        raise PermissionDenied(_("Only secretariat staff export the decision log."))
+    form = DecisionLogFilterForm(request.GET)
+    filters = form.filters()
+    back = reverse("decision-log") + (f"?{urlencode(filters)}" if filters else "")
+    if form.errors:
+        messages.error(request, _("Check the filters: %(fields)s.") % {"fields": ", ".join(form.errors)})
+        return redirect(back)
+    fmt = request.GET.get("format", "")
+    try:
+        rows = services.decision_log_export(user=request.user, fmt=fmt, filters=filters)
+    except Invalid as error:
+        messages.error(request, error_message(error))
+        return redirect(back)
+    content_type, extension = exports.FORMATS[fmt]
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    response = StreamingHttpResponse(exports.iter_export(rows, fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="accord-decision-log-{stamp}.{extension}"'
+    response["Cache-Control"] = "no-store"
+    return response

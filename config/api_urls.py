@@ -1,0 +1,31 @@
+"""``/api/v1/``: every endpoint of the API (CONTRACT §3–§5)."""
+
+from django.urls import path
+
+from committee.api import views as committee
+from projects import workflow
+from projects.api import views as projects
+
+urlpatterns = [
+    path("proposals/", projects.ProposalListView.as_view(), name="api-proposals"),
+    path("proposals/<int:pk>/", projects.ProposalDetailView.as_view(), name="api-proposal"),
+    *[
+        path(
+            f"proposals/<int:pk>/{action}/",
+            projects.ProposalActionView.as_view(action_name=action),
+            name=f"api-proposal-{action}",
+        )
+        for action in workflow.ACTIONS
+    ],
+    path("proposals/<int:pk>/reviews/", committee.ReviewListView.as_view(), name="api-reviews"),
+    path("proposals/<int:pk>/notes/", committee.NoteListView.as_view(), name="api-notes"),
+    path("proposals/<int:pk>/conflicts/", committee.ConflictListView.as_view(), name="api-conflicts"),
+    path("proposals/<int:pk>/vote/", committee.VoteView.as_view(), name="api-vote"),
+    path("proposals/<int:pk>/ballot/", committee.BallotView.as_view(), name="api-ballot"),
+    path("decision-log/", committee.DecisionLogListView.as_view(), name="api-decision-log"),
+    path(
+        "decision-log/export/",
+        committee.DecisionLogExportView.as_view(),
+        name="api-decision-log-export",
+    ),
+]

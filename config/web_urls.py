@@ -1,0 +1,32 @@
+"""Server-rendered pages (CONTRACT §8)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from committee import views as committee
+from projects import views as projects
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", committee.home, name="home"),
+    path("proposals/", projects.proposal_list, name="proposal-list"),
+    path("proposals/new/", projects.proposal_create, name="proposal-create"),
+    path("proposals/<int:pk>/", projects.proposal_detail, name="proposal-detail"),
+    path("proposals/<int:pk>/edit/", projects.proposal_edit, name="proposal-edit"),
+    path(
+        "proposals/<int:pk>/action/<slug:action>/",
+        projects.proposal_action,
+        name="proposal-action",
+    ),
+    path("proposals/<int:pk>/notes/", committee.note_create, name="note-create"),
+    path("proposals/<int:pk>/reviews/", committee.review_create, name="review-create"),
+    path("proposals/<int:pk>/conflicts/", committee.conflict_create, name="conflict-create"),
+    path("proposals/<int:pk>/vote/", committee.vote_cast, name="vote-cast"),
+    path("decision-log/", committee.decision_log, name="decision-log"),
+    path("decision-log/export/", committee.decision_log_export, name="decision-log-export"),
+]

@@ -1,0 +1,1 @@
+"""Instruments, transactions, FX rates and distributions arrive with the financing issue."""

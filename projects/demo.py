@@ -1,0 +1,199 @@
+"""Demo data from the program: real companies, plausible proposals in several states, and a
+user for every role of both delegations. Built through the services, so the decision log,
+the grants and the ballots are exactly what real use produces. Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from committee import services as committee_services
+from committee.provisioning import provision
+
+from . import services
+from .models import Proposal
+
+DEMO_PASSWORD = "accord-demo-2025"
+
+SPONSORS = [
+    ("SoftBank Group", "JP"),
+    ("Westinghouse Electric", "US"),
+    ("Hitachi", "JP"),
+    ("GE Vernova", "US"),
+    ("Mitsubishi Heavy Industries", "JP"),
+    ("IHI Corporation", "JP"),
+    ("Panasonic Energy", "JP"),
+    ("Carrier Global", "US"),
+]
+
+# username, role, delegation or sponsor, display name
+USERS = [
+    ("us-chair", "chair", "US", "Margaret Ellis"),
+    ("us-member-1", "member", "US", "David Okafor"),
+    ("us-member-2", "member", "US", "Rachel Kim"),
+    ("us-member-3", "member", "US", "Thomas Reyes"),
+    ("us-staff", "staff", "US", "Laura Chen"),
+    ("us-observer", "observer", "US", "Peter Novak"),
+    ("jp-chair", "chair", "JP", "Sato Hiroshi"),
+    ("jp-member-1", "member", "JP", "Tanaka Yuki"),
+    ("jp-member-2", "member", "JP", "Suzuki Aiko"),
+    ("jp-member-3", "member", "JP", "Watanabe Kenji"),
+    ("jp-staff", "staff", "JP", "Ito Mei"),
+    ("jp-observer", "observer", "JP", "Yamamoto Ren"),
+    ("softbank", "sponsor", "SoftBank Group", "Kobayashi Daichi"),
+    ("westinghouse", "sponsor", "Westinghouse Electric", "Emily Carter"),
+    ("hitachi", "sponsor", "Hitachi", "Nakamura Sho"),
+    ("gevernova", "sponsor", "GE Vernova", "Michael Grant"),
+    ("mhi", "sponsor", "Mitsubishi Heavy Industries", "Kato Haruka"),
+    ("ihi", "sponsor", "IHI Corporation", "Yoshida Taro"),
+    ("panasonic", "sponsor", "Panasonic Energy", "Matsumoto Rina"),
+    ("carrier", "sponsor", "Carrier Global", "Jennifer Walsh"),
+]
+
+
+@dataclass(frozen=True)
+class DemoProposal:
+    sponsor_user: str
+    title: str
+    sector: str
+    amount: str
+    currency: str
+    description: str
+    co_sponsors: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()  # steps after creation, see _walk
+
+
+PROPOSALS = [
+    DemoProposal(
+        "softbank", "US transmission and grid build-out, phase 1", "grid", "25000000000", "USD",
+        "High-voltage transmission, substations and grid-scale interconnects across three "
+        "ISO regions to serve new data-centre and manufacturing load.",
+        path=("submit", "accept"),
+    ),
+    DemoProposal(
+        "westinghouse", "AP1000 twin-unit new build, Southeast", "nuclear", "18500000000", "USD",
+        "Two AP1000 pressurised-water reactors at an existing licensed site; JBIC loan and NEXI "
+        "guarantee for Japanese-supplied components.",
+        path=("submit", "accept", "review", "open_ballot", "votes"),
+    ),
+    DemoProposal(
+        "hitachi", "BWRX-300 small modular reactor fleet", "nuclear", "6200000000", "USD",
+        "First four BWRX-300 SMRs with a common supply chain, built by the Hitachi and GE "
+        "Vernova alliance.",
+        co_sponsors=("GE Vernova",),
+        path=("submit", "accept", "review", "open_ballot", "votes", "close_ballot"),
+    ),
+    DemoProposal(
+        "panasonic", "Grid-scale battery storage plant, Kansas", "energy_storage", "4000000000",
+        "USD", "Cell manufacturing and 4 GWh of grid storage next to the Kansas gigafactory.",
+        path=("submit",),
+    ),
+    DemoProposal(
+        "mhi", "Gas turbine and hydrogen co-firing supply base", "advanced_manufacturing",
+        "310000000000", "JPY",
+        "A US assembly and service base for large gas turbines ready for hydrogen co-firing.",
+    ),
+    DemoProposal(
+        "ihi", "Ammonia-fired power components plant", "advanced_manufacturing", "95000000000",
+        "JPY", "Burners and boilers for ammonia co-firing, for US utilities.",
+        path=("submit", "return"),
+    ),
+    DemoProposal(
+        "carrier", "Data-centre cooling systems expansion", "ai_infrastructure", "1200000000",
+        "USD", "Liquid-cooling and chiller lines for AI data centres.",
+        path=("submit", "accept", "review", "open_ballot", "votes", "close_ballot",
+              "start_funding"),
+    ),
+]
+
+
+def _users() -> dict:
+    User = get_user_model()
+    return {u.username: u for u in User.objects.filter(username__in=[row[0] for row in USERS])}
+
+
+def _walk(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    sponsor = users[demo.sponsor_user]
+    for step in demo.path:
+        if step in ("submit",):
+            services.proposal_transition(user=sponsor, proposal_id=proposal.pk, action="submit")
+        elif step == "accept":
+            services.proposal_transition(user=users["us-staff"], proposal_id=proposal.pk, action="accept")
+        elif step == "return":
+            services.proposal_transition(
+                user=users["jp-staff"], proposal_id=proposal.pk, action="return",
+                comment="Please add the environmental permitting timeline and the offtake terms.",
+            )
+        elif step == "review":
+            for name, rec in (("us-member-1", "approve"), ("jp-member-1", "approve_with_conditions")):
+                committee_services.review_submit(
+                    user=users[name], proposal_id=proposal.pk,
+                    scores={"strategic_fit": 5, "financial_viability": 4, "risk": 3, "execution": 4},
+                    recommendation=rec, comments="Strong strategic fit; watch the supply chain.",
+                    visibility="committee",
+                )
+            committee_services.note_add(
+                user=users["jp-member-2"], proposal_id=proposal.pk, visibility="delegation",
+                text="JBIC prefers a longer tenor; raise it in the joint session.",
+            )
+        elif step == "open_ballot":
+            services.proposal_transition(
+                user=users["us-chair"], proposal_id=proposal.pk, action="open_ballot",
+                closes_at=timezone.now() + dt.timedelta(days=7),
+            )
+        elif step == "votes":
+            for name in ("us-member-1", "us-member-2", "jp-member-1", "jp-member-2", "jp-chair"):
+                committee_services.vote_cast(
+                    user=users[name], proposal_id=proposal.pk, choice="for",
+                    rationale="Meets the program's strategic criteria.",
+                )
+            committee_services.vote_cast(
+                user=users["us-member-3"], proposal_id=proposal.pk, choice="against",
+                rationale="Cost overrun risk is not yet mitigated.",
+            )
+        elif step == "close_ballot":
+            services.proposal_transition(user=users["jp-chair"], proposal_id=proposal.pk, action="close_ballot")
+        elif step == "start_funding":
+            services.proposal_transition(user=users["us-staff"], proposal_id=proposal.pk, action="start_funding")
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, int]:
+    """Create what is missing of the demo; a second run changes nothing."""
+    existing = set(_users())
+    provision(
+        {
+            "sponsors": [{"name": name, "country": country} for name, country in SPONSORS],
+            "users": [
+                {"username": username, "role": role,
+                 # Hashing is slow by design: set the password of new users only.
+                 **({} if username in existing else {"password": DEMO_PASSWORD}),
+                 **({"sponsor": where} if role == "sponsor" else {"delegation": where})}
+                for username, role, where, _display in USERS
+            ],
+        }
+    )
+    users = _users()
+    for username, _role, _where, display in USERS:
+        first, _space, last = display.partition(" ")
+        user = users[username]
+        if (user.first_name, user.last_name) != (first, last):
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name"])
+    created = 0
+    for demo in PROPOSALS:
+        if Proposal.objects.filter(title=demo.title).exists():
+            continue
+        proposal = services.proposal_create(
+            user=users[demo.sponsor_user], title=demo.title, description=demo.description,
+            sector=demo.sector, amount_requested=Decimal(demo.amount), currency=demo.currency,
+            co_sponsors=list(demo.co_sponsors),
+        )
+        _walk(proposal, demo, users)
+        created += 1
+    return {"users": len(USERS), "proposals_created": created}

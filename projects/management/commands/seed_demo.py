@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from projects.demo import DEMO_PASSWORD, USERS, seed_demo
+from projects.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Load the demo program (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        try:
+            result = seed_demo()
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(
+            f"Demo ready: {result['proposals_created']} proposal(s) created, "
+            f"{result['users']} users. Log in at http://127.0.0.1:8000/accounts/login/"
+        )
+        self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
+        self.stdout.write(f"{'username':<14} {'role':<9} delegation / sponsor")
+        for username, role, where, _display in USERS:
+            self.stdout.write(f"{username:<14} {role:<9} {where}")

@@ -1,0 +1,259 @@
+"""The one permission policy: who may see and do what with proposals and their record.
+
+Seeing a proposal is a django-guardian object permission (``view_proposal``) granted to
+groups as the proposal moves (see ``workflow.TRANSITIONS``): the lead sponsor's group from
+creation, co-sponsors' groups and the secretariat from submission, both delegations'
+committee groups from review. Editing is ``change_proposal`` (lead sponsor only, drafts only);
+voting is a per-user ``vote_proposal`` granted when a ballot opens and taken away by a
+recusal. Everything else follows from the user's role and the proposal's state. The API,
+the pages, the templates and the querysets all ask this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from committee.models import Role, Visibility
+from committee.roles import (
+    COMMITTEE_READERS,
+    DELEGATIONS,
+    VOTERS,
+    delegation_group_name,
+    delegation_of,
+    membership_of,
+    role_of,
+)
+
+from . import workflow
+from .errors import NotAllowed, NotVisible
+from .models import (
+    Proposal,
+    ProposalGroupObjectPermission,
+    ProposalUserObjectPermission,
+    Status,
+)
+
+VIEW = "view_proposal"
+CHANGE = "change_proposal"
+VOTE = "vote_proposal"
+
+REVIEWABLE = (Status.IN_REVIEW, Status.VOTING)
+RECORD_READERS = (Role.MEMBER, Role.CHAIR, Role.STAFF, Role.OBSERVER)
+NOTE_WRITERS = (Role.MEMBER, Role.CHAIR, Role.STAFF)
+
+
+# --- Asking -----------------------------------------------------------------------------
+
+
+def _perm_q(user: Any, codename: str) -> tuple[QuerySet, QuerySet]:
+    by_group = ProposalGroupObjectPermission.objects.filter(
+        permission__codename=codename,
+        permission__content_type__app_label="projects",
+        group__in=user.groups.all(),
+    )
+    by_user = ProposalUserObjectPermission.objects.filter(
+        permission__codename=codename,
+        permission__content_type__app_label="projects",
+        user=user,
+    )
+    return by_group, by_user
+
+
+def has_object_perm(user: Any, codename: str, proposal: Proposal, *, user_only=False) -> bool:
+    """Whether ``user`` holds ``codename`` on ``proposal`` (superusers get no free pass)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    cache = user.__dict__.setdefault("_accord_perm_cache", {})
+    key = (codename, proposal.pk, user_only)
+    if key not in cache:
+        by_group, by_user = _perm_q(user, codename)
+        found = by_user.filter(content_object=proposal).exists()
+        if not found and not user_only:
+            found = by_group.filter(content_object=proposal).exists()
+        cache[key] = found
+    return cache[key]
+
+
+def forget_cached_perms(user: Any) -> None:
+    user.__dict__.pop("_accord_perm_cache", None)
+
+
+def visible_proposals(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Filter ``queryset`` to the proposals ``user`` may see: one query, however many rows."""
+    queryset = Proposal.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    by_group, by_user = _perm_q(user, VIEW)
+    return queryset.filter(
+        Exists(by_group.filter(content_object=OuterRef("pk")))
+        | Exists(by_user.filter(content_object=OuterRef("pk")))
+    )
+
+
+def can_view(user: Any, proposal: Proposal) -> bool:
+    return has_object_perm(user, VIEW, proposal)
+
+
+def is_lead_sponsor_user(user: Any, proposal: Proposal) -> bool:
+    return role_of(user) == Role.SPONSOR and has_object_perm(user, CHANGE, proposal)
+
+
+def can_create(user: Any) -> bool:
+    membership = membership_of(user)
+    return bool(membership and membership.role == Role.SPONSOR and membership.sponsor_id)
+
+
+def can_edit(user: Any, proposal: Proposal) -> bool:
+    return proposal.status == Status.DRAFT and is_lead_sponsor_user(user, proposal)
+
+
+def can_fire(user: Any, proposal: Proposal, transition: workflow.Transition) -> bool:
+    """Whether ``user``'s role may fire ``transition`` on ``proposal`` (state aside)."""
+    role = role_of(user)
+    if role not in transition.roles or not can_view(user, proposal):
+        return False
+    return role != Role.SPONSOR or is_lead_sponsor_user(user, proposal)
+
+
+def allowed_actions(user: Any, proposal: Proposal) -> list[workflow.Transition]:
+    """The transitions ``user`` may fire on ``proposal`` in its current state."""
+    return [t for t in workflow.actions_from(proposal.status) if can_fire(user, proposal, t)]
+
+
+def can_read_record(user: Any, proposal: Proposal) -> bool:
+    """Reviews, notes, conflicts and ballot detail: the committee and secretariat only."""
+    return role_of(user) in RECORD_READERS and can_view(user, proposal)
+
+
+def can_review(user: Any, proposal: Proposal) -> bool:
+    return role_of(user) in VOTERS and can_view(user, proposal)
+
+
+def can_write_note(user: Any, proposal: Proposal) -> bool:
+    return role_of(user) in NOTE_WRITERS and can_view(user, proposal)
+
+
+def can_declare_conflict(user: Any, proposal: Proposal) -> bool:
+    return role_of(user) in VOTERS and can_view(user, proposal)
+
+
+def can_vote(user: Any, proposal: Proposal) -> bool:
+    """Eligible on the open ballot: granted when it opened, removed by a recusal."""
+    return role_of(user) in VOTERS and has_object_perm(user, VOTE, proposal, user_only=True)
+
+
+def can_read_decision_log(user: Any) -> bool:
+    return role_of(user) in RECORD_READERS
+
+
+def can_export_decision_log(user: Any) -> bool:
+    return role_of(user) == Role.STAFF
+
+
+def record_visibility_q(user: Any) -> Q:
+    """Reviews and notes ``user`` may read: committee-wide ones and their delegation's own."""
+    delegation = delegation_of(user)
+    if not delegation:
+        return Q(pk__in=[])
+    return Q(visibility=Visibility.COMMITTEE) | Q(delegation=delegation)
+
+
+def require(allowed: bool, message: str) -> None:
+    """Raise ``NotAllowed`` with ``message`` unless ``allowed``."""
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def require_view(user: Any, proposal: Proposal | None) -> Proposal:
+    """Return the proposal if ``user`` may see it; otherwise raise ``NotVisible``."""
+    if proposal is None or not can_view(user, proposal):
+        raise NotVisible("Not found.")
+    return proposal
+
+
+# --- Granting (called by services, inside their transaction) --------------------------
+
+
+def audience_groups(proposal: Proposal, audience: str) -> list[Group]:
+    """The groups that make up one audience of ``proposal``."""
+    if audience == workflow.LEAD_SPONSOR:
+        return [proposal.sponsor.group]
+    if audience == workflow.CO_SPONSORS:
+        return [sponsor.group for sponsor in proposal.co_sponsors.select_related("group")]
+    if audience == workflow.SECRETARIAT:
+        names = [delegation_group_name(d, Role.STAFF) for d in DELEGATIONS]
+    elif audience == workflow.COMMITTEE:
+        names = [delegation_group_name(d, r) for d in DELEGATIONS for r in COMMITTEE_READERS]
+    else:
+        raise ValueError(f"unknown audience {audience!r}")
+    return list(Group.objects.filter(name__in=names))
+
+
+def _permission(codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label="projects", codename=codename)
+
+
+def grant_to_groups(proposal: Proposal, groups: Iterable[Group], codenames: Iterable[str]) -> None:
+    rows = [
+        ProposalGroupObjectPermission(
+            content_object=proposal, group=group, permission=_permission(codename)
+        )
+        for codename in codenames
+        for group in groups
+    ]
+    ProposalGroupObjectPermission.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def revoke_from_groups(proposal: Proposal, groups: Iterable[Group], codenames: Iterable[str]):
+    ProposalGroupObjectPermission.objects.filter(
+        content_object=proposal,
+        group__in=list(groups),
+        permission__codename__in=list(codenames),
+        permission__content_type__app_label="projects",
+    ).delete()
+
+
+def grant_creation(proposal: Proposal) -> None:
+    """The lead sponsor's group sees and edits its proposal from creation."""
+    grant_to_groups(proposal, audience_groups(proposal, workflow.LEAD_SPONSOR), [VIEW, CHANGE])
+
+
+def apply_transition_grants(proposal: Proposal, transition: workflow.Transition) -> None:
+    for audience in transition.grant:
+        grant_to_groups(proposal, audience_groups(proposal, audience), [VIEW])
+    for audience in transition.revoke:
+        revoke_from_groups(proposal, audience_groups(proposal, audience), [VIEW])
+
+
+def grant_votes(proposal: Proposal, users: Iterable[Any]) -> None:
+    permission = _permission(VOTE)
+    ProposalUserObjectPermission.objects.bulk_create(
+        [
+            ProposalUserObjectPermission(content_object=proposal, user=user, permission=permission)
+            for user in users
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def revoke_votes(proposal: Proposal, users: Iterable[Any] | None = None) -> None:
+    rows = ProposalUserObjectPermission.objects.filter(
+        content_object=proposal,
+        permission__codename=VOTE,
+        permission__content_type__app_label="projects",
+    )
+    if users is not None:
+        rows = rows.filter(user__in=[user.pk for user in users])
+    rows.delete()
+
+
+def votable_proposals(user: Any, queryset: QuerySet) -> QuerySet:
+    """Filter ``queryset`` to proposals on whose open ballot ``user`` may vote."""
+    if role_of(user) not in VOTERS:
+        return queryset.none()
+    _by_group, by_user = _perm_q(user, VOTE)
+    return queryset.filter(Exists(by_user.filter(content_object=OuterRef("pk"))))

@@ -1,0 +1,48 @@
+"""Reads of proposals, always filtered by the permission policy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from . import permissions
+from .errors import NotVisible
+from .models import Proposal, Sponsor, Status
+
+FILTERS = ("status", "sector", "sponsor", "q")
+
+
+def proposal_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Proposal]:
+    """Proposals the user may see, filtered by status, sector, sponsor name or a search."""
+    rows = permissions.visible_proposals(
+        user,
+        Proposal.objects.select_related("sponsor").prefetch_related(
+            Prefetch("co_sponsors", queryset=Sponsor.objects.only("id", "name"))
+        ),
+    )
+    filters = filters or {}
+    status = filters.get("status")
+    if status:
+        rows = rows.filter(status__in=[s for s in str(status).split(",") if s in Status.values])
+    if filters.get("sector"):
+        rows = rows.filter(sector=filters["sector"])
+    if filters.get("sponsor"):
+        sponsor = filters["sponsor"]
+        rows = rows.filter(Q(sponsor__name=sponsor) | Q(co_sponsors__name=sponsor)).distinct()
+    if filters.get("q"):
+        rows = rows.filter(Q(title__icontains=filters["q"]) | Q(reference__icontains=filters["q"]))
+    return rows.order_by("-created_at", "-id")
+
+
+def proposal_get(*, user: Any, proposal_id: Any) -> Proposal:
+    """The proposal if the user may see it, else ``NotVisible`` (404)."""
+    try:
+        pk = int(proposal_id)
+    except (TypeError, ValueError):
+        raise NotVisible("Not found.") from None
+    proposal = (
+        Proposal.objects.select_related("sponsor").prefetch_related("co_sponsors").filter(pk=pk).first()
+    )
+    return permissions.require_view(user, proposal)

@@ -1,0 +1,239 @@
+"""Personas and builders shared by every test.
+
+Named people, one per role and delegation, as in healthchecks' tests: ``us_chair``,
+``jp_member``, ``us_staff``, ``sponsor_softbank`` … and ``outsider`` (an account with no role).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from committee.db import drop_append_only_guard, install_append_only_guard
+from committee.services import membership_assign
+from projects import services
+from projects.models import Proposal
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production redirects to HTTPS; the test client speaks plain HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _append_only_guard_and_flush(request):
+    """Transactional tests end with a flush, which the log's triggers would refuse.
+
+    Drop the guard just before that flush; every test that needs the guard installs it.
+    """
+    if not any(name in request.fixturenames for name in ("transactional_db", "live_server")):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    install_append_only_guard(connection)
+    yield
+    drop_append_only_guard(connection)
+
+
+@pytest.fixture
+def append_only_guard(db):
+    install_append_only_guard(connection)
+
+
+def make_user(username: str, role: str | None = None, delegation: str = "", sponsor=None):
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org"
+    )
+    if role:
+        membership_assign(user=user, role=role, delegation=delegation, sponsor=sponsor)
+    return user
+
+
+@pytest.fixture
+def softbank(db):
+    return services.sponsor_upsert(name="SoftBank Group", country="JP")
+
+
+@pytest.fixture
+def hitachi(db):
+    return services.sponsor_upsert(name="Hitachi", country="JP")
+
+
+@pytest.fixture
+def ge_vernova(db):
+    return services.sponsor_upsert(name="GE Vernova", country="US")
+
+
+@pytest.fixture
+def westinghouse(db):
+    return services.sponsor_upsert(name="Westinghouse Electric", country="US")
+
+
+@pytest.fixture
+def sponsor_softbank(softbank):
+    return make_user("ken", "sponsor", sponsor=softbank)
+
+
+@pytest.fixture
+def sponsor_hitachi(hitachi):
+    return make_user("hana", "sponsor", sponsor=hitachi)
+
+
+@pytest.fixture
+def sponsor_ge(ge_vernova):
+    return make_user("gary", "sponsor", sponsor=ge_vernova)
+
+
+@pytest.fixture
+def sponsor_westinghouse(westinghouse):
+    return make_user("wes", "sponsor", sponsor=westinghouse)
+
+
+@pytest.fixture
+def us_chair(db):
+    return make_user("alice", "chair", "US")
+
+
+@pytest.fixture
+def jp_chair(db):
+    return make_user("sato", "chair", "JP")
+
+
+@pytest.fixture
+def us_member(db):
+    return make_user("bob", "member", "US")
+
+
+@pytest.fixture
+def us_member_2(db):
+    return make_user("carol", "member", "US")
+
+
+@pytest.fixture
+def jp_member(db):
+    return make_user("yuki", "member", "JP")
+
+
+@pytest.fixture
+def jp_member_2(db):
+    return make_user("aiko", "member", "JP")
+
+
+@pytest.fixture
+def us_staff(db):
+    return make_user("laura", "staff", "US")
+
+
+@pytest.fixture
+def jp_staff(db):
+    return make_user("mei", "staff", "JP")
+
+
+@pytest.fixture
+def us_observer(db):
+    return make_user("peter", "observer", "US")
+
+
+@pytest.fixture
+def jp_observer(db):
+    return make_user("ren", "observer", "JP")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("mallory")
+
+
+@pytest.fixture
+def committee(us_chair, jp_chair, us_member, us_member_2, jp_member, jp_member_2, us_staff,
+              jp_staff, us_observer, jp_observer):
+    """Both delegations in full: 2 chairs, 4 members, 2 staff, 2 observers."""
+    return {
+        "us_chair": us_chair, "jp_chair": jp_chair, "us_member": us_member,
+        "us_member_2": us_member_2, "jp_member": jp_member, "jp_member_2": jp_member_2,
+        "us_staff": us_staff, "jp_staff": jp_staff, "us_observer": us_observer,
+        "jp_observer": jp_observer,
+    }
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` returns an API client signed in as ``user`` (None: anonymous)."""
+
+    def client_for(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return client_for
+
+
+GOOD_DRAFT = {
+    "title": "Grid-scale battery storage, Kansas",
+    "description": "4 GWh of storage beside the gigafactory.",
+    "sector": "energy_storage",
+    "amount_requested": Decimal("4000000000.00"),
+    "currency": "USD",
+}
+
+# The path to each state, and who takes each step (personas from the ``committee`` fixture).
+PATH = {
+    "draft": [],
+    "submitted": [("sponsor", "submit")],
+    "in_review": [("sponsor", "submit"), ("us_staff", "accept")],
+    "voting": [("sponsor", "submit"), ("us_staff", "accept"), ("us_chair", "open_ballot")],
+    "approved": [("sponsor", "submit"), ("us_staff", "accept"), ("us_chair", "open_ballot"),
+                 ("approve_votes", None), ("us_chair", "close_ballot")],
+    "rejected": [("sponsor", "submit"), ("us_staff", "accept"), ("us_chair", "open_ballot"),
+                 ("reject_votes", None), ("us_chair", "close_ballot")],
+    "withdrawn": [("sponsor", "submit"), ("sponsor", "withdraw")],
+}
+PATH["funding"] = PATH["approved"] + [("us_staff", "start_funding")]
+PATH["active"] = PATH["funding"] + [("us_staff", "activate")]
+PATH["closed"] = PATH["active"] + [("us_staff", "close")]
+
+
+def _votes(people: dict, choice: str, proposal: Proposal) -> None:
+    from committee.services import vote_cast
+
+    for name in ("us_chair", "us_member", "us_member_2", "jp_chair", "jp_member", "jp_member_2"):
+        vote_cast(user=people[name], proposal_id=proposal.pk, choice=choice)
+
+
+@pytest.fixture
+def make_proposal(committee, sponsor_softbank):
+    """``make_proposal("voting")`` builds a SoftBank proposal and walks it to that state."""
+
+    def build(status: str = "draft", *, sponsor=None, co_sponsors=(), **fields) -> Proposal:
+        owner = sponsor or sponsor_softbank
+        proposal = services.proposal_create(
+            user=owner, co_sponsors=list(co_sponsors), **{**GOOD_DRAFT, **fields}
+        )
+        people = {**committee, "sponsor": owner}
+        for who, action in PATH[status]:
+            if who == "approve_votes":
+                _votes(people, "for", proposal)
+            elif who == "reject_votes":
+                _votes(people, "against", proposal)
+            else:
+                services.proposal_transition(user=people[who], proposal_id=proposal.pk, action=action)
+        proposal.refresh_from_db()
+        assert proposal.status == status
+        return proposal
+
+    return build
+
+
+def in_days(days: float) -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=days)
