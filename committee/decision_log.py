@@ -111,5 +111,3 @@ def decision_log_verify() -> Verification:
         # Entries were removed from the end of the chain: the first missing one is broken.
         return Verification(ok=False, entries=count, broken_seq=count + 1)
     return Verification(ok=True, entries=count)
-
-

@@ -65,7 +65,9 @@ class Membership(models.Model):
 
 
 class Review(models.Model):
-    proposal = models.ForeignKey("projects.Proposal", on_delete=models.CASCADE, related_name="reviews")
+    proposal = models.ForeignKey(
+        "projects.Proposal", on_delete=models.CASCADE, related_name="reviews"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     delegation = models.CharField(max_length=2, choices=Delegation.choices)
     visibility = models.CharField(max_length=16, choices=Visibility.choices)
@@ -84,9 +86,14 @@ class Review(models.Model):
             models.UniqueConstraint(fields=["proposal", "author"], name="one_review_per_member")
         ]
 
+    def __str__(self) -> str:
+        return f"Review by {self.author_id} of proposal {self.proposal_id}"
+
 
 class Note(models.Model):
-    proposal = models.ForeignKey("projects.Proposal", on_delete=models.CASCADE, related_name="notes")
+    proposal = models.ForeignKey(
+        "projects.Proposal", on_delete=models.CASCADE, related_name="notes"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     delegation = models.CharField(max_length=2, choices=Delegation.choices)
     visibility = models.CharField(max_length=16, choices=Visibility.choices)
@@ -95,6 +102,9 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author_id} on proposal {self.proposal_id}"
 
 
 class Conflict(models.Model):
@@ -110,6 +120,9 @@ class Conflict(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "user"], name="one_conflict_per_member")
         ]
+
+    def __str__(self) -> str:
+        return f"Conflict of {self.user_id} on proposal {self.proposal_id}"
 
 
 class Ballot(models.Model):
@@ -150,6 +163,9 @@ class Ballot(models.Model):
         ]
         indexes = [models.Index(fields=["status", "closes_at"])]
 
+    def __str__(self) -> str:
+        return f"Ballot {self.pk} on proposal {self.proposal_id} ({self.status})"
+
 
 class Vote(models.Model):
     class Choice(models.TextChoices):
@@ -171,18 +187,37 @@ class Vote(models.Model):
             models.UniqueConstraint(fields=["ballot", "voter"], name="one_vote_per_voter")
         ]
 
+    def __str__(self) -> str:
+        return f"Vote of {self.voter_id} on ballot {self.ballot_id}"
+
+
+class AppendOnlyError(Exception):
+    """Raised by the application on any attempt to change or remove a logged entry."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the decision log is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("the decision log is append-only")
+
 
 class DecisionLogEntry(models.Model):
-    """One link of the tamper-evident chain. Rows are only ever inserted (see ``decision_log``)."""
+    """One link of the tamper-evident chain. Rows are only ever inserted (see ``decision_log``);
+    the application refuses updates and deletes here, the database by triggers (``db.py``)."""
 
     seq = models.PositiveBigIntegerField(primary_key=True)
     at = models.DateTimeField()
     actor = models.CharField(max_length=150)
-    proposal = models.CharField(max_length=20, null=True, blank=True, db_index=True)
+    # null, not "": CONTRACT §5 says `proposal` is a reference or null, and the hash covers it.
+    proposal = models.CharField(max_length=20, null=True, blank=True, db_index=True)  # noqa: DJ001
     event = models.CharField(max_length=64, db_index=True)
     data = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]
@@ -192,6 +227,15 @@ class DecisionLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.event}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("the decision log is append-only")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the decision log is append-only")
 
 
 class DecisionLogHead(models.Model):
@@ -203,3 +247,6 @@ class DecisionLogHead(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_head")]
+
+    def __str__(self) -> str:
+        return f"head at {self.seq}"

@@ -43,7 +43,7 @@ def _text(item: dict, key: str, where: str, *, required: bool = True) -> str:
 
 @transaction.atomic
 def provision(document: Any) -> Summary:
-    """Apply the document whole, or raise ``Invalid`` naming the first problem and change nothing."""
+    """Apply the document whole, or raise ``Invalid`` naming the first problem; all or nothing."""
     if not isinstance(document, dict):
         raise Invalid("the file must hold a JSON object with 'sponsors' and 'users'")
     unknown = set(document) - {"sponsors", "users"}
@@ -88,9 +88,7 @@ def provision(document: Any) -> Summary:
             if sponsor is None:
                 raise _fail(where, f"unknown sponsor {sponsor_name!r}")
         elif role not in DELEGATION_ROLES:
-            raise _fail(
-                where, f"unknown role {role!r} (use one of {', '.join(Role.values)})"
-            )
+            raise _fail(where, f"unknown role {role!r} (use one of {', '.join(Role.values)})")
         elif delegation not in Delegation.values:
             raise _fail(where, f"unknown delegation {delegation!r} (use US or JP)")
 

@@ -50,7 +50,9 @@ def jsonable(value: Any) -> Any:
 
 def canonical_bytes(entry: Mapping[str, Any]) -> bytes:
     """Serialise the seven hashed fields the way CONTRACT §5 fixes."""
-    body = {key: entry[key] for key in ("seq", "at", "actor", "proposal", "event", "data", "prev_hash")}
+    body = {
+        key: entry[key] for key in ("seq", "at", "actor", "proposal", "event", "data", "prev_hash")
+    }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -20,7 +20,9 @@ from .roles import VOTERS, role_of
 
 def reviews_for(*, user: Any, proposal: Proposal) -> QuerySet[Review]:
     """Reviews on the proposal that the user may read."""
-    permissions.require(permissions.can_read_record(user, proposal), _("Reviews are not shown to you."))
+    permissions.require(
+        permissions.can_read_record(user, proposal), _("Reviews are not shown to you.")
+    )
     return (
         Review.objects.filter(proposal=proposal)
         .filter(permissions.record_visibility_q(user))
@@ -30,7 +32,9 @@ def reviews_for(*, user: Any, proposal: Proposal) -> QuerySet[Review]:
 
 def notes_for(*, user: Any, proposal: Proposal) -> QuerySet[Note]:
     """Notes on the proposal that the user may read."""
-    permissions.require(permissions.can_read_record(user, proposal), _("Notes are not shown to you."))
+    permissions.require(
+        permissions.can_read_record(user, proposal), _("Notes are not shown to you.")
+    )
     return (
         Note.objects.filter(proposal=proposal)
         .filter(permissions.record_visibility_q(user))
@@ -85,20 +89,21 @@ def my_vote(*, user: Any, proposal: Proposal) -> Vote | None:
 
 
 def _moment(value: Any, field: str, *, end: bool = False) -> dt.datetime | None:
+    """Parse a filter bound: a day (whole day, inclusive) or an ISO 8601 moment."""
     if value in (None, ""):
         return None
     text = str(value)
-    moment = parse_datetime(text) if "T" in text else None
+    try:
+        moment = parse_datetime(text) if "T" in text else None
+        day = None if moment else parse_date(text)
+    except ValueError:
+        moment = day = None
+    if moment is None and day is None:
+        raise Invalid(
+            _("Use a date as YYYY-MM-DD or an ISO 8601 time."),
+            detail={field: [_("Use a date as YYYY-MM-DD or an ISO 8601 time.")]},
+        )
     if moment is None:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is None:
-            raise Invalid(
-                _("Use a date as YYYY-MM-DD or an ISO 8601 time."),
-                detail={field: [_("Use a date as YYYY-MM-DD or an ISO 8601 time.")]},
-            )
         moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
@@ -132,7 +137,9 @@ def decision_log_entries(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[D
     return decision_log_filter(rows, filters).order_by("seq")
 
 
-def decision_log_export_rows(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[DecisionLogEntry]:
+def decision_log_export_rows(
+    *, user: Any, filters: Mapping[str, Any]
+) -> QuerySet[DecisionLogEntry]:
     """Every entry in range: the auditor's copy is the whole chain, for staff only."""
     if not permissions.can_export_decision_log(user):
         raise NotAllowed(_("Only secretariat staff export the decision log."))

@@ -16,14 +16,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects import permissions
-from projects.errors import Invalid, InvalidState, NotAllowed, NotVisible
-from projects.models import Proposal, Sponsor, Status
+from projects.errors import Invalid, InvalidState, NotVisible
+from projects.models import Proposal, Sponsor
 
 from . import rules, selectors
 from .decision_log import decision_log_append
 from .exports import FORMATS
-from .models import Ballot, Conflict, DecisionLogEntry, Delegation, Membership, Note, Review, Role, Visibility, Vote
-from .roles import DELEGATION_ROLES, DELEGATIONS, VOTERS, delegation_group_name, membership_of, role_of
+from .models import (
+    Ballot,
+    Conflict,
+    DecisionLogEntry,
+    Delegation,
+    Membership,
+    Note,
+    Review,
+    Role,
+    Visibility,
+    Vote,
+)
+from .roles import (
+    DELEGATION_ROLES,
+    DELEGATIONS,
+    VOTERS,
+    delegation_group_name,
+    membership_of,
+    role_of,
+)
 
 SCORE_FIELDS = ("strategic_fit", "financial_viability", "risk", "execution")
 RECOMMENDATIONS = ("approve", "approve_with_conditions", "reject")
@@ -55,8 +73,7 @@ def membership_assign(
     else:
         if delegation not in Delegation.values:
             raise Invalid(
-                _("Unknown delegation “%(delegation)s”: use US or JP.")
-                % {"delegation": delegation}
+                _("Unknown delegation “%(delegation)s”: use US or JP.") % {"delegation": delegation}
             )
         sponsor = None
     membership, _created = Membership.objects.update_or_create(
@@ -171,7 +188,9 @@ def vote_cast(*, user: Any, proposal_id: Any, choice: str, rationale: str = "") 
         _("You are not eligible to vote on this ballot, or you have recused yourself."),
     )
     if choice not in Vote.Choice.values:
-        raise Invalid(_("Choose for, against or abstain."), detail={"choice": [_("Invalid choice.")]})
+        raise Invalid(
+            _("Choose for, against or abstain."), detail={"choice": [_("Invalid choice.")]}
+        )
     vote = Vote.objects.filter(ballot=ballot, voter=user).first()
     event = "vote_changed" if vote else "vote_cast"
     if vote is None:
@@ -250,7 +269,9 @@ def review_submit(
 ) -> Review:
     """Write, or replace, the user's review of a proposal in review or voting."""
     proposal = _proposal_for(user, proposal_id)
-    permissions.require(permissions.can_review(user, proposal), _("Only members and chairs review."))
+    permissions.require(
+        permissions.can_review(user, proposal), _("Only members and chairs review.")
+    )
     if proposal.status not in permissions.REVIEWABLE:
         raise InvalidState(_("Reviews are written while a proposal is in review or voting."))
     problems: dict[str, list[str]] = {}
@@ -296,8 +317,6 @@ def note_add(*, user: Any, proposal_id: Any, text: str, visibility: str) -> Note
     )
 
 
-
-
 # --- Decision log exports ---------------------------------------------------------------
 
 
@@ -309,7 +328,8 @@ def decision_log_export(*, user: Any, fmt: str, filters: dict[str, Any]):
     """
     if fmt not in FORMATS:
         raise Invalid(
-            _("Format must be csv, jsonl or xlsx."), detail={"format": [_("Use csv, jsonl or xlsx.")]}
+            _("Format must be csv, jsonl or xlsx."),
+            detail={"format": [_("Use csv, jsonl or xlsx.")]},
         )
     if user is None:
         rows = selectors.decision_log_filter(DecisionLogEntry.objects.all(), filters)

@@ -19,7 +19,9 @@ urlpatterns = [
     ],
     path("proposals/<int:pk>/reviews/", committee.ReviewListView.as_view(), name="api-reviews"),
     path("proposals/<int:pk>/notes/", committee.NoteListView.as_view(), name="api-notes"),
-    path("proposals/<int:pk>/conflicts/", committee.ConflictListView.as_view(), name="api-conflicts"),
+    path(
+        "proposals/<int:pk>/conflicts/", committee.ConflictListView.as_view(), name="api-conflicts"
+    ),
     path("proposals/<int:pk>/vote/", committee.VoteView.as_view(), name="api-vote"),
     path("proposals/<int:pk>/ballot/", committee.BallotView.as_view(), name="api-ballot"),
     path("decision-log/", committee.DecisionLogListView.as_view(), name="api-decision-log"),

@@ -70,44 +70,78 @@ class DemoProposal:
 
 PROPOSALS = [
     DemoProposal(
-        "softbank", "US transmission and grid build-out, phase 1", "grid", "25000000000", "USD",
+        "softbank",
+        "US transmission and grid build-out, phase 1",
+        "grid",
+        "25000000000",
+        "USD",
         "High-voltage transmission, substations and grid-scale interconnects across three "
         "ISO regions to serve new data-centre and manufacturing load.",
         path=("submit", "accept"),
     ),
     DemoProposal(
-        "westinghouse", "AP1000 twin-unit new build, Southeast", "nuclear", "18500000000", "USD",
+        "westinghouse",
+        "AP1000 twin-unit new build, Southeast",
+        "nuclear",
+        "18500000000",
+        "USD",
         "Two AP1000 pressurised-water reactors at an existing licensed site; JBIC loan and NEXI "
         "guarantee for Japanese-supplied components.",
         path=("submit", "accept", "review", "open_ballot", "votes"),
     ),
     DemoProposal(
-        "hitachi", "BWRX-300 small modular reactor fleet", "nuclear", "6200000000", "USD",
+        "hitachi",
+        "BWRX-300 small modular reactor fleet",
+        "nuclear",
+        "6200000000",
+        "USD",
         "First four BWRX-300 SMRs with a common supply chain, built by the Hitachi and GE "
         "Vernova alliance.",
         co_sponsors=("GE Vernova",),
         path=("submit", "accept", "review", "open_ballot", "votes", "close_ballot"),
     ),
     DemoProposal(
-        "panasonic", "Grid-scale battery storage plant, Kansas", "energy_storage", "4000000000",
-        "USD", "Cell manufacturing and 4 GWh of grid storage next to the Kansas gigafactory.",
+        "panasonic",
+        "Grid-scale battery storage plant, Kansas",
+        "energy_storage",
+        "4000000000",
+        "USD",
+        "Cell manufacturing and 4 GWh of grid storage next to the Kansas gigafactory.",
         path=("submit",),
     ),
     DemoProposal(
-        "mhi", "Gas turbine and hydrogen co-firing supply base", "advanced_manufacturing",
-        "310000000000", "JPY",
+        "mhi",
+        "Gas turbine and hydrogen co-firing supply base",
+        "advanced_manufacturing",
+        "310000000000",
+        "JPY",
         "A US assembly and service base for large gas turbines ready for hydrogen co-firing.",
     ),
     DemoProposal(
-        "ihi", "Ammonia-fired power components plant", "advanced_manufacturing", "95000000000",
-        "JPY", "Burners and boilers for ammonia co-firing, for US utilities.",
+        "ihi",
+        "Ammonia-fired power components plant",
+        "advanced_manufacturing",
+        "95000000000",
+        "JPY",
+        "Burners and boilers for ammonia co-firing, for US utilities.",
         path=("submit", "return"),
     ),
     DemoProposal(
-        "carrier", "Data-centre cooling systems expansion", "ai_infrastructure", "1200000000",
-        "USD", "Liquid-cooling and chiller lines for AI data centres.",
-        path=("submit", "accept", "review", "open_ballot", "votes", "close_ballot",
-              "start_funding"),
+        "carrier",
+        "Data-centre cooling systems expansion",
+        "ai_infrastructure",
+        "1200000000",
+        "USD",
+        "Liquid-cooling and chiller lines for AI data centres.",
+        path=(
+            "submit",
+            "accept",
+            "review",
+            "open_ballot",
+            "votes",
+            "close_ballot",
+            "start_funding",
+        ),
     ),
 ]
 
@@ -123,43 +157,69 @@ def _walk(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
         if step in ("submit",):
             services.proposal_transition(user=sponsor, proposal_id=proposal.pk, action="submit")
         elif step == "accept":
-            services.proposal_transition(user=users["us-staff"], proposal_id=proposal.pk, action="accept")
+            services.proposal_transition(
+                user=users["us-staff"], proposal_id=proposal.pk, action="accept"
+            )
         elif step == "return":
             services.proposal_transition(
-                user=users["jp-staff"], proposal_id=proposal.pk, action="return",
+                user=users["jp-staff"],
+                proposal_id=proposal.pk,
+                action="return",
                 comment="Please add the environmental permitting timeline and the offtake terms.",
             )
         elif step == "review":
-            for name, rec in (("us-member-1", "approve"), ("jp-member-1", "approve_with_conditions")):
+            for name, rec in (
+                ("us-member-1", "approve"),
+                ("jp-member-1", "approve_with_conditions"),
+            ):
                 committee_services.review_submit(
-                    user=users[name], proposal_id=proposal.pk,
-                    scores={"strategic_fit": 5, "financial_viability": 4, "risk": 3, "execution": 4},
-                    recommendation=rec, comments="Strong strategic fit; watch the supply chain.",
+                    user=users[name],
+                    proposal_id=proposal.pk,
+                    scores={
+                        "strategic_fit": 5,
+                        "financial_viability": 4,
+                        "risk": 3,
+                        "execution": 4,
+                    },
+                    recommendation=rec,
+                    comments="Strong strategic fit; watch the supply chain.",
                     visibility="committee",
                 )
             committee_services.note_add(
-                user=users["jp-member-2"], proposal_id=proposal.pk, visibility="delegation",
+                user=users["jp-member-2"],
+                proposal_id=proposal.pk,
+                visibility="delegation",
                 text="JBIC prefers a longer tenor; raise it in the joint session.",
             )
         elif step == "open_ballot":
             services.proposal_transition(
-                user=users["us-chair"], proposal_id=proposal.pk, action="open_ballot",
+                user=users["us-chair"],
+                proposal_id=proposal.pk,
+                action="open_ballot",
                 closes_at=timezone.now() + dt.timedelta(days=7),
             )
         elif step == "votes":
             for name in ("us-member-1", "us-member-2", "jp-member-1", "jp-member-2", "jp-chair"):
                 committee_services.vote_cast(
-                    user=users[name], proposal_id=proposal.pk, choice="for",
+                    user=users[name],
+                    proposal_id=proposal.pk,
+                    choice="for",
                     rationale="Meets the program's strategic criteria.",
                 )
             committee_services.vote_cast(
-                user=users["us-member-3"], proposal_id=proposal.pk, choice="against",
+                user=users["us-member-3"],
+                proposal_id=proposal.pk,
+                choice="against",
                 rationale="Cost overrun risk is not yet mitigated.",
             )
         elif step == "close_ballot":
-            services.proposal_transition(user=users["jp-chair"], proposal_id=proposal.pk, action="close_ballot")
+            services.proposal_transition(
+                user=users["jp-chair"], proposal_id=proposal.pk, action="close_ballot"
+            )
         elif step == "start_funding":
-            services.proposal_transition(user=users["us-staff"], proposal_id=proposal.pk, action="start_funding")
+            services.proposal_transition(
+                user=users["us-staff"], proposal_id=proposal.pk, action="start_funding"
+            )
 
 
 @transaction.atomic
@@ -170,10 +230,13 @@ def seed_demo() -> dict[str, int]:
         {
             "sponsors": [{"name": name, "country": country} for name, country in SPONSORS],
             "users": [
-                {"username": username, "role": role,
-                 # Hashing is slow by design: set the password of new users only.
-                 **({} if username in existing else {"password": DEMO_PASSWORD}),
-                 **({"sponsor": where} if role == "sponsor" else {"delegation": where})}
+                {
+                    "username": username,
+                    "role": role,
+                    # Hashing is slow by design: set the password of new users only.
+                    **({} if username in existing else {"password": DEMO_PASSWORD}),
+                    **({"sponsor": where} if role == "sponsor" else {"delegation": where}),
+                }
                 for username, role, where, _display in USERS
             ],
         }
@@ -190,8 +253,12 @@ def seed_demo() -> dict[str, int]:
         if Proposal.objects.filter(title=demo.title).exists():
             continue
         proposal = services.proposal_create(
-            user=users[demo.sponsor_user], title=demo.title, description=demo.description,
-            sector=demo.sector, amount_requested=Decimal(demo.amount), currency=demo.currency,
+            user=users[demo.sponsor_user],
+            title=demo.title,
+            description=demo.description,
+            sector=demo.sector,
+            amount_requested=Decimal(demo.amount),
+            currency=demo.currency,
             co_sponsors=list(demo.co_sponsors),
         )
         _walk(proposal, demo, users)

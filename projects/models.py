@@ -119,6 +119,9 @@ class ReferenceCounter(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 # Direct foreign keys for django-guardian: indexed joins instead of generic varchar keys.
 class ProposalUserObjectPermission(UserObjectPermissionBase):

@@ -43,6 +43,9 @@ def proposal_get(*, user: Any, proposal_id: Any) -> Proposal:
     except (TypeError, ValueError):
         raise NotVisible("Not found.") from None
     proposal = (
-        Proposal.objects.select_related("sponsor").prefetch_related("co_sponsors").filter(pk=pk).first()
+        Proposal.objects.select_related("sponsor")
+        .prefetch_related("co_sponsors")
+        .filter(pk=pk)
+        .first()
     )
     return permissions.require_view(user, proposal)

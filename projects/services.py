@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from committee import services as committee_services
 from committee.decision_log import decision_log_append
+from committee.models import Ballot
 from committee.roles import membership_of, sponsor_group_name
 
 from . import permissions, rules, workflow
@@ -61,7 +62,9 @@ def _co_sponsors(names: list[str] | None, lead: Sponsor) -> list[Sponsor] | None
     if unknown:
         raise Invalid(
             _("Unknown co-sponsor."),
-            detail={"co_sponsors": [_("Unknown sponsor “%(name)s”.") % {"name": n} for n in unknown]},
+            detail={
+                "co_sponsors": [_("Unknown sponsor “%(name)s”.") % {"name": n} for n in unknown]
+            },
         )
     if lead.name in found:
         raise Invalid(
@@ -197,7 +200,9 @@ def proposal_transition(
         data.update(_snapshot(proposal))
         target = transition.target
     elif action == "open_ballot":
-        data.update(committee_services.ballot_open(proposal=proposal, user=user, closes_at=closes_at))
+        data.update(
+            committee_services.ballot_open(proposal=proposal, user=user, closes_at=closes_at)
+        )
         target = transition.target
     elif action == "close_ballot":
         result = committee_services.ballot_close(proposal=proposal)
@@ -220,7 +225,29 @@ def proposal_transition(
     data["to"] = target
     if comment:
         data["comment"] = comment
-    decision_log_append(
-        actor=user, event=transition.event, proposal=proposal.reference, data=data
-    )
+    decision_log_append(actor=user, event=transition.event, proposal=proposal.reference, data=data)
     return proposal
+
+
+def ballots_close_due(*, now: dt.datetime | None = None) -> list[str]:
+    """Close every ballot whose ``closes_at`` has passed, each in its own transaction.
+
+    Safe to run twice or beside a chair closing by hand: a proposal that is no longer in
+    ``voting`` by the time its row is locked is left alone.
+    """
+    now = now or timezone.now()
+    due = (
+        Ballot.objects.filter(status=Ballot.Status.OPEN, closes_at__lte=now)
+        .values_list("proposal_id", flat=True)
+        .order_by("closes_at")
+    )
+    closed = []
+    for proposal_id in list(due):
+        try:
+            proposal = proposal_transition(
+                user=None, proposal_id=proposal_id, action="close_ballot"
+            )
+        except InvalidState:
+            continue  # closed meanwhile by its chair
+        closed.append(proposal.reference)
+    return closed

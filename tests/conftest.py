@@ -36,7 +36,12 @@ def _append_only_guard_and_flush(request):
 
     Drop the guard just before that flush; every test that needs the guard installs it.
     """
-    if not any(name in request.fixturenames for name in ("transactional_db", "live_server")):
+    marker = request.node.get_closest_marker("django_db")
+    marked = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    named = any(name in request.fixturenames for name in ("transactional_db", "live_server"))
+    if not (marked or named):
         yield
         return
     request.getfixturevalue("transactional_db")
@@ -155,13 +160,29 @@ def outsider(db):
 
 
 @pytest.fixture
-def committee(us_chair, jp_chair, us_member, us_member_2, jp_member, jp_member_2, us_staff,
-              jp_staff, us_observer, jp_observer):
+def committee(
+    us_chair,
+    jp_chair,
+    us_member,
+    us_member_2,
+    jp_member,
+    jp_member_2,
+    us_staff,
+    jp_staff,
+    us_observer,
+    jp_observer,
+):
     """Both delegations in full: 2 chairs, 4 members, 2 staff, 2 observers."""
     return {
-        "us_chair": us_chair, "jp_chair": jp_chair, "us_member": us_member,
-        "us_member_2": us_member_2, "jp_member": jp_member, "jp_member_2": jp_member_2,
-        "us_staff": us_staff, "jp_staff": jp_staff, "us_observer": us_observer,
+        "us_chair": us_chair,
+        "jp_chair": jp_chair,
+        "us_member": us_member,
+        "us_member_2": us_member_2,
+        "jp_member": jp_member,
+        "jp_member_2": jp_member_2,
+        "us_staff": us_staff,
+        "jp_staff": jp_staff,
+        "us_observer": us_observer,
         "jp_observer": jp_observer,
     }
 
@@ -193,10 +214,20 @@ PATH = {
     "submitted": [("sponsor", "submit")],
     "in_review": [("sponsor", "submit"), ("us_staff", "accept")],
     "voting": [("sponsor", "submit"), ("us_staff", "accept"), ("us_chair", "open_ballot")],
-    "approved": [("sponsor", "submit"), ("us_staff", "accept"), ("us_chair", "open_ballot"),
-                 ("approve_votes", None), ("us_chair", "close_ballot")],
-    "rejected": [("sponsor", "submit"), ("us_staff", "accept"), ("us_chair", "open_ballot"),
-                 ("reject_votes", None), ("us_chair", "close_ballot")],
+    "approved": [
+        ("sponsor", "submit"),
+        ("us_staff", "accept"),
+        ("us_chair", "open_ballot"),
+        ("approve_votes", None),
+        ("us_chair", "close_ballot"),
+    ],
+    "rejected": [
+        ("sponsor", "submit"),
+        ("us_staff", "accept"),
+        ("us_chair", "open_ballot"),
+        ("reject_votes", None),
+        ("us_chair", "close_ballot"),
+    ],
     "withdrawn": [("sponsor", "submit"), ("sponsor", "withdraw")],
 }
 PATH["funding"] = PATH["approved"] + [("us_staff", "start_funding")]
@@ -227,7 +258,9 @@ def make_proposal(committee, sponsor_softbank):
             elif who == "reject_votes":
                 _votes(people, "against", proposal)
             else:
-                services.proposal_transition(user=people[who], proposal_id=proposal.pk, action=action)
+                services.proposal_transition(
+                    user=people[who], proposal_id=proposal.pk, action=action
+                )
         proposal.refresh_from_db()
         assert proposal.status == status
         return proposal

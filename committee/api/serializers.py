@@ -17,8 +17,17 @@ class ReviewOut(AuthoredOut):
 
     class Meta:
         model = Review
-        fields = ["id", "author", "delegation", "visibility", "created_at", "updated_at",
-                  "scores", "recommendation", "comments"]
+        fields = [
+            "id",
+            "author",
+            "delegation",
+            "visibility",
+            "created_at",
+            "updated_at",
+            "scores",
+            "recommendation",
+            "comments",
+        ]
 
     def get_scores(self, review: Review) -> dict[str, int]:
         return {

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,116 +14,243 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Conflict',
+            name="Conflict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DecisionLogEntry',
+            name="DecisionLogEntry",
             fields=[
-                ('seq', models.PositiveBigIntegerField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField()),
-                ('actor', models.CharField(max_length=150)),
-                ('proposal', models.CharField(blank=True, db_index=True, max_length=20, null=True)),
-                ('event', models.CharField(db_index=True, max_length=64)),
-                ('data', models.JSONField(default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ("seq", models.PositiveBigIntegerField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField()),
+                ("actor", models.CharField(max_length=150)),
+                ("proposal", models.CharField(blank=True, db_index=True, max_length=20, null=True)),
+                ("event", models.CharField(db_index=True, max_length=64)),
+                ("data", models.JSONField(default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'decision log entry',
-                'verbose_name_plural': 'decision log entries',
-                'ordering': ['seq'],
+                "verbose_name": "decision log entry",
+                "verbose_name_plural": "decision log entries",
+                "ordering": ["seq"],
             },
         ),
         migrations.CreateModel(
-            name='DecisionLogHead',
+            name="DecisionLogHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('sponsor', 'Sponsor'), ('member', 'Member'), ('chair', 'Chair'), ('staff', 'Secretariat staff'), ('observer', 'Observer')], max_length=16, verbose_name='role')),
-                ('delegation', models.CharField(blank=True, choices=[('US', 'US delegation'), ('JP', 'Japanese delegation')], max_length=2, verbose_name='delegation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("sponsor", "Sponsor"),
+                            ("member", "Member"),
+                            ("chair", "Chair"),
+                            ("staff", "Secretariat staff"),
+                            ("observer", "Observer"),
+                        ],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "delegation",
+                    models.CharField(
+                        blank=True,
+                        choices=[("US", "US delegation"), ("JP", "Japanese delegation")],
+                        max_length=2,
+                        verbose_name="delegation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delegation', models.CharField(choices=[('US', 'US delegation'), ('JP', 'Japanese delegation')], max_length=2)),
-                ('visibility', models.CharField(choices=[('committee', 'Committee (both delegations)'), ('delegation', 'My delegation only')], max_length=16)),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "delegation",
+                    models.CharField(
+                        choices=[("US", "US delegation"), ("JP", "Japanese delegation")],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("committee", "Committee (both delegations)"),
+                            ("delegation", "My delegation only"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delegation', models.CharField(choices=[('US', 'US delegation'), ('JP', 'Japanese delegation')], max_length=2)),
-                ('visibility', models.CharField(choices=[('committee', 'Committee (both delegations)'), ('delegation', 'My delegation only')], max_length=16)),
-                ('strategic_fit', models.PositiveSmallIntegerField()),
-                ('financial_viability', models.PositiveSmallIntegerField()),
-                ('risk', models.PositiveSmallIntegerField()),
-                ('execution', models.PositiveSmallIntegerField()),
-                ('recommendation', models.CharField(max_length=32)),
-                ('comments', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "delegation",
+                    models.CharField(
+                        choices=[("US", "US delegation"), ("JP", "Japanese delegation")],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("committee", "Committee (both delegations)"),
+                            ("delegation", "My delegation only"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("strategic_fit", models.PositiveSmallIntegerField()),
+                ("financial_viability", models.PositiveSmallIntegerField()),
+                ("risk", models.PositiveSmallIntegerField()),
+                ("execution", models.PositiveSmallIntegerField()),
+                ("recommendation", models.CharField(max_length=32)),
+                ("comments", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delegation', models.CharField(choices=[('US', 'US delegation'), ('JP', 'Japanese delegation')], max_length=2)),
-                ('choice', models.CharField(choices=[('for', 'For'), ('against', 'Against'), ('abstain', 'Abstain')], max_length=8)),
-                ('rationale', models.TextField(blank=True)),
-                ('voided', models.BooleanField(default=False)),
-                ('cast_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "delegation",
+                    models.CharField(
+                        choices=[("US", "US delegation"), ("JP", "Japanese delegation")],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[("for", "For"), ("against", "Against"), ("abstain", "Abstain")],
+                        max_length=8,
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                ("voided", models.BooleanField(default=False)),
+                ("cast_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=8)),
-                ('rule', models.CharField(max_length=32)),
-                ('opened_at', models.DateTimeField()),
-                ('closes_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('eligible_us', models.PositiveIntegerField(default=0)),
-                ('eligible_jp', models.PositiveIntegerField(default=0)),
-                ('tally', models.JSONField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('approved', 'Approved'), ('rejected', 'Rejected'), ('no_quorum', 'No quorum')], max_length=16)),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=8,
+                    ),
+                ),
+                ("rule", models.CharField(max_length=32)),
+                ("opened_at", models.DateTimeField()),
+                ("closes_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("eligible_us", models.PositiveIntegerField(default=0)),
+                ("eligible_jp", models.PositiveIntegerField(default=0)),
+                ("tally", models.JSONField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("no_quorum", "No quorum"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-id'],
-                'get_latest_by': 'opened_at',
+                "ordering": ["-opened_at", "-id"],
+                "get_latest_by": "opened_at",
             },
         ),
     ]

@@ -6,101 +6,170 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('committee', '0001_initial'),
-        ('projects', '0001_initial'),
+        ("committee", "0001_initial"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ballot',
-            name='proposal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='projects.proposal'),
+            model_name="ballot",
+            name="proposal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ballots",
+                to="projects.proposal",
+            ),
         ),
         migrations.AddField(
-            model_name='conflict',
-            name='proposal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='projects.proposal'),
+            model_name="conflict",
+            name="proposal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="conflicts",
+                to="projects.proposal",
+            ),
         ),
         migrations.AddField(
-            model_name='conflict',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="conflict",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='decisionlogentry',
-            index=models.Index(fields=['at'], name='committee_d_at_e9f78d_idx'),
+            model_name="decisionlogentry",
+            index=models.Index(fields=["at"], name="committee_d_at_e9f78d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='decisionloghead',
-            constraint=models.CheckConstraint(condition=models.Q(('id', 1)), name='single_head'),
+            model_name="decisionloghead",
+            constraint=models.CheckConstraint(condition=models.Q(("id", 1)), name="single_head"),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='sponsor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='projects.sponsor', verbose_name='sponsor'),
+            model_name="membership",
+            name="sponsor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="memberships",
+                to="projects.sponsor",
+                verbose_name="sponsor",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="membership",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="note",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='proposal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='projects.proposal'),
+            model_name="note",
+            name="proposal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notes",
+                to="projects.proposal",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="review",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='proposal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='projects.proposal'),
+            model_name="review",
+            name="proposal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="projects.proposal",
+            ),
         ),
         migrations.AddField(
-            model_name='vote',
-            name='ballot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='committee.ballot'),
+            model_name="vote",
+            name="ballot",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="votes",
+                to="committee.ballot",
+            ),
         ),
         migrations.AddField(
-            model_name='vote',
-            name='voter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="vote",
+            name="voter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='ballot',
-            index=models.Index(fields=['status', 'closes_at'], name='committee_b_status_1e0ce2_idx'),
+            model_name="ballot",
+            index=models.Index(
+                fields=["status", "closes_at"], name="committee_b_status_1e0ce2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('proposal',), name='one_open_ballot_per_proposal'),
+            model_name="ballot",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")),
+                fields=("proposal",),
+                name="one_open_ballot_per_proposal",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conflict',
-            constraint=models.UniqueConstraint(fields=('proposal', 'user'), name='one_conflict_per_member'),
+            model_name="conflict",
+            constraint=models.UniqueConstraint(
+                fields=("proposal", "user"), name="one_conflict_per_member"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('delegation', ''), ('role', 'sponsor'), ('sponsor__isnull', False)), models.Q(models.Q(('role', 'sponsor'), _negated=True), ('delegation__in', ['US', 'JP']), ('sponsor__isnull', True)), _connector='OR'), name='membership_sponsor_xor_delegation'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("delegation", ""), ("role", "sponsor"), ("sponsor__isnull", False)),
+                    models.Q(
+                        models.Q(("role", "sponsor"), _negated=True),
+                        ("delegation__in", ["US", "JP"]),
+                        ("sponsor__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_sponsor_xor_delegation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('proposal', 'author'), name='one_review_per_member'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                fields=("proposal", "author"), name="one_review_per_member"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('ballot', 'voter'), name='one_vote_per_voter'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(
+                fields=("ballot", "voter"), name="one_vote_per_voter"
+            ),
         ),
     ]

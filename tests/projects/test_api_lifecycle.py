@@ -10,8 +10,18 @@ import pytest
 
 from committee.models import DecisionLogEntry
 
-STATES = ["draft", "submitted", "in_review", "voting", "approved", "rejected", "funding",
-          "active", "closed", "withdrawn"]
+STATES = [
+    "draft",
+    "submitted",
+    "in_review",
+    "voting",
+    "approved",
+    "rejected",
+    "funding",
+    "active",
+    "closed",
+    "withdrawn",
+]
 
 # action: (states it fires from, the role that fires it)
 CONTRACT = {
@@ -25,14 +35,21 @@ CONTRACT = {
     "activate": ({"funding"}, "staff"),
     "close": ({"active"}, "staff"),
 }
-TARGET = {"submit": "submitted", "withdraw": "withdrawn", "return": "draft",
-          "accept": "in_review", "open_ballot": "voting", "start_funding": "funding",
-          "activate": "active", "close": "closed"}
+TARGET = {
+    "submit": "submitted",
+    "withdraw": "withdrawn",
+    "return": "draft",
+    "accept": "in_review",
+    "open_ballot": "voting",
+    "start_funding": "funding",
+    "activate": "active",
+    "close": "closed",
+}
 
 # persona: (role, what it sees)
 PERSONAS = {
-    "sponsor_softbank": ("sponsor", "all"),     # the lead sponsor
-    "sponsor_ge": ("sponsor", "submitted+"),    # a co-sponsor
+    "sponsor_softbank": ("sponsor", "all"),  # the lead sponsor
+    "sponsor_ge": ("sponsor", "submitted+"),  # a co-sponsor
     "sponsor_westinghouse": ("sponsor", "none"),
     "us_staff": ("staff", "submitted+"),
     "jp_chair": ("chair", "in_review+"),
@@ -128,7 +145,12 @@ def test_submit_names_every_missing_field(api, sponsor_softbank):
 def test_returned_draft_is_hidden_from_staff_again(api, make_proposal, us_staff, sponsor_ge):
     proposal = make_proposal("submitted", co_sponsors=["GE Vernova"])
     client = api(us_staff)
-    assert client.post(f"/api/v1/proposals/{proposal.pk}/return/", {"comment": "More detail"}).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/proposals/{proposal.pk}/return/", {"comment": "More detail"}
+        ).status_code
+        == 200
+    )
     assert client.get(f"/api/v1/proposals/{proposal.pk}/").status_code == 404
     assert api(sponsor_ge).get(f"/api/v1/proposals/{proposal.pk}/").status_code == 404
 

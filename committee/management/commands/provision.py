@@ -22,7 +22,9 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"cannot read {path}: {error}") from None
         except json.JSONDecodeError as error:
-            raise CommandError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}") from None
+            raise CommandError(
+                f"{path} is not valid JSON: {error.msg} at line {error.lineno}"
+            ) from None
         try:
             summary = provision(document)
         except DomainError as error:

@@ -4,7 +4,10 @@ from committee.decision_log import decision_log_verify
 
 
 class Command(BaseCommand):
-    help = "Recompute the decision log's hash chain: `OK <n> entries`, or exit 1 naming the first bad entry."
+    help = (
+        "Recompute the decision log's hash chain: prints `OK <n> entries`, "
+        "or exits 1 naming the first entry that does not verify."
+    )
 
     def handle(self, *args, **options):
         result = decision_log_verify()
