@@ -63,3 +63,15 @@ def test_there_are_no_import_cycles_between_files():
         if name not in state:
             visit(name, [name])
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_every_api_endpoint_derives_from_the_policy_base_view():
+    from django.urls import get_resolver
+
+    from projects.api.base import PolicyAPIView
+
+    api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/v1/")
+    views = {pattern.name: pattern.callback.view_class for pattern in api.url_patterns}
+    assert len(views) > 10
+    strays = [name for name, view in views.items() if not issubclass(view, PolicyAPIView)]
+    assert not strays
