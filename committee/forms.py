@@ -53,7 +53,9 @@ class ReviewForm(forms.Form):
     execution = forms.TypedChoiceField(
         label=_("Execution"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
     )
-    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=RECOMMENDATION_CHOICES)
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=[("", "—"), *RECOMMENDATION_CHOICES]
+    )
     comments = forms.CharField(
         label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

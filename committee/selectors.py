@@ -146,10 +146,21 @@ def decision_log_export_rows(
     return decision_log_filter(DecisionLogEntry.objects.all(), filters).order_by("seq")
 
 
-def timeline(*, user: Any, proposal: Proposal) -> QuerySet[DecisionLogEntry]:
-    """The proposal's history from the log, oldest first."""
+# Who voted, who recused and how each voted are the committee's record, not the sponsor's.
+COMMITTEE_ONLY_EVENTS = ("vote_cast", "vote_changed", "vote_voided", "conflict_declared")
+
+
+def timeline(*, user: Any, proposal: Proposal) -> list[DecisionLogEntry]:
+    """The proposal's history from the log, oldest first, as much of it as the user may read."""
     permissions.require_view(user, proposal)
-    return DecisionLogEntry.objects.filter(proposal=proposal.reference).order_by("seq")
+    rows = DecisionLogEntry.objects.filter(proposal=proposal.reference).order_by("seq")
+    if permissions.can_read_record(user, proposal):
+        return list(rows)
+    entries = list(rows.exclude(event__in=COMMITTEE_ONLY_EVENTS))
+    for entry in entries:
+        if isinstance(entry.data, dict) and "votes" in entry.data:
+            entry.data = {k: v for k, v in entry.data.items() if k != "votes"}
+    return entries
 
 
 def my_work(*, user: Any) -> dict[str, list[Proposal]]:

@@ -31,17 +31,47 @@ from .templatetags.decision_log_ui import EVENT_LABELS
 
 LOG_PAGE_SIZE = 50
 
-# The home page's lists, in the order they are shown: key of ``selectors.my_work``,
-# heading, and what to say when it is empty.
+# The home page's lists, in the order they are shown: key of ``selectors.my_work``, heading,
+# what to say when it is empty, and whether its items wait for the user (or are followed).
 WORK_SECTIONS = [
-    ("to_vote", gettext_lazy("Ballots waiting for your vote"), gettext_lazy("No ballot is waiting for your vote.")),
-    ("ballots_open", gettext_lazy("Open ballots you chair"), gettext_lazy("No ballot is open.")),
-    ("to_review", gettext_lazy("Proposals to review"), gettext_lazy("You have reviewed every proposal in review.")),
-    ("to_screen", gettext_lazy("Submissions to screen"), gettext_lazy("No submission is waiting to be screened.")),
-    ("to_fund", gettext_lazy("Approved and in funding"), gettext_lazy("No approved proposal is waiting for funding.")),
-    ("drafts", gettext_lazy("Your drafts"), gettext_lazy("You have no drafts.")),
-    ("in_progress", gettext_lazy("Your proposals in progress"), gettext_lazy("None of your proposals is in progress.")),
-    ("under_way", gettext_lazy("Under review and voting"), gettext_lazy("Nothing is in review or voting.")),
+    (
+        "to_vote",
+        gettext_lazy("Ballots waiting for your vote"),
+        gettext_lazy("No ballot is waiting for your vote."),
+        True,
+    ),
+    ("ballots_open", gettext_lazy("Open ballots"), gettext_lazy("No ballot is open."), True),
+    (
+        "to_review",
+        gettext_lazy("Proposals to review"),
+        gettext_lazy("You have reviewed every proposal in review."),
+        True,
+    ),
+    (
+        "to_screen",
+        gettext_lazy("Submissions to screen"),
+        gettext_lazy("No submission is waiting to be screened."),
+        True,
+    ),
+    (
+        "to_fund",
+        gettext_lazy("Approved and in funding"),
+        gettext_lazy("No approved proposal is waiting for funding."),
+        True,
+    ),
+    ("drafts", gettext_lazy("Your drafts"), gettext_lazy("You have no drafts."), True),
+    (
+        "in_progress",
+        gettext_lazy("Your proposals in progress"),
+        gettext_lazy("None of your proposals is in progress."),
+        False,
+    ),
+    (
+        "under_way",
+        gettext_lazy("In review and voting"),
+        gettext_lazy("Nothing is in review or voting."),
+        False,
+    ),
 ]
 
 
@@ -49,11 +79,11 @@ WORK_SECTIONS = [
 def home(request: HttpRequest) -> HttpResponse:
     work = selectors.my_work(user=request.user)
     sections = [
-        {"key": key, "heading": heading, "empty": empty, "proposals": work[key]}
-        for key, heading, empty in WORK_SECTIONS
+        {"key": key, "heading": heading, "empty": empty, "proposals": work[key], "waits": waits}
+        for key, heading, empty, waits in WORK_SECTIONS
         if key in work
     ]
-    waiting = sum(len(section["proposals"]) for section in sections)
+    waiting = sum(len(section["proposals"]) for section in sections if section["waits"])
     return render(
         request,
         "committee/home.html",
@@ -68,9 +98,8 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- The record's forms on a proposal page ----------------------------------------------
 
 
-def _done_or_show_errors(
-    request: HttpRequest, proposal: Any, form_name: str, form: Any, anchor: str
-) -> HttpResponse:
+def _show_errors(request: HttpRequest, proposal: Any, form_name: str, form: Any) -> HttpResponse:
+    """Show the proposal page again with the form's errors beside its fields."""
     messages.error(request, _("Please correct the highlighted fields."))
     return render_detail(request, proposal, status=400, **{form_name: form})
 
@@ -89,7 +118,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Note added."))
             return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#notes")
-    return _done_or_show_errors(request, proposal, "note_form", form, "notes")
+    return _show_errors(request, proposal, "note_form", form)
 
 
 @login_required
@@ -108,7 +137,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your review is saved."))
             return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#reviews")
-    return _done_or_show_errors(request, proposal, "review_form", form, "reviews")
+    return _show_errors(request, proposal, "review_form", form)
 
 
 @login_required
@@ -130,7 +159,7 @@ def conflict_create(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Conflict declared. You are recused from voting on this proposal."),
             )
             return redirect("proposal-detail", pk=proposal.pk)
-    return _done_or_show_errors(request, proposal, "conflict_form", form, "conflict")
+    return _show_errors(request, proposal, "conflict_form", form)
 
 
 @login_required
@@ -156,7 +185,7 @@ def vote_cast(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"choice": vote.get_choice_display()},
             )
             return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#ballot")
-    return _done_or_show_errors(request, proposal, "vote_form", form, "ballot")
+    return _show_errors(request, proposal, "vote_form", form)
 
 
 # --- Decision log ----------------------------------------------------------------------
@@ -205,7 +234,9 @@ def decision_log_export(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     back = reverse("decision-log") + (f"?{urlencode(filters)}" if filters else "")
     if form.errors:
-        messages.error(request, _("Check the filters: %(fields)s.") % {"fields": ", ".join(form.errors)})
+        messages.error(
+            request, _("Check the filters: %(fields)s.") % {"fields": ", ".join(form.errors)}
+        )
         return redirect(back)
     fmt = request.GET.get("format", "")
     try:
@@ -216,6 +247,8 @@ def decision_log_export(request: HttpRequest) -> HttpResponse:
     content_type, extension = exports.FORMATS[fmt]
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response = StreamingHttpResponse(exports.iter_export(rows, fmt), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="accord-decision-log-{stamp}.{extension}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="accord-decision-log-{stamp}.{extension}"'
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -1,7 +1,7 @@
 """Server-rendered pages (CONTRACT §8)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from committee import views as committee
 from projects import views as projects
@@ -17,6 +17,11 @@ urlpatterns = [
     path("proposals/", projects.proposal_list, name="proposal-list"),
     path("proposals/new/", projects.proposal_create, name="proposal-create"),
     path("proposals/<int:pk>/", projects.proposal_detail, name="proposal-detail"),
+    re_path(
+        r"^proposals/ref/(?P<reference>[A-Za-z0-9-]{1,20})/$",
+        projects.proposal_by_reference,
+        name="proposal-by-reference",
+    ),
     path("proposals/<int:pk>/edit/", projects.proposal_edit, name="proposal-edit"),
     path(
         "proposals/<int:pk>/action/<slug:action>/",

@@ -59,7 +59,7 @@ class ProposalForm(forms.Form):
     co_sponsors = forms.MultipleChoiceField(
         label=_("Co-sponsors"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(),
         help_text=_(
             "Consortium partners. Their users may follow the proposal once it is submitted; "
             "only your organisation edits it. Hold Ctrl (⌘ on a Mac) to choose several."
@@ -71,7 +71,9 @@ class ProposalForm(forms.Form):
         others = Sponsor.objects.order_by("name")
         if lead is not None:
             others = others.exclude(pk=lead.pk)
-        self.fields["co_sponsors"].choices = [(name, name) for name in others.values_list("name", flat=True)]
+        choices = [(name, name) for name in others.values_list("name", flat=True)]
+        self.fields["co_sponsors"].choices = choices
+        self.fields["co_sponsors"].widget.attrs["size"] = min(max(len(choices), 3), 10)
 
     @classmethod
     def initial_for(cls, proposal: Any) -> dict[str, Any]:

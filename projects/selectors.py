@@ -49,3 +49,9 @@ def proposal_get(*, user: Any, proposal_id: Any) -> Proposal:
         .first()
     )
     return permissions.require_view(user, proposal)
+
+
+def proposal_by_reference(*, user: Any, reference: str) -> Proposal:
+    """The proposal with this reference if the user may see it, else ``NotVisible``."""
+    proposal = Proposal.objects.select_related("sponsor").filter(reference=reference).first()
+    return permissions.require_view(user, proposal)

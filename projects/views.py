@@ -34,6 +34,7 @@ from .forms import ProposalFilterForm, ProposalForm, TransitionForm, add_domain_
 from .models import Proposal
 
 PAGE_SIZE = 25
+BACKWARD_ACTIONS = ("return", "withdraw")
 
 # How the field names that services report read in a message.
 FIELD_LABELS = {
@@ -64,7 +65,9 @@ def error_message(error: DomainError) -> str:
     items = [
         (FIELD_LABELS.get(field, field.rsplit(".", 1)[-1].replace("_", " ")), message)
         for field, field_messages in error.detail.items()
-        for message in (field_messages if isinstance(field_messages, list | tuple) else [field_messages])
+        for message in (
+            field_messages if isinstance(field_messages, list | tuple) else [field_messages]
+        )
     ]
     headline = error.message or _("That did not work.")
     if not items:
@@ -177,7 +180,9 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Invalid as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, _("Draft %(reference)s saved.") % {"reference": proposal.reference})
+            messages.success(
+                request, _("Draft %(reference)s saved.") % {"reference": proposal.reference}
+            )
             return redirect("proposal-detail", pk=proposal.pk)
     status = 400 if form.errors else 200
     return render(
@@ -196,12 +201,16 @@ def render_detail(
     context: dict[str, Any] = {
         "proposal": proposal,
         "co_sponsors": list(proposal.co_sponsors.all()),
-        "actions": permissions.allowed_actions(user, proposal),
+        # Moves forward first, then the ones that send a proposal back or out.
+        "actions": sorted(
+            permissions.allowed_actions(user, proposal),
+            key=lambda transition: transition.action in BACKWARD_ACTIONS,
+        ),
         "can_edit": permissions.can_edit(user, proposal),
         "timeline": list(committee_selectors.timeline(user=user, proposal=proposal)),
         "ballot": committee_selectors.ballot_summary(user=user, proposal=proposal),
         "can_read_record": permissions.can_read_record(user, proposal),
-        "transition_form": TransitionForm(),
+        "backward_actions": BACKWARD_ACTIONS,
     }
     reviewable = proposal.status in permissions.REVIEWABLE
     if context["can_read_record"]:
@@ -240,15 +249,23 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@domain_errors
+def proposal_by_reference(request: HttpRequest, reference: str) -> HttpResponse:
+    """Follow a reference (as the decision log names proposals) to the proposal's page."""
+    proposal = selectors.proposal_by_reference(user=request.user, reference=reference)
+    return redirect("proposal-detail", pk=proposal.pk)
+
+
+@login_required
 @require_POST
 @domain_errors
 def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     proposal = get_proposal(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        for field_errors in form.errors.values():
+        for name, field_errors in form.errors.items():
             for message in field_errors:
-                messages.error(request, message)
+                messages.error(request, f"{form.fields[name].label}: {message}")
         return redirect("proposal-detail", pk=proposal.pk)
     proposal = services.proposal_transition(
         user=request.user,
