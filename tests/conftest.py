@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -23,11 +24,20 @@ from projects.models import Proposal
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http():
+    """The test client and the live server speak plain HTTP: no HTTPS redirect, no Secure-only
+    cookies. Session-scoped and autouse, so it is in force before the live server builds its
+    middleware. Production keeps all three on; tests/test_security.py checks that."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Production redirects to HTTPS; the test client speaks plain HTTP.
-    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(autouse=True)

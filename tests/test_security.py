@@ -16,6 +16,8 @@ from rest_framework.test import APIClient
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the test run sets for itself (conftest.py, Makefile); a deployment sets none of them.
+PRODUCTION_OVERRIDES = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def attempt(client: Client, username: str, password: str):
@@ -74,11 +76,7 @@ def test_security_headers_are_sent(db, us_member):
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_OVERRIDES}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
