@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from committee.models import Role, Visibility
 from committee.roles import (
@@ -49,32 +49,41 @@ NOTE_WRITERS = (Role.MEMBER, Role.CHAIR, Role.STAFF)
 # --- Asking -----------------------------------------------------------------------------
 
 
-def _perm_q(user: Any, codename: str) -> tuple[QuerySet, QuerySet]:
-    by_group = ProposalGroupObjectPermission.objects.filter(
-        permission__codename=codename,
-        permission__content_type__app_label="projects",
-        group__in=user.groups.all(),
+def _group_ids(user: Any) -> list[int]:
+    """The user's group ids, fetched once per request: a literal list plans far better on
+    PostgreSQL than a subquery (bench/permissions.py)."""
+    cache = user.__dict__.setdefault("_accord_perm_cache", {})
+    if "groups" not in cache:
+        cache["groups"] = list(user.groups.values_list("id", flat=True))
+    return cache["groups"]
+
+
+def _permission_id(codename: str) -> Subquery:
+    """The permission's id as a scalar subquery: PostgreSQL evaluates it once per query."""
+    return Subquery(
+        Permission.objects.filter(content_type__app_label="projects", codename=codename).values(
+            "id"
+        )[:1]
     )
-    by_user = ProposalUserObjectPermission.objects.filter(
-        permission__codename=codename,
-        permission__content_type__app_label="projects",
-        user=user,
-    )
-    return by_group, by_user
 
 
 def has_object_perm(user: Any, codename: str, proposal: Proposal, *, user_only=False) -> bool:
-    """Whether ``user`` holds ``codename`` on ``proposal`` (superusers get no free pass)."""
+    """Whether ``user`` holds ``codename`` on ``proposal`` (superusers get no free pass).
+
+    ``view`` and ``change`` are granted to groups; ``vote`` to single users (``user_only``).
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     cache = user.__dict__.setdefault("_accord_perm_cache", {})
     key = (codename, proposal.pk, user_only)
     if key not in cache:
-        by_group, by_user = _perm_q(user, codename)
-        found = by_user.filter(content_object=proposal).exists()
-        if not found and not user_only:
-            found = by_group.filter(content_object=proposal).exists()
-        cache[key] = found
+        if user_only:
+            rows = ProposalUserObjectPermission.objects.filter(user=user)
+        else:
+            rows = ProposalGroupObjectPermission.objects.filter(group_id__in=_group_ids(user))
+        cache[key] = rows.filter(
+            content_object=proposal, permission_id=_permission_id(codename)
+        ).exists()
     return cache[key]
 
 
@@ -83,15 +92,19 @@ def forget_cached_perms(user: Any) -> None:
 
 
 def visible_proposals(user: Any, queryset: QuerySet | None = None) -> QuerySet:
-    """Filter ``queryset`` to the proposals ``user`` may see: one query, however many rows."""
+    """Filter ``queryset`` to the proposals ``user`` may see: one query, however many rows.
+
+    Seeing is only ever granted to groups (see ``workflow``), so this is one semi-join on the
+    group object permissions; an OR with user permissions would defeat PostgreSQL's planner
+    (``bench/permissions.py``).
+    """
     queryset = Proposal.objects.all() if queryset is None else queryset
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
-    by_group, by_user = _perm_q(user, VIEW)
-    return queryset.filter(
-        Exists(by_group.filter(content_object=OuterRef("pk")))
-        | Exists(by_user.filter(content_object=OuterRef("pk")))
+    grants = ProposalGroupObjectPermission.objects.filter(
+        permission_id=_permission_id(VIEW), group_id__in=_group_ids(user)
     )
+    return queryset.filter(Exists(grants.filter(content_object=OuterRef("pk"))))
 
 
 def can_view(user: Any, proposal: Proposal) -> bool:
@@ -255,5 +268,7 @@ def votable_proposals(user: Any, queryset: QuerySet) -> QuerySet:
     """Filter ``queryset`` to proposals on whose open ballot ``user`` may vote."""
     if role_of(user) not in VOTERS:
         return queryset.none()
-    _by_group, by_user = _perm_q(user, VOTE)
-    return queryset.filter(Exists(by_user.filter(content_object=OuterRef("pk"))))
+    grants = ProposalUserObjectPermission.objects.filter(
+        user=user, permission_id=_permission_id(VOTE)
+    )
+    return queryset.filter(Exists(grants.filter(content_object=OuterRef("pk"))))
