@@ -1,0 +1,251 @@
+"""The permission matrix: who gets which answer, from which surface, in which state.
+
+One row per (persona, endpoint or page, proposal state, method), mapped to the expected HTTP
+status. The expectations are written from CONTRACT §2–§5 and §8, not read from
+``projects/permissions.py`` or ``workflow.py``: a wrong line in the policy fails here.
+
+How to read a row:
+
+- ``endpoint`` is a path template. ``{id}`` is the id, ``{ref}`` the reference, of the one
+  SoftBank proposal (GE Vernova co-sponsoring) that is in ``state``. ``state`` is ``None``
+  for an endpoint that is not about one proposal (lists, creation, the decision log).
+- The answer follows CONTRACT §2, in this order: not signed in → 401/403 (API) or a
+  redirect to the login page (pages); the proposal is not visible to the persona → 404;
+  visible but the persona's role may not do this → 403; the state does not allow it → 409
+  (API). Pages answer a refused state with a message and a redirect back (302), the same
+  302 as a success: which of the two it was is for the page tests, not this matrix.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+# --- The axes ---------------------------------------------------------------------------
+
+# A representative walk along the lifecycle (CONTRACT §3); later states behave like
+# `approved` for every rule below, and each step costs test time.
+STATES = ("draft", "submitted", "in_review", "voting", "approved")
+_ORDER = {state: index for index, state in enumerate(STATES)}
+
+
+class Persona(NamedTuple):
+    role: str | None  # CONTRACT §2 role; sponsors split by their tie to the proposal
+    sees_from: str | None  # first state in which the proposal is visible; None: never
+
+
+# CONTRACT §2 (and §3 on co-sponsors). The proposal under test is SoftBank's with GE Vernova
+# as co-sponsor; Westinghouse is a sponsor with no tie to it.
+PERSONAS: dict[str, Persona] = {
+    "sponsor_softbank": Persona("lead_sponsor", "draft"),  # own organisation, drafts too
+    "sponsor_ge": Persona("co_sponsor", "submitted"),  # views once submitted, never edits
+    "sponsor_westinghouse": Persona("sponsor", None),  # nothing of other sponsors
+    "us_staff": Persona("staff", "submitted"),  # secretariat: from submission, no drafts
+    "jp_staff": Persona("staff", "submitted"),
+    "us_chair": Persona("chair", "in_review"),  # committee: from review on
+    "jp_member": Persona("member", "in_review"),
+    "us_observer": Persona("observer", "in_review"),  # reads what a member reads
+    "jp_observer": Persona("observer", "in_review"),
+    "outsider": Persona(None, None),  # an account with no role
+    "anonymous": Persona(None, None),  # not signed in
+}
+
+LEAD_SPONSOR = frozenset({"lead_sponsor"})
+STAFF = frozenset({"staff"})
+CHAIR = frozenset({"chair"})
+SPONSORS = frozenset({"lead_sponsor", "co_sponsor", "sponsor"})
+VOTERS = frozenset({"member", "chair"})
+COMMITTEE = VOTERS | {"observer"}
+# Reviews, notes, conflicts and the decision log: the committee and the secretariat
+# (CONTRACT §2: sponsors see no reviews, private notes or individual votes; §5: the log is
+# for members, chairs, staff and observers).
+RECORD_READERS = COMMITTEE | {"staff"}
+NOTE_WRITERS = VOTERS | {"staff"}  # CONTRACT §4
+VIEWERS = RECORD_READERS | SPONSORS  # every role, once the proposal is visible to it
+SIGNED_IN = VIEWERS | {None}  # the outsider too
+
+ALL_STATES = frozenset(STATES)
+REVIEWABLE = frozenset({"in_review", "voting"})  # CONTRACT §4: reviews, conflicts
+BALLOT_EXISTS = frozenset({"voting", "approved"})  # a ballot was opened (and closed)
+
+ANON_API = (401, 403)  # CONTRACT §2: 401, or 403 where the scheme gives no challenge
+ANON_PAGE = 302  # to the login page
+PAGE_DONE = 302  # a page's form succeeded: redirect to the result
+PAGE_REFUSED_STATE = 302  # a page's form the state refuses: message, redirect back
+
+Expected = int | tuple[int, ...]
+
+
+class Row(NamedTuple):
+    persona: str
+    endpoint: str
+    state: str | None
+    method: str
+
+
+class Rule(NamedTuple):
+    """Who may act on a visible proposal, in which states, and the answers."""
+
+    may: frozenset[str]
+    states: frozenset[str]
+    ok: int
+    refused_state: int = 409
+
+
+class Gate(NamedTuple):
+    """An endpoint that is not about one proposal: which roles may use it."""
+
+    may: frozenset[str | None]
+    ok: int
+
+
+def sees(persona: str, state: str) -> bool:
+    first = PERSONAS[persona].sees_from
+    return first is not None and _ORDER[state] >= _ORDER[first]
+
+
+def _is_page(endpoint: str) -> bool:
+    return not endpoint.startswith("/api/")
+
+
+def expect_on_proposal(persona: str, endpoint: str, state: str, rule: Rule) -> Expected:
+    if persona == "anonymous":
+        return ANON_PAGE if _is_page(endpoint) else ANON_API
+    if not sees(persona, state):
+        return 404
+    if PERSONAS[persona].role not in rule.may:
+        return 403
+    if state not in rule.states:
+        return rule.refused_state
+    return rule.ok
+
+
+def expect_at_gate(persona: str, endpoint: str, gate: Gate) -> Expected:
+    if persona == "anonymous":
+        return ANON_PAGE if _is_page(endpoint) else ANON_API
+    return gate.ok if PERSONAS[persona].role in gate.may else 403
+
+
+# --- API: /api/v1/ (CONTRACT §3–§5) ------------------------------------------------------
+
+API_GATES: dict[tuple[str, str], Gate] = {
+    # Anyone signed in lists what they may see (an outsider: nothing).
+    ("/api/v1/proposals/", "GET"): Gate(SIGNED_IN, 200),
+    # "POST by a sponsor creates a draft": any sponsor organisation's user.
+    ("/api/v1/proposals/", "POST"): Gate(SPONSORS, 201),
+    ("/api/v1/decision-log/", "GET"): Gate(RECORD_READERS, 200),
+    ("/api/v1/decision-log/export/", "GET"): Gate(STAFF, 200),
+}
+
+API_RULES: dict[tuple[str, str], Rule] = {
+    ("/api/v1/proposals/{id}/", "GET"): Rule(VIEWERS, ALL_STATES, 200),
+    # The lead sponsor edits drafts; a co-sponsor "may view it once submitted, not edit it".
+    ("/api/v1/proposals/{id}/", "PATCH"): Rule(LEAD_SPONSOR, frozenset({"draft"}), 200),
+    ("/api/v1/proposals/{id}/reviews/", "GET"): Rule(RECORD_READERS, ALL_STATES, 200),
+    ("/api/v1/proposals/{id}/reviews/", "POST"): Rule(VOTERS, REVIEWABLE, 201),
+    ("/api/v1/proposals/{id}/notes/", "GET"): Rule(RECORD_READERS, ALL_STATES, 200),
+    # §4 names no state for notes: the committee may deliberate in any visible state.
+    ("/api/v1/proposals/{id}/notes/", "POST"): Rule(NOTE_WRITERS, ALL_STATES, 201),
+    ("/api/v1/proposals/{id}/conflicts/", "GET"): Rule(RECORD_READERS, ALL_STATES, 200),
+    ("/api/v1/proposals/{id}/conflicts/", "POST"): Rule(VOTERS, REVIEWABLE, 201),
+    # "Ballot closed or none open: 409. Not eligible or recused: 403." Staff never vote.
+    ("/api/v1/proposals/{id}/vote/", "POST"): Rule(VOTERS, frozenset({"voting"}), 200),
+    # The sponsor sees the ballot's status and outcome; before any ballot there is none.
+    ("/api/v1/proposals/{id}/ballot/", "GET"): Rule(VIEWERS, BALLOT_EXISTS, 200, 404),
+}
+
+# The lifecycle actions: every action × role × state is in tests/projects/
+# test_api_lifecycle.py. One row each here, for personas that file does not use.
+API_ACTION_ROWS: dict[Row, Expected] = {
+    Row("jp_member", "/api/v1/proposals/{id}/submit/", "draft", "POST"): 404,
+    Row("us_observer", "/api/v1/proposals/{id}/withdraw/", "in_review", "POST"): 403,
+    Row("jp_staff", "/api/v1/proposals/{id}/return/", "submitted", "POST"): 200,
+    Row("jp_staff", "/api/v1/proposals/{id}/accept/", "submitted", "POST"): 200,
+    Row("us_chair", "/api/v1/proposals/{id}/open_ballot/", "in_review", "POST"): 200,
+    Row("us_observer", "/api/v1/proposals/{id}/close_ballot/", "voting", "POST"): 403,
+    Row("jp_staff", "/api/v1/proposals/{id}/start_funding/", "approved", "POST"): 200,
+    Row("jp_member", "/api/v1/proposals/{id}/activate/", "approved", "POST"): 403,
+    Row("anonymous", "/api/v1/proposals/{id}/close/", "approved", "POST"): ANON_API,
+}
+
+# --- Pages (CONTRACT §8) -----------------------------------------------------------------
+
+PAGE_GATES: dict[tuple[str, str], Gate] = {
+    ("/", "GET"): Gate(SIGNED_IN, 200),
+    ("/proposals/", "GET"): Gate(SIGNED_IN, 200),
+    ("/proposals/new/", "GET"): Gate(SPONSORS, 200),
+    ("/proposals/new/", "POST"): Gate(SPONSORS, PAGE_DONE),
+    ("/decision-log/", "GET"): Gate(RECORD_READERS, 200),
+    ("/decision-log/export/", "GET"): Gate(STAFF, 200),
+}
+
+PAGE_RULES: dict[tuple[str, str], Rule] = {
+    ("/proposals/{id}/", "GET"): Rule(VIEWERS, ALL_STATES, 200),
+    # The decision log links proposals by reference: a redirect to the page, or 404.
+    ("/proposals/ref/{ref}/", "GET"): Rule(VIEWERS, ALL_STATES, 302),
+    # The edit form of a proposal that is no longer a draft is refused outright.
+    ("/proposals/{id}/edit/", "GET"): Rule(LEAD_SPONSOR, frozenset({"draft"}), 200, 403),
+    ("/proposals/{id}/edit/", "POST"): Rule(LEAD_SPONSOR, frozenset({"draft"}), PAGE_DONE, 403),
+    ("/proposals/{id}/notes/", "POST"): Rule(NOTE_WRITERS, ALL_STATES, PAGE_DONE),
+    ("/proposals/{id}/reviews/", "POST"): Rule(VOTERS, REVIEWABLE, PAGE_DONE, PAGE_REFUSED_STATE),
+    ("/proposals/{id}/conflicts/", "POST"): Rule(VOTERS, REVIEWABLE, PAGE_DONE, PAGE_REFUSED_STATE),
+    ("/proposals/{id}/vote/", "POST"): Rule(
+        VOTERS, frozenset({"voting"}), PAGE_DONE, PAGE_REFUSED_STATE
+    ),
+}
+
+# The lifecycle buttons of the proposal page (CONTRACT §3's table: action, from, who), each
+# tried by every persona in one state: its source state, or `approved` for the two whose
+# source is beyond the states above (the state then refuses them).
+PAGE_ACTIONS: dict[str, tuple[str, Rule]] = {
+    "submit": ("draft", Rule(LEAD_SPONSOR, frozenset({"draft"}), PAGE_DONE, PAGE_REFUSED_STATE)),
+    "withdraw": (
+        "in_review",
+        Rule(
+            LEAD_SPONSOR,
+            frozenset({"draft", "submitted", "in_review"}),
+            PAGE_DONE,
+            PAGE_REFUSED_STATE,
+        ),
+    ),
+    "return": ("submitted", Rule(STAFF, frozenset({"submitted"}), PAGE_DONE, PAGE_REFUSED_STATE)),
+    "accept": ("submitted", Rule(STAFF, frozenset({"submitted"}), PAGE_DONE, PAGE_REFUSED_STATE)),
+    "open_ballot": (
+        "in_review",
+        Rule(CHAIR, frozenset({"in_review"}), PAGE_DONE, PAGE_REFUSED_STATE),
+    ),
+    "close_ballot": ("voting", Rule(CHAIR, frozenset({"voting"}), PAGE_DONE, PAGE_REFUSED_STATE)),
+    "start_funding": (
+        "approved",
+        Rule(STAFF, frozenset({"approved"}), PAGE_DONE, PAGE_REFUSED_STATE),
+    ),
+    "activate": ("approved", Rule(STAFF, frozenset({"funding"}), PAGE_DONE, PAGE_REFUSED_STATE)),
+    "close": ("approved", Rule(STAFF, frozenset({"active"}), PAGE_DONE, PAGE_REFUSED_STATE)),
+}
+
+# --- The matrix ---------------------------------------------------------------------------
+
+
+def _build() -> dict[Row, Expected]:
+    rows: dict[Row, Expected] = {}
+    for gates in (API_GATES, PAGE_GATES):
+        for (endpoint, method), gate in gates.items():
+            for persona in PERSONAS:
+                rows[Row(persona, endpoint, None, method)] = expect_at_gate(persona, endpoint, gate)
+    for rules in (API_RULES, PAGE_RULES):
+        for (endpoint, method), rule in rules.items():
+            for state in STATES:
+                for persona in PERSONAS:
+                    rows[Row(persona, endpoint, state, method)] = expect_on_proposal(
+                        persona, endpoint, state, rule
+                    )
+    rows.update(API_ACTION_ROWS)
+    for action, (state, rule) in PAGE_ACTIONS.items():
+        endpoint = f"/proposals/{{id}}/action/{action}/"
+        for persona in PERSONAS:
+            rows[Row(persona, endpoint, state, "POST")] = expect_on_proposal(
+                persona, endpoint, state, rule
+            )
+    return rows
+
+
+MATRIX: dict[Row, Expected] = _build()

@@ -1,0 +1,137 @@
+"""Drive every row of the permission matrix through the API and the pages.
+
+Each row is one request by one persona; the answer must be the row's status (never a 500).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.permissions.matrix import ANON_API, MATRIX, STATES, Row
+from tests.permissions.world import World, build_world
+
+REVIEW = {
+    "scores": {"strategic_fit": 4, "financial_viability": 4, "risk": 3, "execution": 4},
+    "recommendation": "approve",
+    "comments": "ok",
+    "visibility": "committee",
+}
+DRAFT = {
+    "title": "Advanced reactor fuel plant, Tennessee",
+    "description": "HALEU deconversion for the first fleet of SMRs.",
+    "sector": "nuclear",
+    "amount_requested": "2500000000.00",
+    "currency": "USD",
+}
+COMMENT = {"comment": "Please add the permitting timeline."}
+
+# Valid bodies, so that the answer reflects permission and state, never validation.
+API_BODIES = {
+    ("/api/v1/proposals/", "POST"): DRAFT,
+    ("/api/v1/proposals/{id}/", "PATCH"): {"title": "Grid-scale storage, Kansas (phase 1)"},
+    ("/api/v1/proposals/{id}/reviews/", "POST"): REVIEW,
+    ("/api/v1/proposals/{id}/notes/", "POST"): {"text": "x", "visibility": "committee"},
+    ("/api/v1/proposals/{id}/conflicts/", "POST"): {"reason": "x"},
+    ("/api/v1/proposals/{id}/vote/", "POST"): {"choice": "for"},
+    ("/api/v1/proposals/{id}/return/", "POST"): COMMENT,
+}
+PAGE_BODIES = {
+    "/proposals/new/": DRAFT,
+    "/proposals/{id}/edit/": {**DRAFT, "co_sponsors": ["GE Vernova"]},
+    "/proposals/{id}/notes/": {"text": "x", "visibility": "committee"},
+    "/proposals/{id}/reviews/": {
+        **REVIEW["scores"],
+        **{key: value for key, value in REVIEW.items() if key != "scores"},
+    },
+    "/proposals/{id}/conflicts/": {"reason": "x"},
+    "/proposals/{id}/vote/": {"choice": "for"},
+}
+QUERIES = {
+    "/api/v1/decision-log/export/": {"format": "csv"},
+    "/decision-log/export/": {"format": "csv"},
+}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The personas and one proposal per state, built once for the whole module.
+
+    Built inside a transaction that is rolled back when the module ends; every test's own
+    transaction (the ``db`` fixture) nests in it as a savepoint, so what a POST changes is
+    undone before the next row.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world(STATES)
+        transaction.set_rollback(True)
+
+
+def _path(world: World, row: Row) -> str:
+    path = row.endpoint
+    if row.state is not None:
+        proposal = world.proposals[row.state]
+        path = path.replace("{id}", str(proposal.pk)).replace("{ref}", proposal.reference)
+    return path
+
+
+@pytest.fixture(scope="module")
+def clients():
+    """One API client and one page client for the module.
+
+    A new client loads the middleware again, and WhiteNoise scans every static file when
+    it loads: reusing the two clients saves most of the matrix's run time. Each request
+    starts from no cookies and no forced user.
+    """
+    return APIClient(), Client()
+
+
+def _request(world: World, clients, row: Row):
+    path = _path(world, row)
+    user = None if row.persona == "anonymous" else world.user(row.persona)
+    api, pages = clients
+    api.cookies.clear()
+    pages.cookies.clear()
+    if row.endpoint.startswith("/api/"):
+        client = api
+        client.force_authenticate(user=user)
+        if row.method == "GET":
+            return client.get(path, QUERIES.get(row.endpoint))
+        body = json.dumps(API_BODIES.get((row.endpoint, row.method), {}))
+        return client.generic(row.method, path, body, content_type="application/json")
+    client = pages
+    if user is not None:
+        client.force_login(user)  # never login(): django-axes wants a request to authenticate
+    if row.method == "GET":
+        return client.get(path, QUERIES.get(row.endpoint))
+    body = PAGE_BODIES.get(row.endpoint, COMMENT if "/action/" in row.endpoint else {})
+    return client.post(path, body)
+
+
+def _id(row: Row) -> str:
+    return f"{row.method} {row.endpoint} [{row.state or '-'}] {row.persona}"
+
+
+@pytest.mark.parametrize(
+    ("row", "want"), [pytest.param(row, want, id=_id(row)) for row, want in MATRIX.items()]
+)
+def test_the_answer_is_the_one_in_the_matrix(world, clients, db, row, want):
+    response = _request(world, clients, row)
+
+    allowed = want if isinstance(want, tuple) else (want,)
+    assert response.status_code in allowed, (
+        f"{_id(row)}: expected {want}, got {response.status_code}: "
+        f"{getattr(response, 'content', b'')[:300]!r}"
+    )
+    if response.status_code == 302:
+        login = reverse("login")
+        if row.persona == "anonymous":
+            assert response["Location"].startswith(login)
+        else:
+            assert not response["Location"].startswith(login)
+    if want == ANON_API or (response.status_code >= 400 and row.endpoint.startswith("/api/")):
+        assert "detail" in response.json()
