@@ -189,6 +189,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Investment-committee workflow for the US–Japan strategic investment program.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are for the program's users and their scripts, not the public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -208,6 +208,8 @@ def test_bad_reviews_are_400(api, make_proposal, us_member, body):
     assert response.status_code == 400
 
 
-def test_openapi_schema_and_docs_are_served(client):
+def test_openapi_schema_and_docs_are_served_to_signed_in_users(client, us_observer):
+    assert client.get("/api/schema/").status_code in (401, 403)
+    client.force_login(us_observer)
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
