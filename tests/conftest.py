@@ -7,6 +7,7 @@ Named people, one per role and delegation, as in healthchecks' tests: ``us_chair
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
@@ -33,6 +34,28 @@ def _plain_http():
         SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
     ):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and on PostgreSQL a clean way out of it.
+
+    After the browser tests, Playwright's sync API leaves Django connections in contexts that
+    pytest-django's teardown does not see; they would stop PostgreSQL dropping the test
+    database. End them from the maintenance database before it is dropped.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        others = "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}", [name])
+        for _ in range(100):
+            cursor.execute(f"SELECT count(*) {others}", [name])
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.05)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,21 @@ from tests.conftest import PASSWORD
 
 
 @pytest.fixture
+def another_page(browser):
+    """``another_page()`` opens a page in a fresh browser context (a second person), closed at
+    the end of the test so that no keep-alive connection outlives it on the live server."""
+    contexts = []
+
+    def open_page() -> Page:
+        contexts.append(browser.new_context())
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def sign_in(live_server, page: Page, settings):
     """``sign_in(user)`` logs ``user`` in through the login page (a fresh browser context)."""
     settings.SECURE_SSL_REDIRECT = False

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from committee.decision_log import decision_log_verify
 from projects.models import Proposal
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_sponsor_submits_a_proposal_and_staff_accepts_it(
-    live_server, page, browser: Browser, sign_in, sponsor_softbank, us_staff, ge_vernova
+    live_server, page, another_page, sign_in, sponsor_softbank, us_staff, ge_vernova
 ):
     sign_in(sponsor_softbank)
     page.get_by_role("link", name="Proposals", exact=True).click()
@@ -42,7 +42,7 @@ def test_a_sponsor_submits_a_proposal_and_staff_accepts_it(
     proposal.refresh_from_db()
     assert proposal.status == "submitted"
 
-    staff = browser.new_context().new_page()
+    staff = another_page()
     sign_in(us_staff, staff)
     expect(staff.get_by_text(proposal.title)).to_be_visible()  # waiting on "my work"
     staff.get_by_text(proposal.title).first.click()
@@ -56,7 +56,7 @@ def test_a_sponsor_submits_a_proposal_and_staff_accepts_it(
 
 
 def test_staff_returns_a_submission_with_a_comment(
-    live_server, page, sign_in, make_proposal, jp_staff, sponsor_softbank, browser
+    live_server, page, sign_in, make_proposal, jp_staff, sponsor_softbank, another_page
 ):
     proposal = make_proposal("submitted")
     sign_in(jp_staff)
@@ -66,7 +66,7 @@ def test_staff_returns_a_submission_with_a_comment(
     proposal.refresh_from_db()
     assert proposal.status == "draft"
 
-    sponsor = browser.new_context().new_page()
+    sponsor = another_page()
     sign_in(sponsor_softbank, sponsor)
     sponsor.goto(f"{live_server.url}/proposals/{proposal.pk}/")
     expect(sponsor.get_by_text("Add the permitting timeline, please.")).to_be_visible()

@@ -63,12 +63,6 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     except subprocess.TimeoutExpired:
         worker.kill()
         worker.wait(timeout=10)
-    # Sessions other processes left on the test database would stop pytest-django dropping it.
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
 
 
 def wait_for(predicate, *, timeout: float = 30.0, every: float = 0.2):
