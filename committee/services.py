@@ -79,12 +79,10 @@ def membership_assign(
     membership, _created = Membership.objects.update_or_create(
         user=user, defaults={"role": role, "delegation": delegation, "sponsor": sponsor}
     )
-    managed = list(delegation_groups().values()) + [s.group for s in Sponsor.objects.all()]
-    user.groups.remove(*managed)
-    if sponsor is not None:
-        user.groups.add(sponsor.group)
-    else:
-        user.groups.add(delegation_groups()[(delegation, role)])
+    groups = delegation_groups()
+    # Leave every group Accord manages (delegation roles, sponsors), then join the one that fits.
+    user.groups.remove(*groups.values(), *Group.objects.filter(sponsor__isnull=False))
+    user.groups.add(sponsor.group if sponsor is not None else groups[(delegation, role)])
     user.__dict__.pop("_accord_membership", None)
     permissions.forget_cached_perms(user)
     return membership
