@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,14 +29,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for local use."
-        )
-    # Local use only: a key that lives as long as the process, never a shared hard-coded one.
-    SECRET_KEY = "debug-only-" + secrets.token_urlsafe(48)
+# Serving (config/wsgi.py, config/asgi.py) and `check --deploy` refuse to run without a key
+# from the environment unless DEBUG is on. Everything else (migrate, makemigrations, the
+# other commands) gets a key that lives as long as the process: never a shared, hard-coded one.
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
+SECRET_KEY = os.environ.get("SECRET_KEY") or "ephemeral-" + secrets.token_urlsafe(48)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

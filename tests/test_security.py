@@ -102,6 +102,23 @@ def test_check_deploy_is_clean_under_production_settings(debug):
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", DEBUG="0", SECRET_KEY="", ALLOWED_HOSTS="accord.example.org")
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    env = {"DEBUG": "0", "SECRET_KEY": "", "ALLOWED_HOSTS": "accord.example.org"}
+    deploy = run_manage("check", "--deploy", **env)
+    assert deploy.returncode != 0
+    assert "accord.E001" in deploy.stderr and "SECRET_KEY" in deploy.stderr
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_OVERRIDES}
+    serve = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert serve.returncode != 0
+    assert "SECRET_KEY is not set" in serve.stderr
+
+
+def test_commands_that_do_not_serve_run_without_a_secret_key():
+    result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="", SECRET_KEY="")
+    assert result.returncode == 0, result.stdout + result.stderr
