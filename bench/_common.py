@@ -107,3 +107,16 @@ def p95(values: list[float]) -> float:
     ordered = sorted(values)
     rank = max(1, round(0.95 * len(ordered)))
     return ordered[min(rank, len(ordered)) - 1]
+
+
+# Proposal titles the generators draw from, in both languages.
+TITLES = [
+    "Grid-scale battery storage, Kansas",
+    "AP1000 reactor pair, Georgia",
+    "半導体前工程工場（アリゾナ州）",
+    "次世代送電網の増強",
+    "Critical minerals refinery, Nevada",
+    "造船所の近代化（ペンシルベニア州）",
+    "AI data-centre campus, Ohio",
+    "原薬製造拠点の新設",
+]

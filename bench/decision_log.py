@@ -24,7 +24,7 @@ import sys
 import time
 from decimal import Decimal
 
-from _common import load_average, median, p95, rerun_command, setup
+from _common import TITLES, load_average, median, p95, rerun_command, setup
 
 TOTAL = 100_000
 WARMUP_APPENDS = 100
@@ -59,14 +59,6 @@ SPONSORS = [
     "IHI",
     "パナソニック",
     "Carrier",
-]
-TITLES = [
-    "Grid-scale battery storage, Kansas",
-    "AP1000 reactor pair, Georgia",
-    "半導体前工程工場（アリゾナ州）",
-    "次世代送電網の増強",
-    "Critical minerals refinery, Nevada",
-    "造船所の近代化（ペンシルベニア州）",
 ]
 RATIONALES = [
     "戦略的適合性が高く、財務上の懸念は限定的。",
