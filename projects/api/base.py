@@ -13,7 +13,8 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -53,6 +54,33 @@ class PolicyAPIView(GenericAPIView):
         serializer = serializer_class(data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+
+# --- The one error shape, as the schema documents it -------------------------------------
+
+ErrorOut = inline_serializer(
+    name="Error",
+    fields={"detail": serializers.CharField()},
+)
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input: `detail` and a list of messages per field.",
+    401: "Not signed in.",
+    403: "Signed in, but your role may not do this.",
+    404: "Not found, or not visible to you.",
+    409: "The object's state does not allow this.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for the error answers an operation can give, e.g. ``error_responses(400, 409)``.
+
+    401, 403 and 404 apply to every operation on an object and are always included.
+    """
+    wanted = sorted({401, 403, *codes})
+    return {
+        code: OpenApiResponse(response=ErrorOut, description=ERROR_DESCRIPTIONS[code])
+        for code in wanted
+    }
 
 
 def _with_detail(data: Any, default: str) -> dict[str, Any]:
