@@ -239,6 +239,9 @@ def render_detail(
         initial = {"choice": vote.choice, "rationale": vote.rationale} if vote else {}
         context["my_vote"] = vote
         context["vote_form"] = bound_forms.get("vote_form") or VoteForm(initial=initial)
+    # Bound forms of other apps' panels (conditions, documents, financing): their inclusion
+    # tags find them here and show the errors beside the fields.
+    context["bound_forms"] = bound_forms
     return render(request, "projects/proposal_detail.html", context, status=status)
 
 
