@@ -3,6 +3,7 @@
 from django.urls import path
 
 from committee.api import views as committee
+from financing.api import ledger
 from projects import workflow
 from projects.api import views as projects
 
@@ -30,4 +31,16 @@ urlpatterns = [
         committee.DecisionLogExportView.as_view(),
         name="api-decision-log-export",
     ),
+    path(
+        "proposals/<int:pk>/instruments/",
+        ledger.InstrumentListView.as_view(),
+        name="api-instruments",
+    ),
+    path(
+        "instruments/<int:instrument_id>/transactions/",
+        ledger.TransactionListView.as_view(),
+        name="api-transactions",
+    ),
+    path("fx-rates/", ledger.FxRateListView.as_view(), name="api-fx-rates"),
+    path("exposure/", ledger.ExposureView.as_view(), name="api-exposure"),
 ]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -208,6 +209,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "committee.tasks.close_due_ballots",
         "schedule": 60.0,
     },
+    # Issue 6: every instrument's exposure snapshot for the new day, just after midnight UTC.
+    "recompute-exposure-nightly": {
+        "task": "financing.tasks.recompute_exposure",
+        "schedule": crontab(hour=0, minute=10),
+    },
+}
+# Redis redelivers a message a worker took but never acknowledged (acks_late) once this many
+# seconds have passed; a worker child killed mid-task is requeued at once
+# (reject_on_worker_lost), but a whole worker process killed is only noticed this way.
+# Longer than the longest task: the nightly exposure recompute takes seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 }
 
 # --- Accord ---------------------------------------------------------------------------

@@ -6,10 +6,225 @@ FX conversion, program limits) and profit sharing (CONTRACT §7: the waterfall, 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 # --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
+
+CENT = Decimal("0.01")
+KINDS = ("equity", "loan", "guarantee")
+PROVIDERS = ("JBIC", "NEXI", "private")
+CURRENCIES = ("USD", "JPY")
+# Japan's public lenders: their money counts as Japan's investment (CONTRACT §7).
+JAPANESE_PROVIDERS = ("JBIC", "NEXI")
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """What moves the exposure of one kind of instrument (CONTRACT §6's table)."""
+
+    kind: str
+    raising: tuple[str, ...]
+    lowering: tuple[str, ...]
+    claims: tuple[str, ...] = ()  # lowering types that also raise claims (a guarantee call)
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return self.raising + self.lowering
+
+
+LEDGER: dict[str, KindRule] = {
+    rule.kind: rule
+    for rule in (
+        KindRule("loan", raising=("disbursement",), lowering=("repayment", "write_off")),
+        KindRule("guarantee", raising=("issue",), lowering=("release", "call"), claims=("call",)),
+        KindRule("equity", raising=("contribution",), lowering=("return_of_capital",)),
+    )
+}
+TRANSACTION_TYPES: tuple[str, ...] = tuple(t for rule in LEDGER.values() for t in rule.types)
+
+
+def types_for(kind: str) -> tuple[str, ...]:
+    """The transaction types that fit ``kind`` (none for an unknown kind)."""
+    rule = LEDGER.get(kind)
+    return rule.types if rule else ()
+
+
+def sign_of(kind: str, type_: str) -> int:
+    """+1 if ``type_`` raises the exposure of ``kind``, -1 if it lowers it, 0 if it does not fit."""
+    rule = LEDGER.get(kind)
+    if rule is None:
+        return 0
+    if type_ in rule.raising:
+        return 1
+    if type_ in rule.lowering:
+        return -1
+    return 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One transaction as the rules see it."""
+
+    type: str
+    amount: Decimal
+    value_date: dt.date
+
+
+@dataclass(frozen=True)
+class Figures:
+    """An instrument's position as of a day, in its own currency."""
+
+    committed: Decimal
+    drawn: Decimal  # the raising types
+    repaid: Decimal  # the lowering types
+    claims: Decimal
+
+    @property
+    def exposure(self) -> Decimal:
+        return self.drawn - self.repaid
+
+    @property
+    def undrawn(self) -> Decimal:
+        return self.committed - self.drawn
+
+
+def exposure_of(
+    kind: str, committed: Decimal, entries: Iterable[Entry], as_of: dt.date | None = None
+) -> Figures:
+    """The instrument's figures from its transactions valued on or before ``as_of`` (all: None)."""
+    rule = LEDGER[kind]
+    drawn = repaid = claims = Decimal(0)
+    for entry in entries:
+        if as_of is not None and entry.value_date > as_of:
+            continue
+        if entry.type in rule.raising:
+            drawn += entry.amount
+        elif entry.type in rule.lowering:
+            repaid += entry.amount
+        if entry.type in rule.claims:
+            claims += entry.amount
+    return Figures(committed=Decimal(committed), drawn=drawn, repaid=repaid, claims=claims)
+
+
+def transaction_problems(
+    *,
+    kind: str,
+    committed: Decimal,
+    existing: Sequence[Entry],
+    new: Entry,
+    today: dt.date,
+) -> dict[str, list[str]]:
+    """What is wrong with recording ``new`` on an instrument: messages per field (none: fine).
+
+    The value date may be any day up to ``today`` (entries are booked late; money that has
+    not moved yet is not a transaction). Exposure must stay at or above zero on every day
+    from the new entry's value date on, and drawings never pass ``committed``.
+    """
+    problems: dict[str, list[str]] = {}
+    if sign_of(kind, new.type) == 0:
+        fits = ", ".join(types_for(kind))
+        problems["type"] = [
+            _("“%(type)s” does not fit a %(kind)s: use one of %(fits)s.")
+            % {"type": new.type, "kind": kind, "fits": fits}
+        ]
+    if new.amount <= 0:
+        problems["amount"] = [_("The amount must be above zero.")]
+    if new.value_date > today:
+        problems["value_date"] = [_("The value date cannot be in the future.")]
+    if problems:
+        return problems
+    entries = [*existing, new]
+    after = exposure_of(kind, committed, entries)
+    if after.drawn > after.committed:
+        problems["amount"] = [
+            _("Drawings would reach %(drawn)s, above the %(committed)s committed.")
+            % {"drawn": after.drawn, "committed": after.committed}
+        ]
+        return problems
+    if sign_of(kind, new.type) < 0:
+        # A back-dated repayment must not take exposure below zero on any later day either.
+        days = sorted({e.value_date for e in entries if e.value_date >= new.value_date})
+        for day in days:
+            exposure = exposure_of(kind, committed, entries, day).exposure
+            if exposure < 0:
+                problems["amount"] = [
+                    _("This would take exposure below zero (to %(exposure)s on %(day)s).")
+                    % {"exposure": exposure, "day": day.isoformat()}
+                ]
+                break
+    return problems
+
+
+def to_usd(amount: Decimal, currency: str, usd_per_unit: Decimal | None) -> Decimal | None:
+    """``amount`` in US dollars, unrounded; None when a JPY amount has no rate (never zero)."""
+    if currency == "USD":
+        return Decimal(amount)
+    if usd_per_unit is None:
+        return None
+    return Decimal(amount) * Decimal(usd_per_unit)
+
+
+def cents(amount: Decimal | None) -> Decimal | None:
+    """Round a USD amount half-even to the cent, for showing or storing it."""
+    return None if amount is None else Decimal(amount).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The program's limits in USD (settings)."""
+
+    program_usd: Decimal
+    equity_ratio: Decimal
+
+    @property
+    def equity_usd(self) -> Decimal:
+        return cents(self.program_usd * self.equity_ratio)
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A limit a new commitment would pass."""
+
+    limit: str  # "program" or "equity"
+    limit_usd: Decimal
+    would_be_usd: Decimal
+
+    @property
+    def message(self) -> str:
+        names = {
+            "program": _("the program limit of %(limit)s USD in total commitments"),
+            "equity": _("the equity ceiling of %(limit)s USD"),
+        }
+        return _("This commitment would take the total to %(total)s USD, above %(name)s.") % {
+            "total": self.would_be_usd,
+            "name": names[self.limit] % {"limit": f"{self.limit_usd:,}"},
+        }
+
+
+def limit_problems(
+    *,
+    kind: str,
+    committed_usd: Decimal,
+    total_committed_usd: Decimal,
+    equity_committed_usd: Decimal,
+    limits: Limits,
+) -> list[Breach]:
+    """The limits a new commitment of ``committed_usd`` would breach, given what is committed."""
+    breaches = []
+    program_total = total_committed_usd + committed_usd
+    if program_total > limits.program_usd:
+        breaches.append(Breach("program", limits.program_usd, cents(program_total)))
+    if kind == "equity":
+        equity_total = equity_committed_usd + committed_usd
+        if equity_total > limits.equity_usd:
+            breaches.append(Breach("equity", limits.equity_usd, cents(equity_total)))
+    return breaches
+
 
 # --- end of ledger ------------------------------------------------------------------------
 

@@ -3,7 +3,271 @@ the rules, saves, appends to the decision log and schedules its side effects on 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_DOWN, Decimal
+from functools import partial
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from committee.decision_log import decision_log_append
+from projects import permissions
+from projects.errors import Invalid, InvalidState, NotVisible
+from projects.models import Proposal, Status
+
+from . import rules, selectors, snapshots, tasks
+from .models import Distribution, FxRate, Instrument, Transaction
+
 # --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
+
+# Any two commitments are checked against the program's limits one after the other: on
+# PostgreSQL a transaction-scoped advisory lock under this key (SQLite serialises writers).
+LIMITS_LOCK_KEY = 0x6163636F7264  # "accord"
+MONEY_MAX = Decimal("1e18")  # 20 digits, 2 of them decimal places
+
+
+def _amount_problem(value: Any, *, rate: bool = False) -> tuple[Decimal | None, str | None]:
+    """Read a money amount (or a rate): the value, or why it is not acceptable."""
+    try:
+        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except (ArithmeticError, ValueError):
+        return None, _("Enter a number.")
+    if not amount.is_finite():
+        return None, _("Enter a number.")
+    if amount <= 0:
+        return None, _("The amount must be above zero.")
+    places = 10 if rate else 2
+    if amount != amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
+        return None, _("Use at most %(places)d decimal places.") % {"places": places}
+    if amount >= (Decimal("1e10") if rate else MONEY_MAX):
+        return None, _("The amount is too large.")
+    return amount, None
+
+
+def _date_problem(value: Any) -> tuple[dt.date | None, str | None]:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            return None, _("Enter a date as YYYY-MM-DD.")
+    if value > selectors.today():
+        return None, _("The date cannot be in the future.")
+    return value, None
+
+
+def _raise_problems(problems: dict[str, list[str]]) -> None:
+    if problems:
+        first = next(iter(problems.values()))[0]
+        raise Invalid(first, detail=problems)
+
+
+def _funding_proposal(user: Any, proposal_id: Any) -> Proposal:
+    """Lock the proposal; 404 if the user may not see it, 403 unless staff."""
+    try:
+        pk = int(proposal_id)
+    except (TypeError, ValueError):
+        raise NotVisible(_("Not found.")) from None
+    proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
+    proposal = permissions.require_view(user, proposal)
+    permissions.require(
+        permissions.can_run_funding(user, proposal),
+        _("Only secretariat staff record financing."),
+    )
+    return proposal
+
+
+def _require_funding_state(proposal: Proposal) -> None:
+    if proposal.status not in permissions.FUNDING_STATES:
+        raise InvalidState(
+            _("Financing is recorded while a project is in funding or active, not %(status)s.")
+            % {"status": proposal.get_status_display()}
+        )
+
+
+def _lock_program_limits() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LIMITS_LOCK_KEY])
+
+
+def _recompute_on_commit(instrument_id: int) -> None:
+    transaction.on_commit(partial(tasks.recompute_instrument.delay, instrument_id))
+
+
+@transaction.atomic
+def instrument_commit(
+    *, user: Any, proposal_id: Any, kind: str, provider: str, currency: str, committed: Any
+) -> Instrument:
+    """Commit an instrument on a project in funding, within the program's limits."""
+    proposal = _funding_proposal(user, proposal_id)
+    _require_funding_state(proposal)
+    problems: dict[str, list[str]] = {}
+    if kind not in rules.KINDS:
+        problems["kind"] = [_("Choose equity, loan or guarantee.")]
+    if provider not in rules.PROVIDERS:
+        problems["provider"] = [_("Choose JBIC, NEXI or private.")]
+    if currency not in rules.CURRENCIES:
+        problems["currency"] = [_("Choose USD or JPY.")]
+    amount, problem = _amount_problem(committed)
+    if problem:
+        problems["committed"] = [problem]
+    _raise_problems(problems)
+
+    _lock_program_limits()
+    on = selectors.today()
+    rate = selectors.fx_rate_on(currency, on)
+    total_usd, equity_usd = selectors.committed_usd_totals(on)
+    if rate is None or total_usd is None:
+        message = _("No JPY rate is on record on or before today: enter one to check the limits.")
+        raise InvalidState(message, detail={"currency": [message]})
+    breaches = rules.limit_problems(
+        kind=kind,
+        committed_usd=rules.to_usd(amount, currency, rate),
+        total_committed_usd=total_usd,
+        equity_committed_usd=equity_usd,
+        limits=selectors.program_limits(),
+    )
+    if breaches:
+        raise InvalidState(
+            breaches[0].message,
+            detail={
+                "committed": [breach.message for breach in breaches],
+                "limit": [breach.limit for breach in breaches],
+            },
+        )
+    instrument = Instrument.objects.create(
+        proposal=proposal,
+        kind=kind,
+        provider=provider,
+        currency=currency,
+        committed=amount,
+        committed_by=user,
+    )
+    decision_log_append(
+        actor=user,
+        event="instrument_committed",
+        proposal=proposal.reference,
+        data={
+            "instrument": instrument.pk,
+            "kind": kind,
+            "provider": provider,
+            "currency": currency,
+            "committed": amount,
+        },
+    )
+    _recompute_on_commit(instrument.pk)
+    return instrument
+
+
+@transaction.atomic
+def transaction_record(
+    *, user: Any, instrument_id: Any, type: str, amount: Any, value_date: Any
+) -> Transaction:
+    """Record money that moved on an instrument, keeping its exposure and drawings in bounds."""
+    try:
+        pk = int(instrument_id)
+    except (TypeError, ValueError):
+        raise NotVisible(_("Not found.")) from None
+    found = Instrument.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
+    if found is None:
+        raise NotVisible(_("Not found."))
+    proposal = _funding_proposal(user, found)
+    _require_funding_state(proposal)
+    instrument = Instrument.objects.select_for_update().get(pk=pk)
+    problems: dict[str, list[str]] = {}
+    amount_value, problem = _amount_problem(amount)
+    if problem:
+        problems["amount"] = [problem]
+    date_value, problem = _date_problem(value_date)
+    if problem:
+        problems["value_date"] = [problem]
+    if type not in rules.types_for(instrument.kind):
+        fits = ", ".join(rules.types_for(instrument.kind))
+        problems["type"] = [
+            _("“%(type)s” does not fit a %(kind)s: use one of %(fits)s.")
+            % {"type": type, "kind": instrument.kind, "fits": fits}
+        ]
+    _raise_problems(problems)
+    existing = [
+        rules.Entry(type=t, amount=a, value_date=d)
+        for t, a, d in instrument.transactions.values_list("type", "amount", "value_date")
+    ]
+    _raise_problems(
+        rules.transaction_problems(
+            kind=instrument.kind,
+            committed=instrument.committed,
+            existing=existing,
+            new=rules.Entry(type=type, amount=amount_value, value_date=date_value),
+            today=selectors.today(),
+        )
+    )
+    row = Transaction.objects.create(
+        instrument=instrument,
+        type=type,
+        amount=amount_value,
+        value_date=date_value,
+        recorded_by=user,
+    )
+    decision_log_append(
+        actor=user,
+        event="transaction_recorded",
+        proposal=proposal.reference,
+        data={
+            "instrument": instrument.pk,
+            "transaction": row.pk,
+            "type": type,
+            "amount": amount_value,
+            "currency": instrument.currency,
+            "value_date": date_value,
+        },
+    )
+    _recompute_on_commit(instrument.pk)
+    return row
+
+
+@transaction.atomic
+def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> FxRate:
+    """Enter (or correct) the day's rate of a currency; today's snapshots follow on commit."""
+    permissions.require(
+        permissions.can_set_fx_rates(user), _("Only secretariat staff enter FX rates.")
+    )
+    problems: dict[str, list[str]] = {}
+    if currency != "JPY":
+        problems["currency"] = [_("Rates are entered for JPY (USD is the unit).")]
+    day, problem = _date_problem(date)
+    if problem:
+        problems["date"] = [problem]
+    rate, problem = _amount_problem(usd_per_unit, rate=True)
+    if problem:
+        problems["usd_per_unit"] = [problem]
+    _raise_problems(problems)
+    row = FxRate.objects.select_for_update().filter(currency=currency, date=day).first()
+    previous = row.usd_per_unit if row else None
+    if row is None:
+        row = FxRate(currency=currency, date=day)
+    row.usd_per_unit = rate
+    row.entered_by = user
+    row.save()
+    decision_log_append(
+        actor=user,
+        event="fx_rate_set",
+        data={"date": day, "currency": currency, "usd_per_unit": rate, "previous": previous},
+    )
+    transaction.on_commit(tasks.recompute_exposure.delay)
+    return row
+
+
+def exposure_recompute(
+    *, as_of: dt.date | None = None, instrument_ids: Iterable[int] | None = None
+) -> int:
+    """Recompute the exposure snapshots as of a day (today), of some instruments (all)."""
+    return snapshots.snapshots_write(as_of=as_of, instrument_ids=instrument_ids)
+
 
 # --- end of ledger ------------------------------------------------------------------------
 

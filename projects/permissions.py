@@ -188,6 +188,36 @@ def require_view(user: Any, proposal: Proposal | None) -> Proposal:
     return proposal
 
 
+# --- Financing (issue 6, CONTRACT §6): plain arguments, ``projects`` never imports it -----
+
+FUNDING_STATES = (Status.FUNDING, Status.ACTIVE)
+FINANCING_READERS = (Role.STAFF, Role.CHAIR, Role.MEMBER, Role.OBSERVER)
+
+
+def can_run_funding(user: Any, proposal: Proposal) -> bool:
+    """Secretariat staff commit instruments and record transactions (state aside)."""
+    return role_of(user) == Role.STAFF and can_view(user, proposal)
+
+
+def can_read_financing(user: Any, proposal: Proposal) -> bool:
+    """Staff and the committee of both delegations, and the proposal's own sponsors (lead
+    and co-sponsors: the ones who see it), read its instruments and transactions."""
+    return role_of(user) in (*FINANCING_READERS, Role.SPONSOR) and can_view(user, proposal)
+
+
+def can_read_exposure(user: Any) -> bool:
+    """The program-wide exposure: staff, chairs, members and observers; never a sponsor."""
+    return role_of(user) in FINANCING_READERS
+
+
+def can_set_fx_rates(user: Any) -> bool:
+    return role_of(user) == Role.STAFF
+
+
+def can_read_fx_rates(user: Any) -> bool:
+    return role_of(user) in FINANCING_READERS
+
+
 # --- Granting (called by services, inside their transaction) --------------------------
 
 
