@@ -25,7 +25,9 @@ from typing import NamedTuple
 # A representative walk along the lifecycle (CONTRACT §3); later states behave like
 # `approved` for every rule below, and each step costs test time.
 STATES = ("draft", "submitted", "in_review", "voting", "approved")
-_ORDER = {state: index for index, state in enumerate(STATES)}
+# Financing (CONTRACT §6) happens from `funding` on: its rows alone walk that state too.
+FINANCING_STATES = (*STATES, "funding")
+_ORDER = {state: index for index, state in enumerate(FINANCING_STATES)}
 
 
 class Persona(NamedTuple):
@@ -134,6 +136,11 @@ API_GATES: dict[tuple[str, str], Gate] = {
     ("/api/v1/proposals/", "POST"): Gate(SPONSORS, 201),
     ("/api/v1/decision-log/", "GET"): Gate(RECORD_READERS, 200),
     ("/api/v1/decision-log/export/", "GET"): Gate(STAFF, 200),
+    # CONTRACT §6: staff enter FX rates; the committee reads them beside staff. The
+    # program-wide exposure is for staff, chairs, members and observers: never a sponsor.
+    ("/api/v1/fx-rates/", "GET"): Gate(RECORD_READERS, 200),
+    ("/api/v1/fx-rates/", "POST"): Gate(STAFF, 201),
+    ("/api/v1/exposure/", "GET"): Gate(RECORD_READERS, 200),
 }
 
 API_RULES: dict[tuple[str, str], Rule] = {
@@ -151,6 +158,19 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/proposals/{id}/vote/", "POST"): Rule(VOTERS, frozenset({"voting"}), 200),
     # The sponsor sees the ballot's status and outcome; before any ballot there is none.
     ("/api/v1/proposals/{id}/ballot/", "GET"): Rule(VIEWERS, BALLOT_EXISTS, 200, 404),
+}
+
+# CONTRACT §6: staff commit instruments and record transactions on a project in `funding` or
+# `active`; staff, the committee and the project's own sponsors (lead and co-sponsor) list
+# them. ``{instrument}`` is an instrument on the proposal in ``state``.
+FUNDING = frozenset({"funding", "active"})
+FINANCING_RULES: dict[tuple[str, str], Rule] = {
+    ("/api/v1/proposals/{id}/instruments/", "GET"): Rule(VIEWERS, ALL_STATES | FUNDING, 200),
+    ("/api/v1/proposals/{id}/instruments/", "POST"): Rule(STAFF, FUNDING, 201),
+    ("/api/v1/instruments/{instrument}/transactions/", "GET"): Rule(
+        VIEWERS, ALL_STATES | FUNDING, 200
+    ),
+    ("/api/v1/instruments/{instrument}/transactions/", "POST"): Rule(STAFF, FUNDING, 201),
 }
 
 # The lifecycle actions: every action × role × state is in tests/projects/
@@ -238,6 +258,12 @@ def _build() -> dict[Row, Expected]:
                     rows[Row(persona, endpoint, state, method)] = expect_on_proposal(
                         persona, endpoint, state, rule
                     )
+    for (endpoint, method), rule in FINANCING_RULES.items():
+        for state in FINANCING_STATES:
+            for persona in PERSONAS:
+                rows[Row(persona, endpoint, state, method)] = expect_on_proposal(
+                    persona, endpoint, state, rule
+                )
     rows.update(API_ACTION_ROWS)
     for action, (state, rule) in PAGE_ACTIONS.items():
         endpoint = f"/proposals/{{id}}/action/{action}/"

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.permissions.matrix import ANON_API, MATRIX, STATES, Row
+from tests.permissions.matrix import ANON_API, FINANCING_STATES, MATRIX, Row
 from tests.permissions.world import World, build_world
 
 REVIEW = {
@@ -40,6 +40,23 @@ API_BODIES = {
     ("/api/v1/proposals/{id}/conflicts/", "POST"): {"reason": "x"},
     ("/api/v1/proposals/{id}/vote/", "POST"): {"choice": "for"},
     ("/api/v1/proposals/{id}/return/", "POST"): COMMENT,
+    ("/api/v1/proposals/{id}/instruments/", "POST"): {
+        "kind": "loan",
+        "provider": "JBIC",
+        "currency": "USD",
+        "committed": "1000.00",
+    },
+    # The world's instrument is a loan of 1,000 USD.
+    ("/api/v1/instruments/{instrument}/transactions/", "POST"): {
+        "type": "disbursement",
+        "amount": "1.00",
+        "value_date": "2025-01-02",
+    },
+    ("/api/v1/fx-rates/", "POST"): {
+        "date": "2025-01-06",
+        "currency": "JPY",
+        "usd_per_unit": "0.0066",
+    },
 }
 PAGE_BODIES = {
     "/proposals/new/": DRAFT,
@@ -67,7 +84,7 @@ def world(django_db_setup, django_db_blocker):
     undone before the next row.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world(STATES)
+        yield build_world(FINANCING_STATES)
         transaction.set_rollback(True)
 
 
@@ -76,6 +93,8 @@ def _path(world: World, row: Row) -> str:
     if row.state is not None:
         proposal = world.proposals[row.state]
         path = path.replace("{id}", str(proposal.pk)).replace("{ref}", proposal.reference)
+        if "{instrument}" in path:
+            path = path.replace("{instrument}", str(world.instruments[row.state].pk))
     return path
 
 

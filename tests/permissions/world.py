@@ -9,13 +9,15 @@ each test's own transaction nests in (see ``test_matrix.world``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from committee.services import vote_cast
+from financing.models import Instrument
 from projects import services
 from projects.models import Proposal
 from tests.conftest import GOOD_DRAFT, PATH, make_user
@@ -45,6 +47,7 @@ VOTERS = ("us_chair", "us_member", "us_member_2", "jp_chair", "jp_member", "jp_m
 class World:
     user_ids: dict[str, int]
     proposals: dict[str, Proposal]
+    instruments: dict[str, Instrument] = field(default_factory=dict)
 
     def user(self, persona: str) -> Any:
         """A fresh user object: the policy caches answers on the one it is given."""
@@ -81,4 +84,17 @@ def build_world(states: tuple[str, ...]) -> World:
             for persona, (username, role, delegation, sponsor) in PEOPLE.items()
         }
     proposals = {state: walk(people, state) for state in states}
-    return World({persona: user.pk for persona, user in people.items()}, proposals)
+    # A 1,000 USD loan on every state's proposal, made directly: the service commits only in
+    # funding, but the matrix asks who sees an instrument and who may act on it, by state.
+    instruments = {
+        state: Instrument.objects.create(
+            proposal=proposal,
+            kind="loan",
+            provider="JBIC",
+            currency="USD",
+            committed=Decimal("1000.00"),
+            committed_by=people["us_staff"],
+        )
+        for state, proposal in proposals.items()
+    }
+    return World({persona: user.pk for persona, user in people.items()}, proposals, instruments)
