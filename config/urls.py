@@ -10,3 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("config.web_urls")),
 ]
+
+# Under /api/ a URL no route matches answers the API's JSON error body (documented 404).
+handler404 = "projects.api.base.not_found"

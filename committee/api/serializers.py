@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from committee.models import Conflict, Note, Review, Visibility, Vote
@@ -9,7 +10,16 @@ from committee.rules import format_at
 
 
 class AuthoredOut(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username")
+    """Output only: every field is always present, so the schema marks each required."""
+
+    author = serializers.CharField(source="author.username", read_only=True)
+
+
+class ScoresOut(serializers.Serializer):
+    strategic_fit = serializers.IntegerField(min_value=1, max_value=5)
+    financial_viability = serializers.IntegerField(min_value=1, max_value=5)
+    risk = serializers.IntegerField(min_value=1, max_value=5)
+    execution = serializers.IntegerField(min_value=1, max_value=5)
 
 
 class ReviewOut(AuthoredOut):
@@ -28,7 +38,9 @@ class ReviewOut(AuthoredOut):
             "recommendation",
             "comments",
         ]
+        read_only_fields = fields
 
+    @extend_schema_field(ScoresOut)
     def get_scores(self, review: Review) -> dict[str, int]:
         return {
             "strategic_fit": review.strategic_fit,
@@ -42,6 +54,7 @@ class NoteOut(AuthoredOut):
     class Meta:
         model = Note
         fields = ["id", "author", "delegation", "visibility", "created_at", "text"]
+        read_only_fields = fields
 
 
 class ScoresIn(serializers.Serializer):
@@ -71,11 +84,12 @@ class VoteIn(serializers.Serializer):
 
 
 class VoteOut(serializers.ModelSerializer):
-    voter = serializers.CharField(source="voter.username")
+    voter = serializers.CharField(source="voter.username", read_only=True)
 
     class Meta:
         model = Vote
         fields = ["voter", "delegation", "choice", "rationale", "cast_at", "updated_at"]
+        read_only_fields = fields
 
 
 class ConflictIn(serializers.Serializer):
@@ -83,22 +97,27 @@ class ConflictIn(serializers.Serializer):
 
 
 class ConflictOut(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username")
+    user = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:
         model = Conflict
         fields = ["id", "user", "reason", "created_at"]
+        read_only_fields = fields
 
 
 class DecisionLogEntryOut(serializers.Serializer):
-    seq = serializers.IntegerField()
-    at = serializers.SerializerMethodField()
-    actor = serializers.CharField()
-    proposal = serializers.CharField(allow_null=True)
-    event = serializers.CharField()
-    data = serializers.JSONField()
-    prev_hash = serializers.CharField()
-    hash = serializers.CharField()
+    """CONTRACT §5: the eight keys, each always present."""
+
+    seq = serializers.IntegerField(read_only=True)
+    at = serializers.SerializerMethodField(
+        help_text="UTC, YYYY-MM-DDTHH:MM:SS.ffffffZ (the form the hash covers)"
+    )
+    actor = serializers.CharField(read_only=True, help_text="A username, or `system`")
+    proposal = serializers.CharField(read_only=True, allow_null=True)
+    event = serializers.CharField(read_only=True)
+    data = serializers.DictField(read_only=True, help_text="Decimals as strings")
+    prev_hash = serializers.CharField(read_only=True)
+    hash = serializers.CharField(read_only=True)
 
     def get_at(self, entry) -> str:
         return format_at(entry.at)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -21,7 +22,8 @@ from committee.api.serializers import (
     VoteOut,
 )
 from projects import permissions
-from projects.api.base import PolicyAPIView, anyone_signed_in
+from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from projects.api.schema import DATE_OR_DATETIME, text_query
 from projects.errors import NotVisible
 
 
@@ -32,11 +34,19 @@ class ReviewListView(PolicyAPIView):
     serializer_class = ReviewOut
     pagination_class = None
 
+    @extend_schema(
+        operation_id="reviews_list",
+        responses={200: ReviewOut(many=True), **error_responses(404)},
+    )
     def get(self, request, pk):
         rows = selectors.reviews_for(user=request.user, proposal=self.get_proposal())
         return Response(ReviewOut(rows, many=True).data)
 
-    @extend_schema(request=ReviewIn, responses={201: ReviewOut})
+    @extend_schema(
+        operation_id="reviews_create",
+        request=ReviewIn,
+        responses={201: ReviewOut, **error_responses(400, 404, 409)},
+    )
     def post(self, request, pk):
         proposal = self.get_proposal()
         permissions.require(
@@ -54,11 +64,18 @@ class NoteListView(PolicyAPIView):
     serializer_class = NoteOut
     pagination_class = None
 
+    @extend_schema(
+        operation_id="notes_list", responses={200: NoteOut(many=True), **error_responses(404)}
+    )
     def get(self, request, pk):
         rows = selectors.notes_for(user=request.user, proposal=self.get_proposal())
         return Response(NoteOut(rows, many=True).data)
 
-    @extend_schema(request=NoteIn, responses={201: NoteOut})
+    @extend_schema(
+        operation_id="notes_create",
+        request=NoteIn,
+        responses={201: NoteOut, **error_responses(400, 404, 409)},
+    )
     def post(self, request, pk):
         proposal = self.get_proposal()
         permissions.require(
@@ -77,11 +94,19 @@ class ConflictListView(PolicyAPIView):
     serializer_class = ConflictOut
     pagination_class = None
 
+    @extend_schema(
+        operation_id="conflicts_list",
+        responses={200: ConflictOut(many=True), **error_responses(404)},
+    )
     def get(self, request, pk):
         rows = selectors.conflicts_for(user=request.user, proposal=self.get_proposal())
         return Response(ConflictOut(rows, many=True).data)
 
-    @extend_schema(request=ConflictIn, responses={201: ConflictOut})
+    @extend_schema(
+        operation_id="conflicts_create",
+        request=ConflictIn,
+        responses={201: ConflictOut, **error_responses(400, 404, 409)},
+    )
     def post(self, request, pk):
         proposal = self.get_proposal()
         permissions.require(
@@ -99,7 +124,11 @@ class VoteView(PolicyAPIView):
     policy = staticmethod(anyone_signed_in)
     serializer_class = VoteOut
 
-    @extend_schema(request=VoteIn, responses={200: VoteOut})
+    @extend_schema(
+        operation_id="vote_cast",
+        request=VoteIn,
+        responses={200: VoteOut, **error_responses(400, 404, 409)},
+    )
     def post(self, request, pk):
         proposal = self.get_proposal()
         permissions.require(
@@ -110,15 +139,42 @@ class VoteView(PolicyAPIView):
         return Response(VoteOut(vote).data)
 
 
+class DelegationCounts(serializers.Serializer):
+    US = serializers.IntegerField(min_value=0)
+    JP = serializers.IntegerField(min_value=0)
+
+
+class ChoiceCounts(serializers.Serializer):
+    for_ = serializers.IntegerField(min_value=0)
+    against = serializers.IntegerField(min_value=0)
+    abstain = serializers.IntegerField(min_value=0)
+
+    def get_fields(self):  # `for` is a Python keyword
+        fields = super().get_fields()
+        fields["for"] = fields.pop("for_")
+        return fields
+
+
+class TallyOut(serializers.Serializer):
+    US = ChoiceCounts()
+    JP = ChoiceCounts()
+
+
 class BallotOut(serializers.Serializer):
-    status = serializers.CharField()
+    """CONTRACT §4. A sponsor sees only `status` and `outcome`; the committee sees the rest."""
+
+    status = serializers.ChoiceField(choices=["open", "closed"])
     opened_at = serializers.DateTimeField(required=False)
     closes_at = serializers.DateTimeField(required=False, allow_null=True)
     closed_at = serializers.DateTimeField(required=False, allow_null=True)
-    eligible = serializers.DictField(child=serializers.IntegerField(), required=False)
-    cast = serializers.DictField(child=serializers.IntegerField(), required=False)
-    tally = serializers.JSONField(required=False, allow_null=True)
-    outcome = serializers.CharField(allow_null=True)
+    eligible = DelegationCounts(required=False)
+    cast = DelegationCounts(required=False)
+    tally = TallyOut(required=False, allow_null=True, help_text="null until the ballot closes")
+    outcome = serializers.ChoiceField(
+        choices=["approved", "rejected", "no_quorum"], allow_null=True
+    )
+    rule = serializers.ChoiceField(choices=["dual_majority", "simple_majority"], required=False)
+    package_sha256 = serializers.CharField(required=False, allow_null=True)
 
 
 class BallotView(PolicyAPIView):
@@ -127,7 +183,9 @@ class BallotView(PolicyAPIView):
     policy = staticmethod(anyone_signed_in)
     serializer_class = BallotOut
 
-    @extend_schema(responses=BallotOut)
+    @extend_schema(
+        operation_id="ballot_retrieve", responses={200: BallotOut, **error_responses(404)}
+    )
     def get(self, request, pk):
         summary = selectors.ballot_summary(user=request.user, proposal=self.get_proposal())
         if summary is None:
@@ -137,10 +195,10 @@ class BallotView(PolicyAPIView):
 
 
 LOG_FILTERS = [
-    OpenApiParameter("proposal", str, description="Proposal reference, e.g. P-2025-0001"),
-    OpenApiParameter("event", str),
-    OpenApiParameter("since", str, description="YYYY-MM-DD or ISO 8601, inclusive"),
-    OpenApiParameter("until", str, description="YYYY-MM-DD or ISO 8601, inclusive"),
+    OpenApiParameter("proposal", text_query(), description="Proposal reference, e.g. P-2025-0001"),
+    OpenApiParameter("event", text_query()),
+    OpenApiParameter("since", DATE_OR_DATETIME, description="YYYY-MM-DD or ISO 8601, inclusive"),
+    OpenApiParameter("until", DATE_OR_DATETIME, description="YYYY-MM-DD or ISO 8601, inclusive"),
 ]
 
 
@@ -150,11 +208,22 @@ class DecisionLogListView(PolicyAPIView):
     policy = staticmethod(permissions.can_read_decision_log)
     serializer_class = DecisionLogEntryOut
 
-    @extend_schema(parameters=LOG_FILTERS)
+    @extend_schema(
+        operation_id="decision_log_list",
+        parameters=LOG_FILTERS,
+        # 400: a bound that is not a date; 404: a page past the last one.
+        responses={200: DecisionLogEntryOut(many=True), **error_responses(400, 404)},
+    )
     def get(self, request):
         rows = selectors.decision_log_entries(user=request.user, filters=request.query_params)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(DecisionLogEntryOut(page, many=True).data)
+
+
+# The media types the export answers with, without parameters (csv and jsonl add a charset).
+EXPORT_MEDIA_TYPES = {
+    fmt: content_type.split(";")[0] for fmt, (content_type, _ext) in exports.FORMATS.items()
+}
 
 
 class DecisionLogExportView(PolicyAPIView):
@@ -164,8 +233,21 @@ class DecisionLogExportView(PolicyAPIView):
     serializer_class = DecisionLogEntryOut
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=list(exports.FORMATS)), *LOG_FILTERS],
-        responses={(200, "application/octet-stream"): bytes},
+        operation_id="decision_log_export",
+        parameters=[
+            OpenApiParameter("format", str, enum=list(exports.FORMATS), default="csv"),
+            *LOG_FILTERS,
+        ],
+        responses={
+            **{
+                (200, EXPORT_MEDIA_TYPES[fmt]): OpenApiResponse(
+                    response=OpenApiTypes.BINARY if fmt == "xlsx" else OpenApiTypes.STR,
+                    description=f"The entries as {fmt}, streamed.",
+                )
+                for fmt in exports.FORMATS
+            },
+            **error_responses(400),
+        },
     )
     def get(self, request):
         fmt = request.query_params.get("format", "csv")

@@ -13,9 +13,12 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -39,6 +42,8 @@ class PolicyGate(BasePermission):
 
 class PolicyAPIView(GenericAPIView):
     permission_classes = [IsAuthenticated, PolicyGate]
+    # JSON bodies only, as the schema says; an upload view names MultiPartParser itself.
+    parser_classes = [JSONParser]
     policy: ClassVar[Callable[[Any], bool]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -55,13 +60,26 @@ class PolicyAPIView(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
+    def parse_query(self, serializer_class) -> dict[str, Any]:
+        """Validate the query string with ``serializer_class``; 400 per parameter if it fails."""
+        serializer = serializer_class(data=self.request.query_params)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
 
 # --- The one error shape, as the schema documents it -------------------------------------
 
-ErrorOut = inline_serializer(
-    name="Error",
-    fields={"detail": serializers.CharField()},
-)
+
+class ErrorOut(serializers.Serializer):
+    """``detail``, and for invalid input a list of messages per field (``projects.api.schema``
+    documents those as additional properties: arrays of strings)."""
+
+    detail = serializers.CharField()
+
+    class Meta:
+        ref_name = "Error"
+
+
 ERROR_DESCRIPTIONS = {
     400: "Invalid input: `detail` and a list of messages per field.",
     401: "Not signed in.",
@@ -72,9 +90,10 @@ ERROR_DESCRIPTIONS = {
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    """Schema entries for the error answers an operation can give, e.g. ``error_responses(400, 409)``.
+    """Schema entries for the error answers an operation can give: ``error_responses(400, 409)``.
 
-    401, 403 and 404 apply to every operation on an object and are always included.
+    401 and 403 (not signed in; a role the endpoint refuses) apply to every operation and are
+    always included.
     """
     wanted = sorted({401, 403, *codes})
     return {
@@ -83,11 +102,29 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     }
 
 
+def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested field errors as one list per dotted path: ``{"scores.risk": ["…"]}``."""
+    if isinstance(data, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in data.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(data, list) and any(isinstance(item, dict | list) for item in data):
+        flat = {}
+        for index, item in enumerate(data):
+            if item:
+                flat.update(_flatten(item, f"{prefix}.{index}"))
+        return flat
+    messages = data if isinstance(data, list) else [data]
+    return {prefix or "non_field_errors": [str(message) for message in messages]}
+
+
 def _with_detail(data: Any, default: str) -> dict[str, Any]:
     if isinstance(data, dict):
-        return {"detail": data.get("detail", default), **data}
+        fields = {key: value for key, value in data.items() if key != "detail"}
+        return {"detail": str(data.get("detail", default)), **_flatten(fields)}
     if isinstance(data, list):
-        return {"detail": default, "non_field_errors": data}
+        return {"detail": default, "non_field_errors": [str(item) for item in data]}
     return {"detail": str(data)}
 
 
@@ -95,13 +132,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """One error shape: ``{"detail": "…", "<field>": ["…"]}`` with 400/401/403/404/409."""
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"detail": exc.message or "Request refused."}
-        body.update(exc.detail)
+        body.update(_flatten(exc.detail))
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
-        return Response({"detail": "Invalid input.", **detail}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"detail": "Invalid input.", **_flatten(detail)}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, DataError):
         return Response(
             {"detail": "A value is out of range for its field."}, status=status.HTTP_400_BAD_REQUEST
@@ -110,3 +149,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is not None and isinstance(exc, exceptions.ValidationError):
         response.data = _with_detail(response.data, "Invalid input.")
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: under ``/api/`` the one JSON error body (a URL no route matches, e.g.
+    ``/api/v1/proposals/abc/``), elsewhere the HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

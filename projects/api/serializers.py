@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from projects.models import Currency, Proposal, Sector
+from projects.models import Currency, Proposal, Sector, Status
 
 
 class ProposalOut(serializers.ModelSerializer):
-    sponsor = serializers.CharField(source="sponsor.name")
+    sponsor = serializers.CharField(source="sponsor.name", read_only=True)
     co_sponsors = serializers.SerializerMethodField()
-    amount_requested = serializers.DecimalField(max_digits=20, decimal_places=2)
+    amount_requested = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
 
     class Meta:
         model = Proposal
@@ -29,6 +30,8 @@ class ProposalOut(serializers.ModelSerializer):
             "submitted_at",
             "decided_at",
         ]
+        # Output only: every field is always present, so the schema marks each required.
+        read_only_fields = fields
 
     def get_co_sponsors(self, proposal: Proposal) -> list[str]:
         return sorted(sponsor.name for sponsor in proposal.co_sponsors.all())
@@ -49,4 +52,34 @@ class ProposalIn(serializers.Serializer):
 
 class ActionIn(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-    closes_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class ReturnIn(serializers.Serializer):
+    """``return`` says why, for the sponsor (CONTRACT §3: `comment` required)."""
+
+    comment = serializers.CharField(max_length=10_000)
+
+
+class OpenBallotIn(ActionIn):
+    closes_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the ballot closes; in the future."
+    )
+
+
+def action_input(action: str) -> type[serializers.Serializer]:
+    """The body an action takes: ``return`` needs a comment, ``open_ballot`` may set a close."""
+    return {"return": ReturnIn, "open_ballot": OpenBallotIn}.get(action, ActionIn)
+
+
+class ProposalFilterIn(serializers.Serializer):
+    """The list's filters: an unknown status or sector is an error, not an empty page."""
+
+    STATUS_LIST = f"^(?:{'|'.join(Status.values)})(?:,(?:{'|'.join(Status.values)}))*$"
+
+    status = serializers.CharField(
+        required=False,
+        validators=[RegexValidator(STATUS_LIST, "Use statuses separated by commas.")],
+    )
+    sector = serializers.ChoiceField(choices=Sector.choices, required=False)
+    sponsor = serializers.CharField(required=False, allow_blank=True)
+    q = serializers.CharField(required=False, allow_blank=True)

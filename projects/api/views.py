@@ -7,8 +7,12 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from projects import permissions, selectors, services, workflow
-from projects.api.base import PolicyAPIView, anyone_signed_in
-from projects.api.serializers import ActionIn, ProposalIn, ProposalOut
+from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from projects.api.schema import AccordAutoSchema, text_query
+from projects.api.serializers import ProposalFilterIn, ProposalIn, ProposalOut, action_input
+from projects.models import Sector
+
+STATUS_LIST = ProposalFilterIn.STATUS_LIST
 
 
 class ProposalListView(PolicyAPIView):
@@ -23,17 +27,28 @@ class ProposalListView(PolicyAPIView):
     @extend_schema(
         operation_id="proposals_list",
         parameters=[
-            OpenApiParameter("status", str, description="One status, or several comma-separated"),
-            OpenApiParameter("sector", str),
-            OpenApiParameter("sponsor", str, description="Lead or co-sponsor name"),
-            OpenApiParameter("q", str, description="Search in title and reference"),
+            OpenApiParameter(
+                "status",
+                {"type": "string", "pattern": STATUS_LIST},
+                description="One status, or several comma-separated",
+            ),
+            OpenApiParameter("sector", str, enum=Sector.values),
+            OpenApiParameter("sponsor", text_query(), description="Lead or co-sponsor name"),
+            OpenApiParameter("q", text_query(), description="Search in title and reference"),
         ],
+        # 404: a page past the last one.
+        responses={200: ProposalOut(many=True), **error_responses(404)},
     )
     def get(self, request):
+        self.parse_query(ProposalFilterIn)
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ProposalOut(page, many=True).data)
 
-    @extend_schema(request=ProposalIn, responses={201: ProposalOut})
+    @extend_schema(
+        operation_id="proposals_create",
+        request=ProposalIn,
+        responses={201: ProposalOut, **error_responses(400)},
+    )
     def post(self, request):
         permissions.require(permissions.can_create(request.user), "Only sponsors create proposals.")
         data = self.parse(ProposalIn)
@@ -47,10 +62,17 @@ class ProposalDetailView(PolicyAPIView):
     policy = staticmethod(anyone_signed_in)
     serializer_class = ProposalOut
 
+    @extend_schema(
+        operation_id="proposals_retrieve", responses={200: ProposalOut, **error_responses(404)}
+    )
     def get(self, request, pk):
         return Response(ProposalOut(self.get_proposal()).data)
 
-    @extend_schema(request=ProposalIn, responses={200: ProposalOut})
+    @extend_schema(
+        operation_id="proposals_partial_update",
+        request=ProposalIn,
+        responses={200: ProposalOut, **error_responses(400, 404, 409)},
+    )
     def patch(self, request, pk):
         proposal = self.get_proposal()
         permissions.require(
@@ -62,21 +84,35 @@ class ProposalDetailView(PolicyAPIView):
         return Response(ProposalOut(selectors.proposal_get(user=request.user, proposal_id=pk)).data)
 
 
+class ProposalActionSchema(AccordAutoSchema):
+    """One operation per action URL, each with the body that action takes."""
+
+    def get_operation_id(self):
+        return f"proposals_{self.view.action_name}"
+
+    def get_request_serializer(self):
+        return action_input(self.view.action_name)
+
+    def get_description(self):
+        return f"Fire `{self.view.action_name}` on the proposal (CONTRACT §3)."
+
+
 class ProposalActionView(PolicyAPIView):
     """Fire a lifecycle action (CONTRACT §3); the URL names the action."""
 
     policy = staticmethod(anyone_signed_in)
-    serializer_class = ActionIn
+    serializer_class = ProposalOut
+    schema = ProposalActionSchema()
     action_name = ""
 
-    @extend_schema(request=ActionIn, responses={200: ProposalOut})
+    @extend_schema(responses={200: ProposalOut, **error_responses(400, 404, 409)})
     def post(self, request, pk):
         proposal = self.get_proposal()  # 404 first: nothing is revealed of what one cannot see
         permissions.require(
             permissions.can_fire(request.user, proposal, workflow.TRANSITIONS[self.action_name]),
             "Your role may not do this to this proposal.",
         )
-        data = self.parse(ActionIn)
+        data = self.parse(action_input(self.action_name))
         proposal = services.proposal_transition(
             user=request.user,
             proposal_id=pk,

@@ -1,0 +1,81 @@
+"""The OpenAPI schema, generated from the code, with the input rules DRF applies stated in it.
+
+drf-spectacular documents a ``CharField`` as "any string" and a ``DecimalField`` as a string
+whose pattern allows ``""``, ``"."`` and a minus sign even with ``min_value=0``; DRF refuses all
+of these with 400. A client generated from the schema (or schemathesis) would send them as
+valid. ``AccordAutoSchema`` states the rules the fields really apply, derived from each field's
+own settings, so every endpoint gets them without annotating each one.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+# DRF's CharField refuses NUL and lone surrogates (its ProhibitNull/Surrogate validators), and
+# with allow_blank=False refuses what is empty once trimmed.
+TEXT_CHAR = "[^\\x00\\ud800-\\udfff]"
+NON_BLANK_CHAR = "[^\\s\\x00\\ud800-\\udfff]"
+ANY_TEXT = f"^{TEXT_CHAR}*$"
+# drf-spectacular pairs a blank-allowing field's pattern with a `maxLength: 0` branch in a
+# oneOf, so that pattern must not match "" itself.
+NON_EMPTY_TEXT = f"^{TEXT_CHAR}+$"
+NON_BLANK_TEXT = f"^{TEXT_CHAR}*{NON_BLANK_CHAR}{TEXT_CHAR}*$"
+
+
+def text_query(**extra: Any) -> dict[str, Any]:
+    """A raw schema for a free-text query parameter (no NUL: PostgreSQL cannot compare it)."""
+    return {"type": "string", "pattern": ANY_TEXT, **extra}
+
+
+# A filter bound: a day or an ISO 8601 moment (committee.selectors._moment).
+DATE_OR_DATETIME = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+}
+
+
+def decimal_rules(field: serializers.DecimalField) -> dict[str, Any]:
+    """The pattern (and the zero exclusion) of a decimal string DRF accepts for ``field``."""
+    places = field.decimal_places
+    whole = (field.max_digits - places) if field.max_digits is not None and places else None
+    digits = f"\\d{{1,{whole}}}" if whole else "\\d+"
+    fraction = f"(?:\\.\\d{{1,{places}}})?" if places else ""
+    minimum = field.min_value
+    sign = "" if minimum is not None and Decimal(minimum) >= 0 else "-?"
+    rules: dict[str, Any] = {"pattern": f"^{sign}{digits}{fraction}$"}
+    if minimum is not None and Decimal(minimum) > 0:
+        rules["not"] = {"pattern": "^0*(?:\\.0*)?$"}
+    return rules
+
+
+class AccordAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction != "request" or schema.get("type") != "string":
+            return schema
+        if isinstance(field, serializers.DecimalField):
+            schema.update(decimal_rules(field))
+        elif (
+            isinstance(field, serializers.CharField)
+            and "format" not in schema
+            and "enum" not in schema
+            and "pattern" not in schema
+        ):
+            blank_ok = field.allow_blank or not getattr(field, "trim_whitespace", True)
+            schema["pattern"] = NON_EMPTY_TEXT if blank_ok else NON_BLANK_TEXT
+        return schema
+
+
+class ErrorOutExtension(OpenApiSerializerExtension):
+    """The one error body: ``detail`` and, per field, a list of messages."""
+
+    target_class = "projects.api.base.ErrorOut"
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["additionalProperties"] = {"type": "array", "items": {"type": "string"}}
+        return schema
