@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import permissions
 
-from . import services
+from . import selectors, services
 from .models import FxRate, Instrument, Transaction
 
 
@@ -21,6 +21,8 @@ class FxRateForm(forms.ModelForm):
         data = super().clean()
         if data.get("currency") not in (None, "JPY"):
             self.add_error("currency", _("Rates are entered for JPY (USD is the unit)."))
+        if data.get("date") and data["date"] > selectors.today():
+            self.add_error("date", _("The date cannot be in the future."))
         if data.get("usd_per_unit") is not None and data["usd_per_unit"] <= 0:
             self.add_error("usd_per_unit", _("The amount must be above zero."))
         return data

@@ -144,9 +144,7 @@ def ledger_figures(
         )
         .annotate(
             f_exposure=ExpressionWrapper(F("f_drawn") - F("f_repaid"), output_field=MONEY_FIELD),
-            f_undrawn=ExpressionWrapper(
-                F("committed") - F("f_drawn"), output_field=MONEY_FIELD
-            ),
+            f_undrawn=ExpressionWrapper(F("committed") - F("f_drawn"), output_field=MONEY_FIELD),
         )
         .annotate(
             f_exposure_usd=HalfEvenCents(
@@ -219,7 +217,13 @@ def program_limits() -> rules.Limits:
     )
 
 
-TOTAL_KEYS = ("by_kind", "by_provider", "by_sector", "by_sponsor", "by_currency")
+TOTAL_COLUMNS = {
+    "by_kind": "kind",
+    "by_provider": "provider",
+    "by_sector": "sector",
+    "by_sponsor": "sponsor",
+    "by_currency": "currency",
+}
 _EXPOSURE_COLUMNS = {
     "id": "id",
     "proposal": "proposal__reference",
@@ -236,6 +240,10 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(rules.cents(value))
 
 
+def _rate(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(Decimal("1e-10"))
+
+
 def _exposure_row(values: dict, figures: dict, computed_at: Any) -> dict:
     return {
         **{key: values[key] for key in _EXPOSURE_COLUMNS},
@@ -243,7 +251,7 @@ def _exposure_row(values: dict, figures: dict, computed_at: Any) -> dict:
         "exposure": _money(figures["exposure"]),
         "undrawn": _money(figures["undrawn"]),
         "claims": _money(figures["claims"]),
-        "usd_per_unit": None if figures["rate"] is None else str(figures["rate"]),
+        "usd_per_unit": None if figures["rate"] is None else str(_rate(figures["rate"])),
         "exposure_usd": _money(figures["exposure_usd"]),
         "committed_usd": _money(figures["committed_usd"]),
         "rate_missing": figures["exposure_usd"] is None,
@@ -299,7 +307,7 @@ def _totals(rows: list[dict], figure: str) -> dict:
             continue
         amount = Decimal(row[figure])
         grand += amount
-        for key, column in zip(TOTAL_KEYS, ("kind", "provider", "sector", "sponsor", "currency")):
+        for key, column in TOTAL_COLUMNS.items():
             group = totals[key]
             group[row[column]] = group.get(row[column], ZERO) + amount
     out = {key: {k: _money(v) for k, v in sorted(group.items())} for key, group in totals.items()}

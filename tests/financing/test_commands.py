@@ -1,0 +1,73 @@
+"""``recompute_exposure [--as-of DATE]`` runs the job Celery runs; the admin enters FX rates."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from committee.models import DecisionLogEntry
+from financing.models import ExposureSnapshot, FxRate
+from financing.selectors import today
+from tests.financing.ledger_fixtures import commit, days_ago, record
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("recompute_exposure", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_writes_todays_snapshot_of_every_instrument(us_staff, funded, jpy_rate):
+    loan = commit(us_staff, funded)
+    record(us_staff, loan, "disbursement", "300.00")
+    commit(us_staff, funded, kind="equity", currency="JPY", committed="1000.00")
+
+    assert "Recomputed 2 instruments" in run()
+
+    snapshots = ExposureSnapshot.objects.filter(as_of=today())
+    assert snapshots.count() == 2
+    assert snapshots.get(instrument=loan).exposure_usd == Decimal("300.00")
+
+
+def test_as_of_a_past_day_counts_only_what_had_moved(us_staff, funded, jpy_rate):
+    loan = commit(us_staff, funded)
+    record(us_staff, loan, "disbursement", "300.00", days_ago(10))
+    record(us_staff, loan, "disbursement", "200.00", days_ago(2))
+
+    run("--as-of", str(days_ago(5)))
+
+    snapshot = ExposureSnapshot.objects.get(as_of=days_ago(5))
+    assert (snapshot.exposure, snapshot.undrawn) == (Decimal("300.00"), Decimal("700.00"))
+    run("--as-of", str(days_ago(5)))  # twice: the same one row
+    assert ExposureSnapshot.objects.filter(as_of=days_ago(5)).count() == 1
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2026-13-01", ""])
+def test_a_bad_date_exits_non_zero_with_a_reason(db, bad):
+    with pytest.raises(CommandError, match="not a date") as refused:
+        run("--as-of", bad)
+    assert refused.value.returncode == 1
+
+
+def test_with_no_instruments_it_recomputes_nothing(db):
+    assert "Recomputed 0 instruments" in run()
+
+
+def test_staff_enter_a_rate_in_the_admin_and_the_log_records_it(client, us_staff, us_chair):
+    us_staff.is_staff = True
+    us_staff.is_superuser = True
+    us_staff.save()
+    client.force_login(us_staff)
+    body = {"date": str(days_ago(1)), "currency": "JPY", "usd_per_unit": "0.0068"}
+
+    response = client.post("/admin/financing/fxrate/add/", body)
+
+    assert response.status_code == 302, response.content[:500]
+    assert FxRate.objects.get().usd_per_unit == Decimal("0.0068")
+    assert DecisionLogEntry.objects.latest("seq").event == "fx_rate_set"
+    future = {**body, "date": str(days_ago(-3))}
+    assert client.post("/admin/financing/fxrate/add/", future).status_code == 200  # form error
+    assert FxRate.objects.count() == 1

@@ -1,0 +1,196 @@
+"""The program's exposure (CONTRACT §6): snapshots from the job, other days on request, the
+same figures either way; a missing rate flags the row and never counts as zero."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from financing import services
+from financing.models import ExposureSnapshot
+from financing.selectors import today
+from tests.financing.ledger_fixtures import commit, days_ago, record
+
+D = Decimal
+URL = "/api/v1/exposure/"
+ROW_KEYS = {
+    "id", "proposal", "kind", "provider", "currency", "committed", "exposure", "undrawn",
+    "claims", "exposure_usd",
+}  # fmt: skip
+TOTAL_KEYS = {"by_kind", "by_provider", "by_sector", "by_sponsor", "by_currency", "all"}
+
+
+@pytest.fixture
+def ledger(us_staff, funded, django_capture_on_commit_callbacks):
+    """A USD loan, a JPY equity stake and a JPY guarantee, with money moved 30 and 10 days ago;
+    the JPY rate exists only from 20 days ago."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fx_rate_set(
+            user=us_staff, date=days_ago(20), currency="JPY", usd_per_unit="0.0065"
+        )
+        services.fx_rate_set(user=us_staff, date=days_ago(5), currency="JPY", usd_per_unit="0.0070")
+        loan = commit(us_staff, funded, "loan", "JBIC", "USD", "1000.00")
+        equity = commit(us_staff, funded, "equity", "private", "JPY", "100000.00")
+        guarantee = commit(us_staff, funded, "guarantee", "NEXI", "JPY", "50000.00")
+        record(us_staff, loan, "disbursement", "600.00", days_ago(30))
+        record(us_staff, loan, "repayment", "100.00", days_ago(10))
+        record(us_staff, equity, "contribution", "40000.00", days_ago(30))
+        record(us_staff, guarantee, "issue", "30000.00", days_ago(30))
+        record(us_staff, guarantee, "call", "10000.00", days_ago(10))
+    return {"loan": loan, "equity": equity, "guarantee": guarantee}
+
+
+def rows_by_kind(body):
+    return {row["kind"]: row for row in body["instruments"]}
+
+
+def test_today_comes_from_the_snapshots_in_the_contracts_shape(api, jp_member, ledger):
+    body = api(jp_member).get(URL).json()
+
+    assert {"as_of", "computed_at", "complete", "instruments", "totals"} <= set(body)
+    assert body["as_of"] == str(today()) and body["complete"] is True
+    rows = rows_by_kind(body)
+    assert all(set(row) >= ROW_KEYS for row in rows.values())
+    assert (rows["loan"]["exposure"], rows["loan"]["exposure_usd"]) == ("500.00", "500.00")
+    # 40,000 JPY at today's rate (0.0070, from 5 days ago) = 280 USD.
+    assert rows["equity"]["exposure_usd"] == "280.00"
+    assert (rows["guarantee"]["exposure"], rows["guarantee"]["claims"]) == ("20000.00", "10000.00")
+    assert rows["guarantee"]["exposure_usd"] == "140.00"
+    totals = body["totals"]
+    assert set(totals) >= TOTAL_KEYS
+    assert totals["all"] == "920.00"
+    assert totals["by_kind"] == {"equity": "280.00", "guarantee": "140.00", "loan": "500.00"}
+    assert totals["by_provider"] == {"JBIC": "500.00", "NEXI": "140.00", "private": "280.00"}
+    assert totals["by_currency"] == {"JPY": "420.00", "USD": "500.00"}
+    assert totals["by_sector"] == {"energy_storage": "920.00"}
+    assert totals["by_sponsor"] == {"SoftBank Group": "920.00"}
+    snapshot = ExposureSnapshot.objects.get(instrument=ledger["equity"], as_of=today())
+    assert body["computed_at"].startswith(str(snapshot.computed_at.date()))
+
+
+def test_a_day_without_a_yen_rate_flags_the_rows_and_marks_the_totals_incomplete(
+    api, us_staff, ledger
+):
+    body = api(us_staff).get(URL, {"as_of": str(days_ago(25))}).json()
+
+    assert body["complete"] is False
+    rows = rows_by_kind(body)
+    assert rows["equity"]["exposure_usd"] is None and rows["equity"]["rate_missing"] is True
+    assert rows["equity"]["exposure"] == "40000.00"  # still shown in yen
+    assert rows["loan"]["rate_missing"] is False
+    # Only the dollar loan counts: 600 disbursed, the repayment came later. Never a zero.
+    assert body["totals"]["all"] == "600.00"
+    assert body["totals"]["by_currency"]["JPY"] == "0.00"
+
+
+def test_a_past_day_converts_at_the_latest_rate_on_or_before_it(api, us_staff, ledger):
+    body = api(us_staff).get(URL, {"as_of": str(days_ago(15))}).json()
+    rows = rows_by_kind(body)
+    assert body["complete"] is True
+    assert rows["equity"]["usd_per_unit"] == "0.0065000000"
+    assert rows["equity"]["exposure_usd"] == "260.00"
+    assert rows["guarantee"]["exposure"] == "30000.00"  # the call came 10 days ago
+    assert rows["loan"]["exposure"] == "600.00"
+
+
+def test_another_day_on_request_equals_the_jobs_snapshot_of_that_day(api, us_staff, ledger):
+    day = days_ago(12)
+    on_request = api(us_staff).get(URL, {"as_of": str(day)}).json()
+    call_command("recompute_exposure", "--as-of", str(day), stdout=io.StringIO())
+    snapshots = {s.instrument_id: s for s in ExposureSnapshot.objects.filter(as_of=day)}
+
+    assert len(snapshots) == 3
+    for row in on_request["instruments"]:
+        snap = snapshots[row["id"]]
+        assert row["exposure"] == str(snap.exposure) and row["undrawn"] == str(snap.undrawn)
+        assert row["claims"] == str(snap.claims)
+        assert row["exposure_usd"] == (
+            None if snap.exposure_usd is None else str(snap.exposure_usd)
+        )
+
+
+def test_the_job_is_idempotent(us_staff, ledger):
+    first = list(ExposureSnapshot.objects.order_by("instrument_id").values())
+    services.exposure_recompute()
+    services.exposure_recompute()
+    again = list(ExposureSnapshot.objects.order_by("instrument_id").values())
+    assert len(again) == len(first) == 3
+    strip = ("computed_at",)
+    assert [{k: v for k, v in r.items() if k not in strip} for r in again] == [
+        {k: v for k, v in r.items() if k not in strip} for r in first
+    ]
+
+
+def test_an_instrument_the_job_has_not_reached_is_computed_on_request(
+    api, us_staff, funded, jpy_rate
+):
+    loan = commit(us_staff, funded)  # on_commit callbacks not run: no snapshot yet
+    record(us_staff, loan, "disbursement", "70.00")
+    assert not ExposureSnapshot.objects.exists()
+    (row,) = api(us_staff).get(URL).json()["instruments"]
+    assert row["exposure_usd"] == "70.00"
+
+
+def test_a_stale_snapshot_shows_until_the_job_runs(api, us_staff, funded, jpy_rate):
+    loan = commit(us_staff, funded)
+    services.exposure_recompute()
+    record(us_staff, loan, "disbursement", "70.00")  # its on_commit job has not run
+    assert api(us_staff).get(URL).json()["totals"]["all"] == "0.00"
+    services.exposure_recompute(instrument_ids=[loan.pk])
+    assert api(us_staff).get(URL).json()["totals"]["all"] == "70.00"
+
+
+def test_the_limits_are_shown_with_their_use(api, us_staff, funded, jpy_rate):
+    commit(us_staff, funded, kind="equity", committed="1100000000.00")
+    limits = api(us_staff).get(URL).json()["limits"]
+    assert limits["equity"]["limit_usd"] == "11000000000.00"
+    assert limits["equity"]["utilisation_percent"] == "10.00"
+    assert limits["program"]["limit_usd"] == "550000000000.00"
+    assert limits["program"]["committed_usd"] == "1100000000.00"
+
+
+@pytest.mark.parametrize("persona", ["us_staff", "us_chair", "jp_member", "jp_observer"])
+def test_the_committee_and_staff_read_the_exposure(api, request, persona):
+    assert api(request.getfixturevalue(persona)).get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["sponsor_softbank", "outsider"])
+def test_a_sponsor_or_an_outsider_gets_403(api, request, persona):
+    response = api(request.getfixturevalue(persona)).get(URL)
+    assert response.status_code == 403 and response.json()["detail"]
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2026-02-30", "2026-1-1x", "0000-01-01"])
+def test_a_bad_as_of_is_400(api, us_staff, bad):
+    response = api(us_staff).get(URL, {"as_of": bad})
+    assert response.status_code == 400 and "as_of" in response.json()
+
+
+def test_far_days_are_answered(api, us_staff, funded, jpy_rate):
+    commit(us_staff, funded)
+    for day in ("0001-01-01", "9999-12-31"):
+        assert api(us_staff).get(URL, {"as_of": day}).status_code == 200
+
+
+@pytest.mark.parametrize("as_of", [None, "2020-01-01"])
+def test_the_exposure_costs_the_same_queries_for_three_or_thirty_instruments(
+    api, us_staff, funded, jpy_rate, django_assert_max_num_queries, as_of
+):
+    params = {"as_of": as_of} if as_of else {}
+
+    def grow(count):
+        for _ in range(count):
+            loan = commit(us_staff, funded, currency="JPY", committed="100.00")
+            record(us_staff, loan, "disbursement", "10.00", dt.date(2019, 1, 1))
+        services.exposure_recompute()
+
+    grow(3)
+    with django_assert_max_num_queries(12) as few:
+        assert len(api(us_staff).get(URL, params).json()["instruments"]) == 3
+    grow(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api(us_staff).get(URL, params).json()["instruments"]) == 30
