@@ -62,7 +62,7 @@ def bar_chart(items: Sequence[tuple[str, Decimal | None]], *, label: str) -> Saf
     if not items:
         parts.append(
             format_html(
-                '<text x="10" y="24" fill="{}" font-size="13">{}</text>', TEXT, _("Nothing yet")
+                '<text x="10" y="24" fill="{}" font-size="14">{}</text>', TEXT, _("Nothing yet")
             )
         )
     for index, (name, value) in enumerate(items):
@@ -72,10 +72,10 @@ def bar_chart(items: Sequence[tuple[str, Decimal | None]], *, label: str) -> Saf
         colour = PALETTE[index % len(PALETTE)]
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="13">{}</text>'
+                '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="14">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="{}">'
                 "<title>{}: {} USD</title></rect>"
-                '<text x="{}" y="{}" fill="{}" font-size="12">{}</text>',
+                '<text x="{}" y="{}" fill="{}" font-size="13">{}</text>',
                 left - 8,
                 y + row / 2 + 4,
                 TEXT,
@@ -98,7 +98,7 @@ def bar_chart(items: Sequence[tuple[str, Decimal | None]], *, label: str) -> Saf
 
 def limit_chart(limits: Sequence[dict], *, label: str) -> SafeString:
     """One gauge per program limit: the used part filled, the share written beside it."""
-    width, row, left, right = 640, 46, 150, 70
+    width, row, left, right = 640, 46, 180, 70
     height = len(limits) * row + 6
     parts = []
     for index, limit in enumerate(limits):
@@ -109,12 +109,12 @@ def limit_chart(limits: Sequence[dict], *, label: str) -> SafeString:
         colour = "#b42318" if share >= 1 else ("#b54708" if share >= Decimal("0.8") else "#107569")
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="13">{}</text>'
+                '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="14">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="18" rx="4" fill="#eef0f3" stroke="{}"/>'
                 '<rect class="limit-used" x="{}" y="{}" width="{}" height="18" rx="4" '
                 'fill="{}">'
                 "<title>{}</title></rect>"
-                '<text x="{}" y="{}" fill="{}" font-size="13" font-weight="600">{}</text>'
+                '<text x="{}" y="{}" fill="{}" font-size="14" font-weight="600">{}</text>'
                 '<text x="{}" y="{}" fill="{}" font-size="11">{}</text>',
                 left - 8,
                 y + 14,
@@ -148,7 +148,7 @@ def line_chart(points: Sequence[tuple[dt.date, Decimal]], *, label: str) -> Safe
     width, height, left, bottom, top_pad, right = 640, 220, 70, 30, 16, 20
     if not points:
         body = format_html(
-            '<text x="10" y="24" fill="{}" font-size="13">{}</text>', TEXT, _("Nothing yet")
+            '<text x="10" y="24" fill="{}" font-size="14">{}</text>', TEXT, _("Nothing yet")
         )
         return _svg(width, 40, label, body, "chart-line")
     peak = max((v for _, v in points), default=Decimal("0")) or Decimal("1")

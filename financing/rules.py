@@ -232,7 +232,6 @@ def limit_problems(
 
 # How profits split (CONTRACT §7): 50/50 until Japan has recovered its investment, then Japan
 # gets 10% and the US 90%. Japan's share is rounded half-even to the cent; the US gets the rest.
-CENT = Decimal("0.01")
 BEFORE_RECOVERY = Decimal("0.5")  # Japan's share until recovery
 AFTER_RECOVERY = Decimal("0.1")  # Japan's share once recovered
 
@@ -250,11 +249,6 @@ class Split:
     japan: Decimal
     us: Decimal
     phase: str
-
-
-def cents(amount: Decimal) -> Decimal:
-    """``amount`` rounded half-even to the cent."""
-    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 def waterfall(*, investment: Decimal, recovered: Decimal, amount: Decimal) -> Split:

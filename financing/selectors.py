@@ -365,4 +365,359 @@ def _limit(limit_usd: Decimal, committed_usd: Decimal) -> dict:
 
 # --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
 
+# Japan's investment J (CONTRACT §7): what JBIC and NEXI put in. "Its JBIC and NEXI loan
+# disbursements, equity contributions and guarantee calls": the providers qualify all three,
+# so an equity contribution by a private investor is not Japan's and does not count.
+JAPAN_INVESTING = (("loan", "disbursement"), ("equity", "contribution"), ("guarantee", "call"))
+
+
+def _rate_on(date_ref: Any) -> Subquery:
+    """The JPY rate in force on ``date_ref``: the latest on or before it (a scalar subquery)."""
+    return Subquery(
+        FxRate.objects.filter(currency="JPY", date__lte=date_ref)
+        .order_by("-date")
+        .values("usd_per_unit")[:1]
+    )
+
+
+@dataclass(frozen=True)
+class JapanInvestment:
+    """J in USD up to a date; ``missing`` lists JPY value dates with no rate to convert at."""
+
+    usd: Decimal
+    missing: tuple[dt.date, ...]
+
+
+def japan_investment(*, proposal_ids: list[int], on: dt.date) -> dict[int, JapanInvestment]:
+    """J per proposal up to ``on``, each JPY transaction at its value date's rate: one query.
+
+    The caller has asked the policy: this reads figures, not rows a user browses. Rows are
+    grouped by proposal, currency and value date in the database, so a project's thousand
+    disbursements on a dozen dates come back as a dozen rows.
+    """
+    kinds = Q()
+    for kind, type_ in JAPAN_INVESTING:
+        kinds |= Q(instrument__kind=kind, type=type_)
+    rows = (
+        Transaction.objects.filter(
+            kinds,
+            instrument__proposal_id__in=proposal_ids,
+            instrument__provider__in=rules.JAPANESE_PROVIDERS,
+            value_date__lte=on,
+        )
+        .values("instrument__proposal_id", "instrument__currency", "value_date")
+        .annotate(total=Sum("amount"))
+        .annotate(rate=_rate_on(OuterRef("value_date")))
+        .order_by()
+    )
+    usd: dict[int, Decimal] = {pk: Decimal("0") for pk in proposal_ids}
+    missing: dict[int, list[dt.date]] = {pk: [] for pk in proposal_ids}
+    for row in rows:
+        pk = row["instrument__proposal_id"]
+        if row["instrument__currency"] == "USD":
+            usd[pk] += row["total"]
+        elif row["rate"] is None:
+            missing[pk].append(row["value_date"])
+        else:
+            usd[pk] += rules.cents(row["total"] * row["rate"])
+    return {pk: JapanInvestment(usd[pk], tuple(sorted(missing[pk]))) for pk in proposal_ids}
+
+
+def distributions_for(*, user: Any, proposal: Proposal) -> list[Distribution]:
+    """The proposal's distributions in waterfall order, if the user may read its financing."""
+    if not permissions.can_read_financing(user, proposal):
+        return []
+    return list(Distribution.objects.filter(proposal=proposal).order_by("date", "id"))
+
+
+def recovery_position(*, user: Any, proposal: Proposal, on: dt.date | None = None) -> dict:
+    """J, R, what remains to recovery, the phase and the history with each split (§7)."""
+    permissions.require(
+        permissions.can_read_financing(user, proposal),
+        _("You may not read this project's financing."),
+    )
+    on = on or today()
+    history = list(Distribution.objects.filter(proposal=proposal).order_by("date", "id"))
+    investment = japan_investment(proposal_ids=[proposal.pk], on=on)[proposal.pk]
+    recovered = sum((d.japan for d in history), Decimal("0"))
+    return {
+        "as_of": on,
+        "japan_investment": investment.usd,
+        "complete": not investment.missing,
+        "japan_recovered": recovered,
+        "us_received": sum((d.us for d in history), Decimal("0")),
+        "remaining": rules.remaining_to_recovery(investment=investment.usd, recovered=recovered),
+        "phase": rules.recovery_phase(investment=investment.usd, recovered=recovered),
+        "distributions": history,
+    }
+
+
+RECOVERY_PAGE = 25
+
+
+def recovery_table(*, user: Any, on: dt.date, page: Any = 1) -> Page:
+    """One page of the program's projects with money in them: J, R and phase of each.
+
+    Projects that have instruments or distributions, by reference; a fixed number of queries
+    whatever the program's size (R is one grouped query, J one grouped query over the page).
+    """
+    permissions.require(
+        permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
+    )
+    projects = (
+        Proposal.objects.filter(
+            Exists(Instrument.objects.filter(proposal=OuterRef("pk")))
+            | Exists(Distribution.objects.filter(proposal=OuterRef("pk")))
+        )
+        .select_related("sponsor")
+        .order_by("reference", "pk")
+        .annotate(
+            recovered=Coalesce(
+                Subquery(
+                    Distribution.objects.filter(proposal=OuterRef("pk"), date__lte=on)
+                    .values("proposal")
+                    .annotate(total=Sum("japan"))
+                    .values("total")[:1]
+                ),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=20, decimal_places=2),
+            )
+        )
+    )
+    result = Paginator(projects, RECOVERY_PAGE).get_page(page)
+    rows = list(result.object_list)
+    investments = japan_investment(proposal_ids=[p.pk for p in rows], on=on)
+    result.object_list = [
+        {
+            "proposal": p,
+            "japan_investment": investments[p.pk].usd,
+            "complete": not investments[p.pk].missing,
+            "japan_recovered": p.recovered,
+            "remaining": rules.remaining_to_recovery(
+                investment=investments[p.pk].usd, recovered=p.recovered
+            ),
+            "phase": rules.recovery_phase(investment=investments[p.pk].usd, recovered=p.recovered),
+        }
+        for p in rows
+    ]
+    return result
+
+
+def proposal_transactions(*, user: Any, proposal: Proposal) -> QuerySet:
+    """Every transaction on the proposal's instruments, by value date: one query."""
+    permissions.require(
+        permissions.can_read_financing(user, proposal),
+        _("Your role may not read this project's financing."),
+    )
+    return (
+        Transaction.objects.filter(instrument__proposal=proposal)
+        .select_related("instrument")
+        .order_by("value_date", "id")
+    )
+
+
+# --- The exposure page and the stress: grouped figures, never one row per instrument -----
+
+TOP_SPONSORS = 20  # the page lists the largest; the API has every one
+GROUP_KEYS = ("kind", "provider", "currency", "sector", "sponsor", "rate")
+_GROUP_SUMS = ("exposure", "committed", "exposure_usd", "committed_usd")
+
+
+@dataclass(frozen=True)
+class ExposureGroup:
+    """The instruments that share kind, provider, currency, sector, sponsor and rate."""
+
+    kind: str
+    provider: str
+    currency: str
+    sector: str
+    sponsor: str
+    rate: Decimal | None
+    count: int
+    missing: int  # instruments with no rate to convert at (no USD figure)
+    exposure: Decimal  # in ``currency``
+    committed: Decimal
+    exposure_usd: Decimal  # of the rows that have a USD figure
+    committed_usd: Decimal
+
+
+def _grouped_sql(inner_sql: str) -> str:
+    sums = ", ".join(f"SUM(g_{name})" for name in _GROUP_SUMS)
+    keys = ", ".join(f"g_{key}" for key in GROUP_KEYS)
+    return (
+        f"SELECT {keys}, COUNT(*), COUNT(*) - COUNT(g_exposure_usd), {sums} "
+        f"FROM ({inner_sql}) AS figures GROUP BY {keys}"
+    )
+
+
+def _groups(queryset: QuerySet) -> list[ExposureGroup]:
+    """Sum an instrument-level queryset (``g_*`` columns) by every grouping in the database."""
+    sql, params = (
+        queryset.order_by()
+        .values(*[f"g_{key}" for key in GROUP_KEYS], *[f"g_{name}" for name in _GROUP_SUMS])
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_grouped_sql(sql), params)
+        rows = cursor.fetchall()
+    groups = []
+    for row in rows:
+        keys, (count, missing, *sums) = row[: len(GROUP_KEYS)], row[len(GROUP_KEYS) :]
+        # SQLite hands back floats for computed sums: read them as text into Decimals.
+        money = [rules.cents(Decimal(str(value))) if value is not None else ZERO for value in sums]
+        rate = None if keys[5] is None else Decimal(str(keys[5]))
+        groups.append(ExposureGroup(*keys[:5], rate, count, missing, *money))
+    return groups
+
+
+def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
+    """The program's figures as of ``as_of`` grouped in the database: at most two queries.
+
+    Today reads the exposure job's snapshots, plus the instruments the job has not reached
+    yet computed on request; another day is computed by the job's own query
+    (``ledger_figures``), exactly as ``exposure_report`` does, so the page and the API agree.
+    """
+    computed = ledger_figures(as_of, without_snapshot=as_of == today()).annotate(
+        g_kind=F("kind"),
+        g_provider=F("provider"),
+        g_currency=F("currency"),
+        g_sector=F("proposal__sector"),
+        g_sponsor=F("proposal__sponsor__name"),
+        g_rate=F("f_rate"),
+        g_exposure=F("f_exposure"),
+        g_committed=F("f_committed"),
+        g_exposure_usd=F("f_exposure_usd"),
+        g_committed_usd=F("f_committed_usd"),
+    )
+    groups = _groups(computed)
+    if as_of == today():
+        stored = ExposureSnapshot.objects.filter(as_of=as_of).annotate(
+            g_kind=F("instrument__kind"),
+            g_provider=F("instrument__provider"),
+            g_currency=F("instrument__currency"),
+            g_sector=F("instrument__proposal__sector"),
+            g_sponsor=F("instrument__proposal__sponsor__name"),
+            g_rate=F("usd_per_unit"),
+            g_exposure=F("exposure"),
+            g_committed=F("committed"),
+            g_exposure_usd=F("exposure_usd"),
+            g_committed_usd=F("committed_usd"),
+        )
+        groups += _groups(stored)
+    return groups
+
+
+def _by(groups: list[ExposureGroup], key: str, figure: str, order: tuple = ()) -> dict:
+    out: dict[str, Decimal] = dict.fromkeys(order, ZERO)
+    for group in groups:
+        out[getattr(group, key)] = out.get(getattr(group, key), ZERO) + getattr(group, figure)
+    return out if order else dict(sorted(out.items(), key=lambda item: -item[1]))
+
+
+def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
+    """What the exposure page shows: totals by each grouping, limits, stress and the trend."""
+    permissions.require(
+        permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
+    )
+    as_of = as_of or today()
+    groups = exposure_groups(as_of)
+    totals = {
+        name: _by(groups, key, "exposure_usd", order)
+        for name, key, order in (
+            ("by_kind", "kind", rules.KINDS),
+            ("by_provider", "provider", rules.PROVIDERS),
+            ("by_sector", "sector", ()),
+            ("by_sponsor", "sponsor", ()),
+            ("by_currency", "currency", rules.CURRENCIES),
+        )
+    }
+    committed = _by(groups, "kind", "committed_usd", rules.KINDS)
+    committed_all = sum(committed.values(), ZERO)
+    limits = program_limits()
+    native = _by(groups, "currency", "exposure", rules.CURRENCIES)
+    return {
+        "as_of": as_of,
+        "complete": not any(group.missing for group in groups),
+        "missing": sum(group.missing for group in groups),
+        "instruments": sum(group.count for group in groups),
+        "totals": totals,
+        "exposure_all": sum(totals["by_kind"].values(), ZERO),
+        "top_sponsors": list(totals["by_sponsor"].items())[:TOP_SPONSORS],
+        "more_sponsors": max(len(totals["by_sponsor"]) - TOP_SPONSORS, 0),
+        "committed_by_kind": committed,
+        "committed_all": committed_all,
+        "exposure_native": native,
+        "limits": [
+            _limit_use("program", limits.program_usd, committed_all),
+            _limit_use("equity", limits.equity_usd, committed["equity"]),
+        ],
+        "stress": _stress_of(groups, [Decimal(10), Decimal(20), Decimal(30)]),
+        "series": exposure_series(as_of, current=sum(totals["by_kind"].values(), ZERO)),
+    }
+
+
+def _limit_use(name: str, limit: Decimal, used: Decimal) -> dict:
+    return {
+        "name": name,
+        "limit": limit,
+        "used": used,
+        "headroom": limit - used,
+        "share": (used / limit) if limit else ZERO,
+    }
+
+
+def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
+    merged: dict[tuple, list[Decimal]] = {}
+    for group in groups:
+        sums = merged.setdefault((group.currency, group.rate), [ZERO, ZERO])
+        sums[0] += group.exposure
+        sums[1] += group.committed
+    stress_groups = [
+        rules.StressGroup(currency, rate, exposure, committed)
+        for (currency, rate), (exposure, committed) in merged.items()
+    ]
+    complete, figures = rules.stress(stress_groups, shocks)
+    base, *shocked = figures
+    return {
+        "complete": complete,
+        "base": {"exposure_usd": base.exposure_usd, "committed_usd": base.committed_usd},
+        "shocks": [
+            {"shock": f.shock, "exposure_usd": f.exposure_usd, "committed_usd": f.committed_usd}
+            for f in shocked
+        ],
+    }
+
+
+def exposure_stress(*, user: Any, as_of: dt.date, shocks: list[Decimal]) -> dict:
+    """CONTRACT §6 stress: USD totals with every JPY amount at its rate weakened by each shock."""
+    permissions.require(
+        permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
+    )
+    return {"as_of": as_of, **_stress_of(exposure_groups(as_of), shocks)}
+
+
+SERIES_MONTHS = 12
+
+
+def exposure_series(as_of: dt.date, *, current: Decimal) -> list[tuple[dt.date, Decimal]]:
+    """Total USD exposure at each of the last month-ends the exposure job recorded, then now.
+
+    One grouped query over the snapshots of those twelve days (the nightly job leaves one set
+    a day); a month-end without snapshots is left out rather than recomputed on the page.
+    """
+    ends = []
+    day = as_of.replace(day=1) - dt.timedelta(days=1)
+    for _month in range(SERIES_MONTHS):
+        ends.append(day)
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    rows = (
+        ExposureSnapshot.objects.filter(as_of__in=ends)
+        .values("as_of")
+        .annotate(total=Sum("exposure_usd"))
+        .order_by("as_of")
+    )
+    points = [(row["as_of"], row["total"] or ZERO) for row in rows]
+    return [*points, (as_of, current)]
+
+
 # --- end of profit sharing ----------------------------------------------------------------

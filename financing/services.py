@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from committee.decision_log import decision_log_append
 from projects import permissions
 from projects.errors import Invalid, InvalidState, NotVisible
-from projects.models import Proposal, Status
+from projects.models import Proposal
 
 from . import rules, selectors, snapshots, tasks
 from .models import Distribution, FxRate, Instrument, Transaction
@@ -272,5 +272,112 @@ def exposure_recompute(
 # --- end of ledger ------------------------------------------------------------------------
 
 # --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
+
+# Cash is distributed by projects that are being funded or running: the same states in which
+# instruments are committed and money moves (CONTRACT §6). Before approval nothing was invested;
+# a closed project has settled its accounts.
+DISTRIBUTING_STATES = permissions.FUNDING_STATES
+
+
+@transaction.atomic
+def distribution_record(
+    *, user: Any, proposal_id: Any, amount: Any, currency: str, date: Any
+) -> Distribution:
+    """Record cash a project distributed and split it by the waterfall (CONTRACT §7)."""
+    proposal = _funding_proposal(user, proposal_id)  # locked: one distribution at a time
+    problems: dict[str, list[str]] = {}
+    amount, problem = _amount_problem(amount)
+    if problem:
+        problems["amount"] = [problem]
+    if currency not in rules.CURRENCIES:
+        problems["currency"] = [_("Choose USD or JPY.")]
+    date, problem = _date_problem(date)
+    if problem:
+        problems["date"] = [problem]
+    if problems:
+        raise Invalid(_("The distribution was not recorded."), detail=problems)
+    if proposal.status not in DISTRIBUTING_STATES:
+        raise InvalidState(
+            _(
+                "Distributions are recorded while a project is in funding or active "
+                "(it is “%(status)s”)."
+            )
+            % {"status": proposal.get_status_display()}
+        )
+    history = Distribution.objects.filter(proposal=proposal)
+    last = history.order_by("-date", "-id").first()
+    if last is not None and date < last.date:
+        # The waterfall depends on order: an earlier one would change every later split.
+        raise Invalid(
+            _(
+                "A distribution dated %(last)s is already recorded; "
+                "a new one cannot be dated before it."
+            )
+            % {"last": last.date.isoformat()},
+            detail={
+                "date": [_("Give %(last)s or a later date.") % {"last": last.date.isoformat()}]
+            },
+        )
+    usd_per_unit = None
+    if currency == "USD":
+        amount_usd = amount
+    else:
+        usd_per_unit = selectors.fx_rate_on("JPY", date)
+        if usd_per_unit is None:
+            raise InvalidState(
+                _(
+                    "No JPY rate on or before %(date)s: "
+                    "enter one before recording this distribution."
+                )
+                % {"date": date.isoformat()},
+                detail={"currency": [_("No JPY rate on or before this date.")]},
+            )
+        amount_usd = rules.cents(amount * usd_per_unit)
+        if amount_usd <= 0:
+            raise Invalid(
+                _("The amount is worth less than a cent."),
+                detail={"amount": [_("The amount is worth less than a cent.")]},
+            )
+    investment = selectors.japan_investment(proposal_ids=[proposal.pk], on=date)[proposal.pk]
+    if investment.missing:
+        raise InvalidState(
+            _("Japan's investment cannot be valued: no JPY rate on or before %(date)s.")
+            % {"date": investment.missing[0].isoformat()},
+        )
+    recovered = history.aggregate(total=Sum("japan"))["total"] or Decimal("0")
+    split = rules.waterfall(investment=investment.usd, recovered=recovered, amount=amount_usd)
+    distribution = Distribution.objects.create(
+        proposal=proposal,
+        date=date,
+        amount=amount,
+        currency=currency,
+        usd_per_unit=usd_per_unit,
+        amount_usd=amount_usd,
+        japan=split.japan,
+        us=split.us,
+        japan_investment=investment.usd,
+        japan_recovered=recovered,
+        phase=split.phase,
+        recorded_by=user,
+    )
+    decision_log_append(
+        actor=user,
+        event="distribution_recorded",
+        proposal=proposal.reference,
+        data={
+            "distribution": distribution.pk,
+            "date": date.isoformat(),
+            "amount": str(amount),
+            "currency": currency,
+            "amount_usd": str(amount_usd),
+            "japan": str(split.japan),
+            "us": str(split.us),
+            "japan_investment": str(investment.usd),
+            "japan_recovered": str(recovered),
+            "phase": split.phase,
+        },
+    )
+    return distribution
+
 
 # --- end of profit sharing ----------------------------------------------------------------

@@ -1,0 +1,182 @@
+"""The financing panel of the proposal page and the pieces of the exposure page.
+
+``{% financing_panel %}`` is included by ``templates/projects/proposal_detail.html``, so that
+``projects`` never imports ``financing``. Nothing here decides anything: who sees the panel
+and its forms is asked of ``projects.permissions``; figures come from ``financing.selectors``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from financing import charts, selectors
+from financing.forms import (
+    TYPE_LABELS,
+    DistributionForm,
+    FxRateForm,
+    InstrumentForm,
+    TransactionForm,
+)
+from financing.models import Distribution, Kind, Provider
+from projects import permissions
+from projects.models import Sector
+
+register = template.Library()
+
+_KIND_LABELS = dict(Kind.choices)
+_PROVIDER_LABELS = dict(Provider.choices)
+_SECTOR_LABELS = dict(Sector.choices)
+_PHASE_LABELS = dict(Distribution.Phase.choices)
+_LIMIT_LABELS = {
+    "program": gettext_lazy("Program commitments"),
+    "equity": gettext_lazy("Equity ceiling (2%)"),
+}
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return _KIND_LABELS.get(kind, kind)
+
+
+@register.filter
+def provider_label(provider: str) -> str:
+    return _PROVIDER_LABELS.get(provider, provider)
+
+
+@register.filter
+def type_label(type_: str) -> str:
+    return TYPE_LABELS.get(type_, type_)
+
+
+@register.filter
+def limit_label(name: str) -> str:
+    return _LIMIT_LABELS.get(name, name)
+
+
+@register.filter
+def percent(share: Any) -> str:
+    """A share (0.1234) as a percentage (12.34%), per locale."""
+    if share in (None, ""):
+        return "—"
+    return number_format(Decimal(share) * 100, decimal_pos=2, use_l10n=True) + "%"
+
+
+@register.simple_tag
+def phase_badge(phase: str) -> str:
+    css = {"pre_recovery": "funding", "crossing": "voting", "post_recovery": "approved"}
+    return format_html(
+        '<span class="badge badge-{} phase">{}</span>',
+        css.get(phase, "soft"),
+        _PHASE_LABELS.get(phase, phase),
+    )
+
+
+# --- Charts of the exposure page ----------------------------------------------------------
+
+
+def _labelled(totals: dict, labels: dict | None = None) -> list[tuple[str, Decimal]]:
+    return [(str((labels or {}).get(key, key) or "—"), value) for key, value in totals.items()]
+
+
+@register.simple_tag
+def exposure_by_kind_chart(dashboard: dict) -> str:
+    return charts.bar_chart(
+        _labelled(dashboard["totals"]["by_kind"], _KIND_LABELS),
+        label=_("Exposure by kind, USD"),
+    )
+
+
+@register.simple_tag
+def exposure_by_provider_chart(dashboard: dict) -> str:
+    return charts.bar_chart(
+        _labelled(dashboard["totals"]["by_provider"], _PROVIDER_LABELS),
+        label=_("Exposure by provider, USD"),
+    )
+
+
+@register.simple_tag
+def exposure_by_sector_chart(dashboard: dict) -> str:
+    return charts.bar_chart(
+        _labelled(dashboard["totals"]["by_sector"], _SECTOR_LABELS)[:10],
+        label=_("Exposure by sector, USD"),
+    )
+
+
+@register.simple_tag
+def limits_chart(dashboard: dict) -> str:
+    limits = [
+        {**limit, "label": str(_LIMIT_LABELS.get(limit["name"], limit["name"]))}
+        for limit in dashboard["limits"]
+    ]
+    return charts.limit_chart(limits, label=_("Use of the program limits"))
+
+
+@register.simple_tag
+def exposure_over_time_chart(dashboard: dict) -> str:
+    return charts.line_chart(dashboard["series"], label=_("Total exposure over time, USD"))
+
+
+@register.filter
+def sector_name(sector: str) -> str:
+    return _SECTOR_LABELS.get(sector, sector) if sector else "—"
+
+
+# --- The proposal page's panel ------------------------------------------------------------
+
+
+@register.inclusion_tag("financing/_panel.html", takes_context=True)
+def financing_panel(context: template.Context) -> dict:
+    """Instruments, transactions, distributions and recovery; staff get the forms."""
+    request = context.get("request")
+    proposal = context.get("proposal")
+    user = getattr(request, "user", None)
+    if proposal is None or user is None or not permissions.can_read_financing(user, proposal):
+        return {"show": False}
+    bound = context.get("bound_forms") or {}
+    instruments = list(
+        selectors.instruments_for(user, proposal).values(
+            "id",
+            "kind",
+            "provider",
+            "currency",
+            "f_committed",
+            "f_exposure",
+            "f_undrawn",
+            "f_claims",
+            "f_exposure_usd",
+        )
+    )
+    out = {
+        "show": True,
+        "proposal": proposal,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "instruments": instruments,
+        "transactions": list(selectors.proposal_transactions(user=user, proposal=proposal)),
+        "position": selectors.recovery_position(user=user, proposal=proposal),
+        "funding_open": proposal.status in permissions.FUNDING_STATES,
+    }
+    if permissions.can_run_funding(user, proposal):
+        choices = [
+            (row["id"], f"#{row['id']} · {row['kind']} · {row['provider']} · {row['currency']}")
+            for row in instruments
+        ]
+        today = selectors.today()
+        out["instrument_form"] = bound.get("instrument_form") or InstrumentForm()
+        transaction_form = bound.get("transaction_form") or TransactionForm(
+            instruments=choices, initial={"value_date": today}
+        )
+        out["transaction_form"] = transaction_form
+        out["distribution_form"] = bound.get("distribution_form") or DistributionForm(
+            initial={"date": today}
+        )
+        out["fx_form"] = bound.get("fx_form") or FxRateForm(initial={"date": today})
+        out["open_form"] = next(iter(bound), None)
+    return out
