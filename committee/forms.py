@@ -135,3 +135,37 @@ class DecisionLogFilterForm(forms.Form):
             for key, value in cleaned.items()
             if value
         }
+
+
+# --- Conditions of approval and the recorded decision (issue 7) ------------------------
+
+
+class ConditionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Condition"),
+        max_length=10_000,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("e.g. a signed offtake agreement")}
+        ),
+    )
+    due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SatisfyForm(forms.Form):
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        max_length=10_000,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("e.g. the agreement signed on 2026-03-01")}
+        ),
+    )
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Decision"),
+        max_length=20_000,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": _("What was approved, and on what terms")}
+        ),
+    )

@@ -150,6 +150,12 @@ class Ballot(models.Model):
     eligible_jp = models.PositiveIntegerField(default=0)
     tally = models.JSONField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    # The decision in words, recorded by a chair once the ballot has closed (issue 7).
+    decision_text = models.TextField(blank=True)
+    decision_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -189,6 +195,40 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"Vote of {self.voter_id} on ballot {self.ballot_id}"
+
+
+class Condition(models.Model):
+    """A condition of approval (CONTRACT §4a): funding waits until every one is satisfied."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SATISFIED = "satisfied", _("Satisfied")
+        OVERDUE = "overdue", _("Overdue")
+
+    proposal = models.ForeignKey(
+        "projects.Proposal", on_delete=models.CASCADE, related_name="conditions"
+    )
+    text = models.TextField(_("condition"))
+    due = models.DateField(_("due"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    evidence = models.TextField(blank=True)
+    satisfied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    satisfied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        verbose_name = _("condition of approval")
+        verbose_name_plural = _("conditions of approval")
+        indexes = [models.Index(fields=["status", "due"])]
+
+    def __str__(self) -> str:
+        return f"Condition {self.pk} on proposal {self.proposal_id} ({self.status})"
 
 
 class AppendOnlyError(Exception):

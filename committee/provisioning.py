@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from notifications.services import language_check, preference_set
 from projects.errors import Invalid
 from projects.models import Sponsor
 from projects.services import sponsor_upsert
@@ -92,6 +93,13 @@ def provision(document: Any) -> Summary:
         elif delegation not in Delegation.values:
             raise _fail(where, f"unknown delegation {delegation!r} (use US or JP)")
 
+        # Issue 7: the user's language for mail and the site (optional; "en" or "ja").
+        language = item.get("language")
+        if language is not None:
+            try:
+                language_check(language)
+            except Invalid as error:
+                raise _fail(where, f"unknown language {language!r}: {error.message}") from None
         email = item.get("email", "")
         if email:
             try:
@@ -121,4 +129,6 @@ def provision(document: Any) -> Summary:
             user.save()
             summary.users_updated += 1
         membership_assign(user=user, role=role, delegation=delegation, sponsor=sponsor)
+        if language is not None:
+            preference_set(user=user, language=language)
     return summary

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from projects import permissions
 from projects.errors import Invalid, NotAllowed
 from projects.models import Proposal, Status
 
-from .models import Ballot, Conflict, DecisionLogEntry, Note, Review, Vote
+from .models import Ballot, Condition, Conflict, DecisionLogEntry, Note, Review, Vote
 from .roles import VOTERS, role_of
 
 
@@ -176,6 +177,7 @@ def my_work(*, user: Any) -> dict[str, list[Proposal]]:
     elif role == "staff":
         work["to_screen"] = list(visible.filter(status=Status.SUBMITTED)[:50])
         work["to_fund"] = list(visible.filter(status__in=[Status.APPROVED, Status.FUNDING])[:50])
+        work["conditions_due"] = conditions_due(user=user)
     elif role in VOTERS:
         voted = Vote.objects.filter(
             voter=user, voided=False, ballot__status=Ballot.Status.OPEN
@@ -188,6 +190,68 @@ def my_work(*, user: Any) -> dict[str, list[Proposal]]:
         )
         if role == "chair":
             work["ballots_open"] = list(visible.filter(status=Status.VOTING)[:50])
+            work["conditions_due"] = conditions_due(user=user)
     elif role == "observer":
         work["under_way"] = list(visible.filter(status__in=[Status.IN_REVIEW, Status.VOTING])[:50])
     return work
+
+
+# --- Conditions of approval (CONTRACT §4a) ---------------------------------------------
+
+CONDITION_SOON = 14  # days: the home page lists conditions due this soon, and overdue ones
+
+
+def conditions_for(*, user: Any, proposal: Proposal) -> QuerySet[Condition]:
+    """The proposal's conditions: whoever may see the proposal sees its conditions."""
+    permissions.require_view(user, proposal)
+    return Condition.objects.filter(proposal=proposal).order_by("due", "id")
+
+
+def conditions_unsatisfied(proposal: Proposal) -> list[Condition]:
+    """Conditions that still hold funding back: open or overdue."""
+    return list(
+        Condition.objects.filter(proposal=proposal)
+        .exclude(status=Condition.Status.SATISFIED)
+        .order_by("due", "id")
+    )
+
+
+def conditions_due(*, user: Any, within_days: int = CONDITION_SOON) -> list[Condition]:
+    """Unsatisfied conditions due within ``within_days`` or overdue, on visible proposals."""
+    limit = timezone.localdate() + dt.timedelta(days=within_days)
+    visible = permissions.visible_proposals(user).values("pk")
+    return list(
+        Condition.objects.filter(proposal__in=visible)
+        .filter(
+            Q(status=Condition.Status.OVERDUE) | Q(status=Condition.Status.OPEN, due__lte=limit)
+        )
+        .select_related("proposal__sponsor")
+        .order_by("due", "id")[:50]
+    )
+
+
+def decision_for(*, user: Any, proposal: Proposal) -> Ballot | None:
+    """The latest closed ballot with an outcome, carrying the decision text if recorded."""
+    permissions.require_view(user, proposal)
+    return (
+        Ballot.objects.filter(proposal=proposal, status=Ballot.Status.CLOSED)
+        .exclude(outcome=Ballot.Outcome.NO_QUORUM)
+        .select_related("decision_by")
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+
+
+def condition_get(*, user: Any, condition_id: Any) -> Condition:
+    """One condition, if the user may see its proposal; otherwise ``NotVisible``."""
+    try:
+        pk = int(condition_id)
+    except (TypeError, ValueError):
+        pk = None
+    condition = (
+        Condition.objects.select_related("proposal__sponsor").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    permissions.require_view(user, condition.proposal if condition else None)
+    return condition

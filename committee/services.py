@@ -7,6 +7,7 @@ Each public service is one transaction: lock, check the policy, save, append to 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import tasks as notification_tasks
 from projects import permissions
 from projects.errors import Invalid, InvalidState, NotVisible
 from projects.models import Proposal, Sponsor
@@ -24,6 +26,7 @@ from .decision_log import decision_log_append
 from .exports import FORMATS
 from .models import (
     Ballot,
+    Condition,
     Conflict,
     DecisionLogEntry,
     Delegation,
@@ -339,3 +342,170 @@ def decision_log_export(*, user: Any, fmt: str, filters: dict[str, Any]):
         data={"format": fmt, **{k: str(v) for k, v in filters.items() if v not in (None, "")}},
     )
     return rows.filter(seq__lte=entry.seq).order_by("seq")
+
+
+# --- Conditions of approval (CONTRACT §4a) and the recorded decision (issue 7) ----------
+
+
+def _notify(event: str, object_id: int) -> None:
+    """Mail ``event`` once the change commits (never inside the request's transaction)."""
+    transaction.on_commit(
+        functools.partial(notification_tasks.send_notifications.delay, event, object_id)
+    )
+
+
+def _due_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, dt.date):
+        message = _("Give the due date as YYYY-MM-DD.")
+        raise Invalid(message, detail={"due": [message]})
+    if value < timezone.localdate():
+        message = _("The due date cannot be in the past.")
+        raise Invalid(message, detail={"due": [message]})
+    return value
+
+
+@transaction.atomic
+def condition_add(*, user: Any, proposal_id: Any, text: str, due: Any) -> Condition:
+    """Attach a condition of approval to an approved (or later) proposal."""
+    proposal = _proposal_for(user, proposal_id, lock=True)
+    permissions.require(
+        permissions.can_add_condition(user, proposal),
+        _("Only chairs and secretariat staff set conditions of approval."),
+    )
+    if proposal.status not in permissions.CONDITION_STATES:
+        raise InvalidState(
+            _("Conditions are set once a proposal is approved; this one is %(status)s.")
+            % {"status": proposal.get_status_display()}
+        )
+    text = (text or "").strip()
+    problems: dict[str, list[str]] = {}
+    if not text:
+        problems["text"] = [_("Say what must be done.")]
+    try:
+        due = _due_date(due)
+    except Invalid as error:
+        problems.update(error.detail)
+    if problems:
+        raise Invalid(_("Check the condition."), detail=problems)
+    condition = Condition.objects.create(proposal=proposal, text=text, due=due, created_by=user)
+    decision_log_append(
+        actor=user,
+        event="condition_added",
+        proposal=proposal.reference,
+        data={"condition": condition.pk, "text": text, "due": due.isoformat()},
+    )
+    return condition
+
+
+@transaction.atomic
+def condition_satisfy(*, user: Any, condition_id: Any, evidence: str) -> Condition:
+    """Mark an open or overdue condition satisfied, with the evidence that shows it."""
+    try:
+        pk = int(condition_id)
+    except (TypeError, ValueError):
+        raise NotVisible(_("Not found.")) from None
+    condition = (
+        Condition.objects.select_for_update().select_related("proposal").filter(pk=pk).first()
+    )
+    proposal = permissions.require_view(user, condition.proposal if condition else None)
+    permissions.require(
+        permissions.can_satisfy_condition(user, proposal),
+        _("Only secretariat staff mark conditions satisfied."),
+    )
+    if condition.status == Condition.Status.SATISFIED:
+        raise InvalidState(_("This condition is already satisfied."))
+    evidence = (evidence or "").strip()
+    if not evidence:
+        message = _("Say what shows the condition is met.")
+        raise Invalid(message, detail={"evidence": [message]})
+    was = condition.status
+    condition.status = Condition.Status.SATISFIED
+    condition.evidence = evidence
+    condition.satisfied_by = user
+    condition.satisfied_at = timezone.now()
+    condition.save()
+    decision_log_append(
+        actor=user,
+        event="condition_satisfied",
+        proposal=proposal.reference,
+        data={"condition": condition.pk, "evidence": evidence, "was": was},
+    )
+    return condition
+
+
+def conditions_mark_overdue(*, today: dt.date | None = None) -> list[int]:
+    """Mark every open condition past its due date overdue; safe to run twice.
+
+    Each condition changes in its own transaction (row locked, still open?), so the job
+    and a staff member satisfying the condition at the same moment cannot both win.
+    """
+    today = today or timezone.localdate()
+    due = Condition.objects.filter(status=Condition.Status.OPEN, due__lt=today).values_list(
+        "pk", flat=True
+    )
+    marked = []
+    for pk in list(due):
+        with transaction.atomic():
+            condition = (
+                Condition.objects.select_for_update()
+                .select_related("proposal")
+                .filter(pk=pk, status=Condition.Status.OPEN)
+                .first()
+            )
+            if condition is None:
+                continue  # satisfied meanwhile
+            condition.status = Condition.Status.OVERDUE
+            condition.save(update_fields=["status"])
+            decision_log_append(
+                actor=None,
+                event="condition_overdue",
+                proposal=condition.proposal.reference,
+                data={"condition": pk, "due": condition.due.isoformat()},
+            )
+            _notify("condition_overdue", pk)
+        marked.append(pk)
+    return marked
+
+
+@transaction.atomic
+def decision_record(*, user: Any, proposal_id: Any, text: str) -> Ballot:
+    """Write down what the committee decided, and on what terms, after its ballot closed."""
+    proposal = _proposal_for(user, proposal_id, lock=True)
+    permissions.require(
+        permissions.can_record_decision(user, proposal),
+        _("Only a chair records the committee's decision."),
+    )
+    ballot = (
+        Ballot.objects.select_for_update()
+        .filter(proposal=proposal)
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+    decided = (Ballot.Outcome.APPROVED, Ballot.Outcome.REJECTED)
+    if ballot is None or ballot.status != Ballot.Status.CLOSED or ballot.outcome not in decided:
+        raise InvalidState(_("The decision is recorded once a ballot has closed with an outcome."))
+    if ballot.decision_text:
+        raise InvalidState(_("The decision on this ballot is already recorded."))
+    text = (text or "").strip()
+    if not text:
+        message = _("Say what was decided, and on what terms.")
+        raise Invalid(message, detail={"text": [message]})
+    ballot.decision_text = text
+    ballot.decision_by = user
+    ballot.decision_at = timezone.now()
+    ballot.save(update_fields=["decision_text", "decision_by", "decision_at"])
+    decision_log_append(
+        actor=user,
+        event="decision_recorded",
+        proposal=proposal.reference,
+        data={"ballot": ballot.pk, "outcome": ballot.outcome, "text": text},
+    )
+    _notify("decision_recorded", ballot.pk)
+    return ballot

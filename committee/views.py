@@ -59,6 +59,12 @@ WORK_SECTIONS = [
         gettext_lazy("No approved proposal is waiting for funding."),
         True,
     ),
+    (
+        "conditions_due",
+        gettext_lazy("Conditions due within 14 days or overdue"),
+        gettext_lazy("No condition of approval is due soon."),
+        True,
+    ),
     ("drafts", gettext_lazy("Your drafts"), gettext_lazy("You have no drafts."), True),
     (
         "in_progress",

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from committee.api import conditions
 from committee.api import views as committee
 from financing.api import ledger
 from projects import workflow
@@ -25,6 +26,17 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/vote/", committee.VoteView.as_view(), name="api-vote"),
     path("proposals/<int:pk>/ballot/", committee.BallotView.as_view(), name="api-ballot"),
+    path(
+        "proposals/<int:pk>/conditions/",
+        conditions.ConditionListView.as_view(),
+        name="api-conditions",
+    ),
+    path(
+        "conditions/<int:condition_id>/satisfy/",
+        conditions.ConditionSatisfyView.as_view(),
+        name="api-condition-satisfy",
+    ),
+    path("proposals/<int:pk>/decision/", conditions.DecisionView.as_view(), name="api-decision"),
     path("decision-log/", committee.DecisionLogListView.as_view(), name="api-decision-log"),
     path(
         "decision-log/export/",

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "projects",
     "committee",
+    "notifications",
     "financing",
 ]
 
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "notifications.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -221,6 +223,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "committee.tasks.close_due_ballots",
         "schedule": 60.0,
     },
+    # Issue 7: conditions past their due date, daily; ballot reminders 24 h ahead.
+    "mark-overdue-conditions": {
+        "task": "committee.tasks.mark_overdue_conditions",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "send-deadline-reminders": {
+        "task": "notifications.tasks.send_deadline_reminders",
+        "schedule": 300.0,
+    },
     # Issue 6: every instrument's exposure snapshot for the new day, just after midnight UTC.
     "recompute-exposure-nightly": {
         "task": "financing.tasks.recompute_exposure",
@@ -234,6 +245,19 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 }
+
+# --- Email (CONTRACT §1: Django's own names; sent by Celery tasks after commit) -------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Accord <accord@localhost>")
+# The absolute address of the site, for the links in mail.
+ACCORD_SITE_URL = os.environ.get("ACCORD_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Accord ---------------------------------------------------------------------------
 ACCORD_VOTING_RULE = os.environ.get("ACCORD_VOTING_RULE", "dual_majority")

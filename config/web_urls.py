@@ -3,7 +3,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
+from committee import condition_views
 from committee import views as committee
+from notifications import views as notifications
 from projects import views as projects
 
 urlpatterns = [
@@ -32,6 +34,18 @@ urlpatterns = [
     path("proposals/<int:pk>/reviews/", committee.review_create, name="review-create"),
     path("proposals/<int:pk>/conflicts/", committee.conflict_create, name="conflict-create"),
     path("proposals/<int:pk>/vote/", committee.vote_cast, name="vote-cast"),
+    path(
+        "proposals/<int:pk>/conditions/",
+        condition_views.condition_create,
+        name="condition-create",
+    ),
+    path(
+        "proposals/<int:pk>/conditions/<int:condition_id>/satisfy/",
+        condition_views.condition_satisfy,
+        name="condition-satisfy",
+    ),
+    path("proposals/<int:pk>/decision/", condition_views.decision_record, name="decision-record"),
+    path("account/", notifications.account, name="account"),
     path("decision-log/", committee.decision_log, name="decision-log"),
     path("decision-log/export/", committee.decision_log_export, name="decision-log-export"),
 ]

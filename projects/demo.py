@@ -12,11 +12,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from committee import rules as committee_rules
 from committee import services as committee_services
+from committee.models import Ballot
 from committee.provisioning import provision
 
-from . import services
-from .models import Proposal
+from . import permissions, services
+from .errors import DomainError
+from .models import Proposal, Sponsor
 
 DEMO_PASSWORD = "accord-demo-2025"
 
@@ -98,7 +101,16 @@ PROPOSALS = [
         "First four BWRX-300 SMRs with a common supply chain, built by the Hitachi and GE "
         "Vernova alliance.",
         co_sponsors=("GE Vernova",),
-        path=("submit", "accept", "review", "open_ballot", "votes", "close_ballot"),
+        path=(
+            "submit",
+            "accept",
+            "review",
+            "open_ballot",
+            "votes",
+            "close_ballot",
+            "decision",
+            "condition",
+        ),
     ),
     DemoProposal(
         "panasonic",
@@ -140,10 +152,37 @@ PROPOSALS = [
             "open_ballot",
             "votes",
             "close_ballot",
+            "decision",
+            "condition",
+            "satisfy",
             "start_funding",
         ),
     ),
 ]
+
+
+DEMO_VOTES = {
+    # Every demo member and chair votes, so the demo's ballots reach quorum unless more
+    # non-demo voters were added than the demo has (then see ``_quorum_shortfall``).
+    "us-chair": "for",
+    "us-member-1": "for",
+    "us-member-2": "for",
+    "us-member-3": "against",
+    "jp-chair": "for",
+    "jp-member-1": "for",
+    "jp-member-2": "for",
+    "jp-member-3": "for",
+}
+DEMO_DECISION = (
+    "Approved as proposed, subject to the conditions of approval below: JBIC lends up to 60% "
+    "of the Japanese-supplied content; NEXI covers the balance; funding starts once every "
+    "condition is satisfied."
+)
+DEMO_CONDITION = "A signed offtake agreement covering at least 70% of the first ten years' output."
+
+
+class Shortfall(Exception):
+    """The demo cannot take a proposal further without touching others' data."""
 
 
 def _users() -> dict:
@@ -151,84 +190,161 @@ def _users() -> dict:
     return {u.username: u for u in User.objects.filter(username__in=[row[0] for row in USERS])}
 
 
-def _walk(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+def _quorum_shortfall(proposal: Proposal) -> str | None:
+    """Why closing the open ballot now would miss quorum, or ``None`` if it would not.
+
+    Extra members provisioned beside the demo's are eligible voters too; the demo never
+    votes in their name, so with enough of them the demo's votes cannot make quorum.
+    """
+    ballot = Ballot.objects.filter(proposal=proposal, status=Ballot.Status.OPEN).first()
+    if ballot is None:
+        return None
+    votes = ballot.votes.filter(voided=False).values_list("delegation", "choice")
+    eligible = {"US": ballot.eligible_us, "JP": ballot.eligible_jp}
+    result = committee_rules.tally(list(votes), eligible, ballot.rule)
+    if result.outcome != "no_quorum":
+        return None
+    cast = {d: sum(result.counts[d].values()) for d in eligible}
+    return (
+        f"its ballot would miss quorum ({cast['US']} of {eligible['US']} US and "
+        f"{cast['JP']} of {eligible['JP']} JP voters have voted: other members are eligible "
+        "too), so it stays open for them"
+    )
+
+
+def _step(proposal: Proposal, demo: DemoProposal, step: str, users: dict) -> None:
     sponsor = users[demo.sponsor_user]
-    for step in demo.path:
-        if step in ("submit",):
-            services.proposal_transition(user=sponsor, proposal_id=proposal.pk, action="submit")
-        elif step == "accept":
-            services.proposal_transition(
-                user=users["us-staff"], proposal_id=proposal.pk, action="accept"
-            )
-        elif step == "return":
-            services.proposal_transition(
-                user=users["jp-staff"],
+    if step in ("submit",):
+        services.proposal_transition(user=sponsor, proposal_id=proposal.pk, action="submit")
+    elif step == "accept":
+        services.proposal_transition(
+            user=users["us-staff"], proposal_id=proposal.pk, action="accept"
+        )
+    elif step == "return":
+        services.proposal_transition(
+            user=users["jp-staff"],
+            proposal_id=proposal.pk,
+            action="return",
+            comment="Please add the environmental permitting timeline and the offtake terms.",
+        )
+    elif step == "review":
+        for name, rec in (
+            ("us-member-1", "approve"),
+            ("jp-member-1", "approve_with_conditions"),
+        ):
+            committee_services.review_submit(
+                user=users[name],
                 proposal_id=proposal.pk,
-                action="return",
-                comment="Please add the environmental permitting timeline and the offtake terms.",
+                scores={
+                    "strategic_fit": 5,
+                    "financial_viability": 4,
+                    "risk": 3,
+                    "execution": 4,
+                },
+                recommendation=rec,
+                comments="Strong strategic fit; watch the supply chain.",
+                visibility="committee",
             )
-        elif step == "review":
-            for name, rec in (
-                ("us-member-1", "approve"),
-                ("jp-member-1", "approve_with_conditions"),
-            ):
-                committee_services.review_submit(
-                    user=users[name],
-                    proposal_id=proposal.pk,
-                    scores={
-                        "strategic_fit": 5,
-                        "financial_viability": 4,
-                        "risk": 3,
-                        "execution": 4,
-                    },
-                    recommendation=rec,
-                    comments="Strong strategic fit; watch the supply chain.",
-                    visibility="committee",
-                )
-            committee_services.note_add(
-                user=users["jp-member-2"],
-                proposal_id=proposal.pk,
-                visibility="delegation",
-                text="JBIC prefers a longer tenor; raise it in the joint session.",
-            )
-        elif step == "open_ballot":
-            services.proposal_transition(
-                user=users["us-chair"],
-                proposal_id=proposal.pk,
-                action="open_ballot",
-                closes_at=timezone.now() + dt.timedelta(days=7),
-            )
-        elif step == "votes":
-            for name in ("us-member-1", "us-member-2", "jp-member-1", "jp-member-2", "jp-chair"):
-                committee_services.vote_cast(
-                    user=users[name],
-                    proposal_id=proposal.pk,
-                    choice="for",
-                    rationale="Meets the program's strategic criteria.",
-                )
+        committee_services.note_add(
+            user=users["jp-member-2"],
+            proposal_id=proposal.pk,
+            visibility="delegation",
+            text="JBIC prefers a longer tenor; raise it in the joint session.",
+        )
+    elif step == "open_ballot":
+        services.proposal_transition(
+            user=users["us-chair"],
+            proposal_id=proposal.pk,
+            action="open_ballot",
+            closes_at=timezone.now() + dt.timedelta(days=7),
+        )
+    elif step == "votes":
+        for name, choice in DEMO_VOTES.items():
+            if not permissions.can_vote(users[name], proposal):
+                continue  # recused, or not a voter on this database: never forced
             committee_services.vote_cast(
-                user=users["us-member-3"],
+                user=users[name],
                 proposal_id=proposal.pk,
-                choice="against",
-                rationale="Cost overrun risk is not yet mitigated.",
+                choice=choice,
+                rationale="Meets the program's strategic criteria."
+                if choice == "for"
+                else "Cost overrun risk is not yet mitigated.",
             )
-        elif step == "close_ballot":
-            services.proposal_transition(
-                user=users["jp-chair"], proposal_id=proposal.pk, action="close_ballot"
+    elif step == "close_ballot":
+        shortfall = _quorum_shortfall(proposal)
+        if shortfall:
+            raise Shortfall(shortfall)
+        services.proposal_transition(
+            user=users["jp-chair"], proposal_id=proposal.pk, action="close_ballot"
+        )
+    elif step == "decision":
+        committee_services.decision_record(
+            user=users["jp-chair"], proposal_id=proposal.pk, text=DEMO_DECISION
+        )
+    elif step == "condition":
+        committee_services.condition_add(
+            user=users["us-staff"],
+            proposal_id=proposal.pk,
+            text=DEMO_CONDITION,
+            due=timezone.localdate() + dt.timedelta(days=10),
+        )
+    elif step == "satisfy":
+        for condition in proposal.conditions.exclude(status="satisfied"):
+            committee_services.condition_satisfy(
+                user=users["jp-staff"],
+                condition_id=condition.pk,
+                evidence="Offtake agreement signed with three utilities; copy on file.",
             )
-        elif step == "start_funding":
-            services.proposal_transition(
-                user=users["us-staff"], proposal_id=proposal.pk, action="start_funding"
+    elif step == "start_funding":
+        services.proposal_transition(
+            user=users["us-staff"], proposal_id=proposal.pk, action="start_funding"
+        )
+
+
+def _walk(proposal: Proposal, demo: DemoProposal, users: dict) -> str | None:
+    """Take the proposal along its path; stop at the first step that cannot be taken.
+
+    Each step is its own savepoint, so a step that fails changes nothing and the steps
+    before it stand. Returns one line saying where and why it stopped, or ``None``.
+    """
+    for step in demo.path:
+        try:
+            with transaction.atomic():
+                _step(proposal, demo, step, users)
+        except (DomainError, Shortfall) as error:
+            proposal.refresh_from_db()
+            reason = error.message if isinstance(error, DomainError) else str(error)
+            return (
+                f"{proposal.reference} ({demo.title}) stays {proposal.status} instead of "
+                f"going on to {step}: {reason}"
             )
+    return None
+
+
+def _demo_proposal(demo: DemoProposal, users: dict) -> Proposal | None:
+    """The demo's own proposal: its title, created by its demo sponsor user (not by others)."""
+    return Proposal.objects.filter(title=demo.title, created_by=users[demo.sponsor_user]).first()
 
 
 @transaction.atomic
-def seed_demo() -> dict[str, int]:
-    """Create what is missing of the demo; a second run changes nothing."""
+def seed_demo() -> dict:
+    """Create what is missing of the demo; a second run changes nothing.
+
+    It touches only its own objects: the demo users and its own proposals. Sponsors that
+    already exist are used as they are. Where a demo proposal cannot be taken as far as
+    planned on this database, it stays where it got to and ``notes`` says why.
+    """
     existing = set(_users())
+    known_sponsors = set(
+        Sponsor.objects.filter(name__in=[n for n, _c in SPONSORS]).values_list("name", flat=True)
+    )
     provision(
         {
-            "sponsors": [{"name": name, "country": country} for name, country in SPONSORS],
+            "sponsors": [
+                {"name": name, "country": country}
+                for name, country in SPONSORS
+                if name not in known_sponsors
+            ],
             "users": [
                 {
                     "username": username,
@@ -249,8 +365,9 @@ def seed_demo() -> dict[str, int]:
             user.first_name, user.last_name = first, last
             user.save(update_fields=["first_name", "last_name"])
     created = 0
+    notes: list[str] = []
     for demo in PROPOSALS:
-        if Proposal.objects.filter(title=demo.title).exists():
+        if _demo_proposal(demo, users) is not None:
             continue
         proposal = services.proposal_create(
             user=users[demo.sponsor_user],
@@ -261,6 +378,8 @@ def seed_demo() -> dict[str, int]:
             currency=demo.currency,
             co_sponsors=list(demo.co_sponsors),
         )
-        _walk(proposal, demo, users)
         created += 1
-    return {"users": len(USERS), "proposals_created": created}
+        note = _walk(proposal, demo, users)
+        if note:
+            notes.append(note)
+    return {"users": len(USERS), "proposals_created": created, "notes": notes}

@@ -302,3 +302,24 @@ def votable_proposals(user: Any, queryset: QuerySet) -> QuerySet:
         user=user, permission_id=_permission_id(VOTE)
     )
     return queryset.filter(Exists(grants.filter(content_object=OuterRef("pk"))))
+
+
+# --- Conditions of approval and the recorded decision (issue 7, CONTRACT §4a) ----------
+
+CONDITION_STATES = (Status.APPROVED, Status.FUNDING, Status.ACTIVE, Status.CLOSED)
+CONDITION_WRITERS = (Role.CHAIR, Role.STAFF)
+
+
+def can_add_condition(user: Any, proposal: Proposal) -> bool:
+    """Chairs and secretariat staff set conditions of approval (state aside)."""
+    return role_of(user) in CONDITION_WRITERS and can_view(user, proposal)
+
+
+def can_satisfy_condition(user: Any, proposal: Proposal) -> bool:
+    """Secretariat staff mark a condition satisfied, with evidence (state aside)."""
+    return role_of(user) == Role.STAFF and can_view(user, proposal)
+
+
+def can_record_decision(user: Any, proposal: Proposal) -> bool:
+    """A chair writes down what the committee decided once the ballot has closed."""
+    return role_of(user) == Role.CHAIR and can_view(user, proposal)

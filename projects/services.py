@@ -4,6 +4,7 @@ and appends to the decision log."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee import selectors as committee_selectors
 from committee import services as committee_services
 from committee.decision_log import decision_log_append
 from committee.models import Ballot
 from committee.roles import membership_of, sponsor_group_name
+from notifications import tasks as notification_tasks
 
 from . import permissions, rules, workflow
 from .errors import Invalid, InvalidState, NotAllowed
@@ -210,6 +213,16 @@ def proposal_transition(
         target = {"approved": Status.APPROVED, "rejected": Status.REJECTED}.get(
             result["outcome"], Status.IN_REVIEW
         )
+    elif action == "start_funding":
+        # CONTRACT §4a: funding waits for every condition of approval (overdue is not met).
+        unmet = committee_selectors.conditions_unsatisfied(proposal)
+        if unmet:
+            raise InvalidState(
+                _("Funding cannot start while conditions of approval are not satisfied: %(list)s")
+                % {"list": "; ".join(f"“{c.text}” (due {c.due:%Y-%m-%d})" for c in unmet)},
+                detail={"conditions": [c.text for c in unmet]},
+            )
+        target = transition.target
     else:
         target = transition.target
 
@@ -225,7 +238,19 @@ def proposal_transition(
     data["to"] = target
     if comment:
         data["comment"] = comment
-    decision_log_append(actor=user, event=transition.event, proposal=proposal.reference, data=data)
+    entry = decision_log_append(
+        actor=user, event=transition.event, proposal=proposal.reference, data=data
+    )
+    # CONTRACT §4b: mail once the change commits (issue 7).
+    event, object_id = {
+        "open_ballot": ("ballot_opened", data.get("ballot")),
+        "close_ballot": ("ballot_closed", data.get("ballot")),
+        "return": ("proposal_returned", entry.seq),
+    }.get(action, (None, None))
+    if event is not None:
+        transaction.on_commit(
+            functools.partial(notification_tasks.send_notifications.delay, event, object_id)
+        )
     return proposal
 
 

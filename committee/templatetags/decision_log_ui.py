@@ -31,6 +31,10 @@ EVENT_LABELS = {
     "transaction_recorded": _("Transaction recorded"),
     "distribution_recorded": _("Distribution recorded"),
     "fx_rate_recorded": _("FX rate recorded"),
+    "condition_added": _("Condition of approval added"),
+    "condition_satisfied": _("Condition of approval satisfied"),
+    "condition_overdue": _("Condition of approval overdue"),
+    "decision_recorded": _("Decision recorded"),
 }
 
 OUTCOME_LABELS = {

@@ -160,6 +160,26 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/proposals/{id}/ballot/", "GET"): Rule(VIEWERS, BALLOT_EXISTS, 200, 404),
 }
 
+# §4a (issue 7): conditions of approval, read by whoever sees the proposal, set by chairs and
+# staff once it is approved (or later); the decision's terms, recorded by a chair after the
+# ballot closed. `{condition}` is a condition on the proposal in `state` (only `approved`).
+APPROVED = frozenset({"approved"})
+CONDITION_RULES: dict[tuple[str, str], Rule] = {
+    ("/api/v1/proposals/{id}/conditions/", "GET"): Rule(VIEWERS, ALL_STATES, 200),
+    ("/api/v1/proposals/{id}/conditions/", "POST"): Rule(CHAIR | STAFF, APPROVED, 201),
+    ("/api/v1/proposals/{id}/decision/", "GET"): Rule(VIEWERS, APPROVED, 200, 404),
+    ("/api/v1/proposals/{id}/decision/", "POST"): Rule(CHAIR, APPROVED, 201),
+    ("/proposals/{id}/conditions/", "POST"): Rule(
+        CHAIR | STAFF, APPROVED, PAGE_DONE, PAGE_REFUSED_STATE
+    ),
+    ("/proposals/{id}/decision/", "POST"): Rule(CHAIR, APPROVED, PAGE_DONE, PAGE_REFUSED_STATE),
+}
+# Satisfying needs a condition, and conditions exist from `approved` on: staff only.
+SATISFY_RULES: dict[tuple[str, str], Rule] = {
+    ("/api/v1/conditions/{condition}/satisfy/", "POST"): Rule(STAFF, APPROVED, 200),
+    ("/proposals/{id}/conditions/{condition}/satisfy/", "POST"): Rule(STAFF, APPROVED, PAGE_DONE),
+}
+
 # CONTRACT §6: staff commit instruments and record transactions on a project in `funding` or
 # `active`; staff, the committee and the project's own sponsors (lead and co-sponsor) list
 # them. ``{instrument}`` is an instrument on the proposal in ``state``.
@@ -196,6 +216,9 @@ PAGE_GATES: dict[tuple[str, str], Gate] = {
     ("/proposals/new/", "POST"): Gate(SPONSORS, PAGE_DONE),
     ("/decision-log/", "GET"): Gate(RECORD_READERS, 200),
     ("/decision-log/export/", "GET"): Gate(STAFF, 200),
+    # Issue 7: everyone signed in sets their own language on My account.
+    ("/account/", "GET"): Gate(SIGNED_IN, 200),
+    ("/account/", "POST"): Gate(SIGNED_IN, PAGE_DONE),
 }
 
 PAGE_RULES: dict[tuple[str, str], Rule] = {
@@ -265,6 +288,17 @@ def _build() -> dict[Row, Expected]:
                     persona, endpoint, state, rule
                 )
     rows.update(API_ACTION_ROWS)
+    for (endpoint, method), rule in CONDITION_RULES.items():
+        for state in STATES:
+            for persona in PERSONAS:
+                rows[Row(persona, endpoint, state, method)] = expect_on_proposal(
+                    persona, endpoint, state, rule
+                )
+    for (endpoint, method), rule in SATISFY_RULES.items():
+        for persona in PERSONAS:
+            rows[Row(persona, endpoint, "approved", method)] = expect_on_proposal(
+                persona, endpoint, "approved", rule
+            )
     for action, (state, rule) in PAGE_ACTIONS.items():
         endpoint = f"/proposals/{{id}}/action/{action}/"
         for persona in PERSONAS:

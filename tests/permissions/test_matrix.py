@@ -5,6 +5,7 @@ Each row is one request by one persona; the answer must be the row's status (nev
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from committee.models import Condition
 from tests.permissions.matrix import ANON_API, FINANCING_STATES, MATRIX, Row
 from tests.permissions.world import World, build_world
 
@@ -33,6 +35,10 @@ COMMENT = {"comment": "Please add the permitting timeline."}
 
 # Valid bodies, so that the answer reflects permission and state, never validation.
 API_BODIES = {
+    # Issue 7: conditions, their evidence and the decision's terms.
+    ("/api/v1/proposals/{id}/conditions/", "POST"): {"text": "Permit", "due": "2099-01-01"},
+    ("/api/v1/conditions/{condition}/satisfy/", "POST"): {"evidence": "Permit issued."},
+    ("/api/v1/proposals/{id}/decision/", "POST"): {"text": "Approved as filed."},
     ("/api/v1/proposals/", "POST"): DRAFT,
     ("/api/v1/proposals/{id}/", "PATCH"): {"title": "Grid-scale storage, Kansas (phase 1)"},
     ("/api/v1/proposals/{id}/reviews/", "POST"): REVIEW,
@@ -59,6 +65,10 @@ API_BODIES = {
     },
 }
 PAGE_BODIES = {
+    "/proposals/{id}/conditions/": {"text": "Permit", "due": "2099-01-01"},
+    "/proposals/{id}/conditions/{condition}/satisfy/": {"evidence": "Permit issued."},
+    "/proposals/{id}/decision/": {"text": "Approved as filed."},
+    "/account/": {"language": "ja"},
     "/proposals/new/": DRAFT,
     "/proposals/{id}/edit/": {**DRAFT, "co_sponsors": ["GE Vernova"]},
     "/proposals/{id}/notes/": {"text": "x", "visibility": "committee"},
@@ -95,6 +105,14 @@ def _path(world: World, row: Row) -> str:
         path = path.replace("{id}", str(proposal.pk)).replace("{ref}", proposal.reference)
         if "{instrument}" in path:
             path = path.replace("{instrument}", str(world.instruments[row.state].pk))
+        if "{condition}" in path:  # made inside the row's own transaction, rolled back
+            condition = Condition.objects.create(
+                proposal=proposal,
+                text="A signed offtake agreement.",
+                due=dt.date(2099, 1, 1),
+                created_by_id=world.user_ids["us_staff"],
+            )
+            path = path.replace("{condition}", str(condition.pk))
     return path
 
 

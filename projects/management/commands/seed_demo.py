@@ -12,6 +12,8 @@ class Command(BaseCommand):
             result = seed_demo()
         except DomainError as error:
             raise CommandError(error.message) from None
+        for note in result["notes"]:
+            self.stdout.write(f"Note: {note}")
         self.stdout.write(
             f"Demo ready: {result['proposals_created']} proposal(s) created, "
             f"{result['users']} users. Log in at http://127.0.0.1:8000/accounts/login/"

@@ -1,0 +1,118 @@
+"""Conditions of approval (CONTRACT §4a) and the committee's recorded decision (issue 7)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from committee import selectors, services
+from committee.models import Ballot, Condition
+from projects import permissions
+from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from projects.errors import NotVisible
+
+
+class ConditionOut(serializers.ModelSerializer):
+    class Meta:
+        model = Condition
+        fields = ["id", "text", "due", "status", "evidence", "created_at", "satisfied_at"]
+
+
+class ConditionIn(serializers.Serializer):
+    text = serializers.CharField(max_length=10_000)
+    due = serializers.DateField(input_formats=["%Y-%m-%d"])
+
+
+class SatisfyIn(serializers.Serializer):
+    evidence = serializers.CharField(max_length=10_000)
+
+
+class DecisionIn(serializers.Serializer):
+    text = serializers.CharField(max_length=20_000)
+
+
+class DecisionOut(serializers.Serializer):
+    ballot = serializers.IntegerField(source="pk")
+    outcome = serializers.CharField()
+    decided_at = serializers.DateTimeField(source="closed_at")
+    text = serializers.CharField(source="decision_text", allow_blank=True)
+    recorded_by = serializers.CharField(
+        source="decision_by.username", allow_null=True, default=None
+    )
+    recorded_at = serializers.DateTimeField(source="decision_at", allow_null=True)
+
+
+class ConditionListView(PolicyAPIView):
+    """Conditions of approval: whoever sees the proposal reads them; chairs and staff add."""
+
+    policy = staticmethod(anyone_signed_in)
+    serializer_class = ConditionOut
+    pagination_class = None
+
+    @extend_schema(responses={200: ConditionOut(many=True), **error_responses(404)})
+    def get(self, request, pk):
+        rows = selectors.conditions_for(user=request.user, proposal=self.get_proposal())
+        return Response(ConditionOut(rows, many=True).data)
+
+    @extend_schema(
+        request=ConditionIn, responses={201: ConditionOut, **error_responses(400, 404, 409)}
+    )
+    def post(self, request, pk):
+        proposal = self.get_proposal()
+        permissions.require(
+            permissions.can_add_condition(request.user, proposal),
+            "Only chairs and secretariat staff set conditions of approval.",
+        )
+        data = self.parse(ConditionIn)
+        condition = services.condition_add(user=request.user, proposal_id=proposal.pk, **data)
+        return Response(ConditionOut(condition).data, status=status.HTTP_201_CREATED)
+
+
+class ConditionSatisfyView(PolicyAPIView):
+    """Mark a condition satisfied, with evidence: secretariat staff."""
+
+    policy = staticmethod(anyone_signed_in)
+    serializer_class = ConditionOut
+
+    @extend_schema(
+        request=SatisfyIn, responses={200: ConditionOut, **error_responses(400, 404, 409)}
+    )
+    def post(self, request, condition_id):
+        condition = selectors.condition_get(user=request.user, condition_id=condition_id)
+        permissions.require(
+            permissions.can_satisfy_condition(request.user, condition.proposal),
+            "Only secretariat staff mark conditions satisfied.",
+        )
+        data = self.parse(SatisfyIn)
+        condition = services.condition_satisfy(user=request.user, condition_id=condition.pk, **data)
+        return Response(ConditionOut(condition).data)
+
+
+class DecisionView(PolicyAPIView):
+    """The committee's decision after its ballot closed: outcome, date and terms."""
+
+    policy = staticmethod(anyone_signed_in)
+    serializer_class = DecisionOut
+
+    @extend_schema(responses={200: DecisionOut, **error_responses(404)})
+    def get(self, request, pk):
+        ballot = selectors.decision_for(user=request.user, proposal=self.get_proposal())
+        if ballot is None:
+            raise NotVisible("No decision has been taken on this proposal.")
+        return Response(DecisionOut(ballot).data)
+
+    @extend_schema(
+        request=DecisionIn, responses={201: DecisionOut, **error_responses(400, 404, 409)}
+    )
+    def post(self, request, pk):
+        proposal = self.get_proposal()
+        permissions.require(
+            permissions.can_record_decision(request.user, proposal),
+            "Only a chair records the committee's decision.",
+        )
+        data = self.parse(DecisionIn)
+        ballot: Ballot = services.decision_record(
+            user=request.user, proposal_id=proposal.pk, **data
+        )
+        return Response(DecisionOut(ballot).data, status=status.HTTP_201_CREATED)

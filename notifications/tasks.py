@@ -1,0 +1,27 @@
+"""Celery tasks that send mail: thin, idempotent (the claim in ``services``), ``acks_late``."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .services import deadline_reminders_send, notification_send
+
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
+def send_notifications(event: str, object_id: int) -> int:
+    """Mail ``event`` on one object to its recipients, each once (enqueued on commit)."""
+    return notification_send(event=event, object_id=object_id)
+
+
+@shared_task(**RETRY)
+def send_deadline_reminders() -> list[int]:
+    """Remind voters 24 hours before a ballot closes (scheduled every few minutes by beat)."""
+    return deadline_reminders_send()
