@@ -48,12 +48,17 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+def canonical_json(value: Any) -> bytes:
+    """UTF-8 JSON with sorted keys, compact separators and non-ASCII kept (CONTRACT §5)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def canonical_bytes(entry: Mapping[str, Any]) -> bytes:
     """Serialise the seven hashed fields the way CONTRACT §5 fixes."""
     body = {
         key: entry[key] for key in ("seq", "at", "actor", "proposal", "event", "data", "prev_hash")
     }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical_json(body)
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -77,7 +78,16 @@ def ballot_summary(*, user: Any, proposal: Proposal) -> dict[str, Any] | None:
         "tally": ballot.tally if closed else None,
         "outcome": ballot.outcome or None if closed else None,
         "rule": ballot.rule,
+        "package_sha256": _package_sha256(ballot),
     }
+
+
+def _package_sha256(ballot: Ballot) -> str | None:
+    """The SHA-256 of the decision package frozen when the ballot opened (documents app)."""
+    try:
+        return ballot.package.sha256
+    except ObjectDoesNotExist:
+        return None
 
 
 def my_vote(*, user: Any, proposal: Proposal) -> Vote | None:

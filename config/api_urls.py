@@ -4,6 +4,7 @@ from django.urls import path
 
 from committee.api import conditions
 from committee.api import views as committee
+from documents import api as documents
 from financing.api import ledger
 from projects import workflow
 from projects.api import views as projects
@@ -37,6 +38,17 @@ urlpatterns = [
         name="api-condition-satisfy",
     ),
     path("proposals/<int:pk>/decision/", conditions.DecisionView.as_view(), name="api-decision"),
+    path(
+        "proposals/<int:pk>/documents/",
+        documents.DocumentListView.as_view(),
+        name="api-documents",
+    ),
+    path(
+        "documents/<int:document_id>/download/",
+        documents.DocumentDownloadView.as_view(),
+        name="api-document-download",
+    ),
+    path("proposals/<int:pk>/package/", documents.PackageView.as_view(), name="api-package"),
     path("decision-log/", committee.DecisionLogListView.as_view(), name="api-decision-log"),
     path(
         "decision-log/export/",

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "committee",
     "notifications",
     "financing",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,42 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
+
+# --- Uploaded files (documents) -------------------------------------------------------
+# Local files under MEDIA_ROOT by default; any S3-compatible store with ACCORD_STORAGE=s3 or
+# AWS_STORAGE_BUCKET_NAME set (django-storages), with no code change. Files are served only
+# by views that ask the permission policy: MEDIA_URL is never routed.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"
+if os.environ.get("ACCORD_STORAGE", "").lower() == "s3" or os.environ.get(
+    "AWS_STORAGE_BUCKET_NAME"
+):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", "accord-documents"),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID, roles, …).
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+ACCORD_MAX_UPLOAD_BYTES = int(os.environ.get("ACCORD_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
+# The first handler drops a file past ACCORD_MAX_UPLOAD_BYTES while it streams in, so an
+# oversized upload is neither kept in memory nor spooled whole to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "documents.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads spool to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_PERMISSIONS = 0o640
 WHITENOISE_USE_FINDERS = True
 
 # --- Security -------------------------------------------------------------------------

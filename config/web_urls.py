@@ -5,6 +5,7 @@ from django.urls import path, re_path
 
 from committee import condition_views
 from committee import views as committee
+from documents import views as documents
 from notifications import views as notifications
 from projects import views as projects
 
@@ -46,6 +47,8 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/decision/", condition_views.decision_record, name="decision-record"),
     path("account/", notifications.account, name="account"),
+    path("proposals/<int:pk>/documents/", documents.document_upload, name="document-upload"),
+    path("proposals/<int:pk>/package/", documents.package_page, name="package-detail"),
     path("decision-log/", committee.decision_log, name="decision-log"),
     path("decision-log/export/", committee.decision_log_export, name="decision-log-export"),
 ]

@@ -18,6 +18,7 @@ from committee import services as committee_services
 from committee.decision_log import decision_log_append
 from committee.models import Ballot
 from committee.roles import membership_of, sponsor_group_name
+from documents import services as document_services
 from notifications import tasks as notification_tasks
 
 from . import permissions, rules, workflow
@@ -203,9 +204,11 @@ def proposal_transition(
         data.update(_snapshot(proposal))
         target = transition.target
     elif action == "open_ballot":
-        data.update(
-            committee_services.ballot_open(proposal=proposal, user=user, closes_at=closes_at)
-        )
+        opened = committee_services.ballot_open(proposal=proposal, user=user, closes_at=closes_at)
+        data.update(opened)
+        # What is put to the vote is frozen with the ballot; its hash goes into this entry.
+        package = document_services.package_freeze(proposal=proposal, ballot_id=opened["ballot"])
+        data["package_sha256"] = package.sha256
         target = transition.target
     elif action == "close_ballot":
         result = committee_services.ballot_close(proposal=proposal)

@@ -36,6 +36,13 @@ def _plain_http():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory):
+    """Uploaded files go to a temporary MEDIA_ROOT, never into the checkout (documents)."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, and on PostgreSQL a clean way out of it.

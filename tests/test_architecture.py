@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "projects", "committee", "financing")
+PACKAGES = ("config", "projects", "committee", "financing", "documents", "notifications")
 
 
 def module_name(path: Path) -> str:

@@ -26,6 +26,7 @@ EVENT_LABELS = {
     "vote_changed": _("Vote changed"),
     "vote_voided": _("Vote voided"),
     "conflict_declared": _("Conflict of interest declared"),
+    "document_added": _("Document added"),
     "decision_log_exported": _("Decision log exported"),
     "instrument_committed": _("Instrument committed"),
     "transaction_recorded": _("Transaction recorded"),

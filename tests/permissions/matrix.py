@@ -158,6 +158,12 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/proposals/{id}/vote/", "POST"): Rule(VOTERS, frozenset({"voting"}), 200),
     # The sponsor sees the ballot's status and outcome; before any ballot there is none.
     ("/api/v1/proposals/{id}/ballot/", "GET"): Rule(VIEWERS, BALLOT_EXISTS, 200, 404),
+    # §4c: the documents and their bytes, to whoever may see the proposal. `{doc}` is a
+    # document attached to the proposal in `state`.
+    ("/api/v1/proposals/{id}/documents/", "GET"): Rule(VIEWERS, ALL_STATES, 200),
+    ("/api/v1/documents/{doc}/download/", "GET"): Rule(VIEWERS, ALL_STATES, 200),
+    # The package holds the reviews: the record's readers, once a ballot has opened.
+    ("/api/v1/proposals/{id}/package/", "GET"): Rule(RECORD_READERS, BALLOT_EXISTS, 200, 404),
 }
 
 # §4a (issue 7): conditions of approval, read by whoever sees the proposal, set by chairs and
@@ -234,7 +240,29 @@ PAGE_RULES: dict[tuple[str, str], Rule] = {
     ("/proposals/{id}/vote/", "POST"): Rule(
         VOTERS, frozenset({"voting"}), PAGE_DONE, PAGE_REFUSED_STATE
     ),
+    ("/proposals/{id}/package/", "GET"): Rule(RECORD_READERS, BALLOT_EXISTS, 200, 404),
 }
+
+# §4c: who uploads documents, each role in its own states: the proposal's (lead) sponsor
+# while it is a draft, staff from `submitted` on, members and chairs in review or voting.
+UPLOAD_STATES: dict[str, frozenset[str]] = {
+    "lead_sponsor": frozenset({"draft"}),
+    "staff": ALL_STATES - {"draft"},
+    "member": REVIEWABLE,
+    "chair": REVIEWABLE,
+}
+UPLOADS = {
+    "/api/v1/proposals/{id}/documents/": (201, 409),
+    "/proposals/{id}/documents/": (PAGE_DONE, PAGE_REFUSED_STATE),
+}
+
+
+def expect_upload(persona: str, endpoint: str, state: str) -> Expected:
+    ok, refused_state = UPLOADS[endpoint]
+    states = UPLOAD_STATES.get(PERSONAS[persona].role, frozenset())
+    rule = Rule(frozenset(UPLOAD_STATES), states, ok, refused_state)
+    return expect_on_proposal(persona, endpoint, state, rule)
+
 
 # The lifecycle buttons of the proposal page (CONTRACT §3's table: action, from, who), each
 # tried by every persona in one state: its source state, or `approved` for the two whose
@@ -288,6 +316,11 @@ def _build() -> dict[Row, Expected]:
                     persona, endpoint, state, rule
                 )
     rows.update(API_ACTION_ROWS)
+    for endpoint in UPLOADS:
+        for state in STATES:
+            for persona in PERSONAS:
+                row = Row(persona, endpoint, state, "POST")
+                rows[row] = expect_upload(persona, endpoint, state)
     for (endpoint, method), rule in CONDITION_RULES.items():
         for state in STATES:
             for persona in PERSONAS:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from committee.models import Condition
+from tests.documents.files import term_sheet
 from tests.permissions.matrix import ANON_API, FINANCING_STATES, MATRIX, Row
 from tests.permissions.world import World, build_world
 
@@ -79,6 +80,17 @@ PAGE_BODIES = {
     "/proposals/{id}/conflicts/": {"reason": "x"},
     "/proposals/{id}/vote/": {"choice": "for"},
 }
+
+
+def _document_upload() -> dict:
+    """A fresh multipart body per request: an uploaded file is read once."""
+    return {"file": term_sheet(), "kind": "term_sheet", "title": "Term sheet"}
+
+
+MULTIPART = {
+    "/api/v1/proposals/{id}/documents/": _document_upload,
+    "/proposals/{id}/documents/": _document_upload,
+}
 QUERIES = {
     "/api/v1/decision-log/export/": {"format": "csv"},
     "/decision-log/export/": {"format": "csv"},
@@ -105,6 +117,8 @@ def _path(world: World, row: Row) -> str:
         path = path.replace("{id}", str(proposal.pk)).replace("{ref}", proposal.reference)
         if "{instrument}" in path:
             path = path.replace("{instrument}", str(world.instruments[row.state].pk))
+        if "{doc}" in path:
+            path = path.replace("{doc}", str(world.documents[row.state]))
         if "{condition}" in path:  # made inside the row's own transaction, rolled back
             condition = Condition.objects.create(
                 proposal=proposal,
@@ -138,6 +152,8 @@ def _request(world: World, clients, row: Row):
         client.force_authenticate(user=user)
         if row.method == "GET":
             return client.get(path, QUERIES.get(row.endpoint))
+        if row.endpoint in MULTIPART:
+            return client.post(path, MULTIPART[row.endpoint](), format="multipart")
         body = json.dumps(API_BODIES.get((row.endpoint, row.method), {}))
         return client.generic(row.method, path, body, content_type="application/json")
     client = pages
@@ -146,6 +162,8 @@ def _request(world: World, clients, row: Row):
     if row.method == "GET":
         return client.get(path, QUERIES.get(row.endpoint))
     body = PAGE_BODIES.get(row.endpoint, COMMENT if "/action/" in row.endpoint else {})
+    if row.endpoint in MULTIPART:
+        body = MULTIPART[row.endpoint]()
     return client.post(path, body)
 
 

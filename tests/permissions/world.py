@@ -21,6 +21,7 @@ from financing.models import Instrument
 from projects import services
 from projects.models import Proposal
 from tests.conftest import GOOD_DRAFT, PATH, make_user
+from tests.documents.files import attach_directly
 
 # persona: (username, role, delegation, sponsor organisation) as in tests/conftest.py.
 PEOPLE: dict[str, tuple[str, str | None, str, str | None]] = {
@@ -48,6 +49,7 @@ class World:
     user_ids: dict[str, int]
     proposals: dict[str, Proposal]
     instruments: dict[str, Instrument] = field(default_factory=dict)
+    documents: dict[str, int] = field(default_factory=dict)  # state: id of a term sheet
 
     def user(self, persona: str) -> Any:
         """A fresh user object: the policy caches answers on the one it is given."""
@@ -97,4 +99,11 @@ def build_world(states: tuple[str, ...]) -> World:
         )
         for state, proposal in proposals.items()
     }
-    return World({persona: user.pk for persona, user in people.items()}, proposals, instruments)
+    # A term sheet on every state's proposal, made directly for the same reason (CONTRACT §4c).
+    documents = {
+        state: attach_directly(proposal, people["sponsor_softbank"]).pk
+        for state, proposal in proposals.items()
+    }
+    return World(
+        {persona: user.pk for persona, user in people.items()}, proposals, instruments, documents
+    )

@@ -1,0 +1,161 @@
+"""Document and decision-package endpoints (CONTRACT §4c): parse, call, render."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from projects.errors import Invalid
+
+from . import selectors, services, sniffing
+from .models import Document, Kind
+from .uploads import oversized_uploads
+
+
+class DocumentOut(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    superseded = serializers.BooleanField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "filename",
+            "size",
+            "sha256",
+            "content_type",
+            "uploaded_by",
+            "uploaded_at",
+            "supersedes",
+            "superseded",
+        ]
+
+
+class DocumentIn(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="PDF, XLSX, DOCX, PPTX, CSV, PNG or JPEG, judged by content; "
+        "at most ACCORD_MAX_UPLOAD_BYTES (25 MB by default)."
+    )
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    title = serializers.CharField(max_length=300)
+    supersedes = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The id of the document this one replaces (the old one stays, superseded).",
+    )
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """Files and packages have one representation whatever the client accepts."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _too_large() -> Invalid:
+    message = services.too_large_message()
+    return Invalid(message, detail={"file": [message]})
+
+
+class DocumentListView(PolicyAPIView):
+    """Every version of the proposal's documents; those allowed attach a new one (multipart)."""
+
+    policy = staticmethod(anyone_signed_in)
+    serializer_class = DocumentOut
+    pagination_class = None
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: DocumentOut(many=True), **error_responses(404)})
+    def get(self, request, pk):
+        rows = selectors.documents_for(user=request.user, proposal=self.get_proposal())
+        return Response(DocumentOut(rows, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentIn},
+        responses={201: DocumentOut, **error_responses(400, 404, 409)},
+    )
+    def post(self, request, pk):
+        proposal = self.get_proposal()
+        services.document_upload_check(request.user, proposal)
+        request.data  # noqa: B018 - parse now, so that the upload handler has had its say
+        if "file" in oversized_uploads(request) and "file" not in request.FILES:
+            raise _too_large()
+        data = self.parse(DocumentIn)
+        document = services.document_add(
+            user=request.user,
+            proposal_id=proposal.pk,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+            supersedes_id=data.get("supersedes"),
+        )
+        document.superseded = False
+        return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
+
+
+FILE_RESPONSES = {
+    (200, file_type.content_type): OpenApiResponse(
+        response=OpenApiTypes.BINARY, description=f"The file's bytes ({file_type.label})."
+    )
+    for file_type in sniffing.ALLOWED
+}
+
+
+class DocumentDownloadView(PolicyAPIView):
+    """The file, as an attachment, to whoever may see the proposal (others: 404)."""
+
+    policy = staticmethod(anyone_signed_in)
+    serializer_class = DocumentOut
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(responses={**FILE_RESPONSES, **error_responses(404)})
+    def get(self, request, document_id):
+        document = selectors.document_get(user=request.user, document_id=document_id)
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.filename,
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        response["ETag"] = f'"{document.sha256}"'
+        return response
+
+
+class PackageView(PolicyAPIView):
+    """The decision package frozen when the latest ballot opened, byte for byte: its SHA-256
+    is the ballot's ``package_sha256``. Members, chairs, staff and observers."""
+
+    policy = staticmethod(anyone_signed_in)
+    serializer_class = DocumentOut
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="The package's canonical JSON (sorted keys, compact separators, "
+                "UTF-8): proposal, documents with sha256, reviews so far.",
+            ),
+            **error_responses(404),
+        }
+    )
+    def get(self, request, pk):
+        package = selectors.package_for(user=request.user, proposal=self.get_proposal())
+        response = HttpResponse(bytes(package.canonical), content_type="application/json")
+        response["ETag"] = f'"{package.sha256}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
