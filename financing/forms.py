@@ -29,6 +29,13 @@ TYPE_LABELS = {
 }
 
 
+def instrument_label(row: dict) -> tuple[int, str]:
+    """How a transaction form names an instrument: ``#3 · Loan · JBIC · USD``."""
+    kind = dict(Kind.choices).get(row["kind"], row["kind"])
+    provider = dict(Provider.choices).get(row["provider"], row["provider"])
+    return row["id"], f"#{row['id']} · {kind} · {provider} · {row['currency']}"
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from financing import selectors, services
-from financing.forms import AsOfForm, DistributionForm, FxRateForm, InstrumentForm, TransactionForm
+from financing.forms import (
+    AsOfForm,
+    DistributionForm,
+    FxRateForm,
+    InstrumentForm,
+    TransactionForm,
+    instrument_label,
+)
 from projects import permissions
 from projects.errors import Invalid, InvalidState
 from projects.forms import add_domain_errors
@@ -31,10 +38,7 @@ def instrument_choices(user: Any, proposal: Any) -> list[tuple[int, str]]:
     rows = selectors.instruments_for(user, proposal).values(
         "id", "kind", "provider", "currency", "committed"
     )
-    return [
-        (row["id"], f"#{row['id']} · {row['kind']} · {row['provider']} · {row['currency']}")
-        for row in rows
-    ]
+    return [instrument_label(row) for row in rows]
 
 
 # --- The exposure page (CONTRACT §8) -----------------------------------------------------

@@ -23,6 +23,7 @@ from financing.forms import (
     FxRateForm,
     InstrumentForm,
     TransactionForm,
+    instrument_label,
 )
 from financing.models import Distribution, Kind, Provider
 from projects import permissions
@@ -164,10 +165,7 @@ def financing_panel(context: template.Context) -> dict:
         "funding_open": proposal.status in permissions.FUNDING_STATES,
     }
     if permissions.can_run_funding(user, proposal):
-        choices = [
-            (row["id"], f"#{row['id']} · {row['kind']} · {row['provider']} · {row['currency']}")
-            for row in instruments
-        ]
+        choices = [instrument_label(row) for row in instruments]
         today = selectors.today()
         out["instrument_form"] = bound.get("instrument_form") or InstrumentForm()
         transaction_form = bound.get("transaction_form") or TransactionForm(
