@@ -1,0 +1,86 @@
+"""Financing in a real browser: staff commit, draw and distribute; the exposure page shows it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from financing.models import Distribution
+
+pytestmark = pytest.mark.e2e
+
+
+def _chart_is_drawn(page, css: str) -> None:
+    chart = page.locator(css).first
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 20
+    bars = chart.locator("rect, polyline")
+    assert bars.count() > 0
+    widths = [
+        float(w or 0)
+        for w in chart.locator("rect").evaluate_all(
+            "rects => rects.map(r => r.getAttribute('width'))"
+        )
+    ]
+    assert any(width > 1 for width in widths)  # something was drawn, not an empty frame
+
+
+def test_staff_commit_draw_and_distribute_and_the_exposure_page_shows_it(
+    live_server, page, sign_in, make_proposal, us_staff
+):
+    proposal = make_proposal("active")
+    sign_in(us_staff)
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
+    panel = page.locator("#financing")
+
+    panel.get_by_text("Commit an instrument").click()
+    page.locator("#id_instrument-kind").select_option("loan")
+    page.locator("#id_instrument-provider").select_option("JBIC")
+    page.locator("#id_instrument-currency").select_option("USD")
+    page.locator("#id_instrument-committed").fill("1000")
+    page.get_by_role("button", name="Commit instrument").click()
+    expect(page.get_by_text("committed.", exact=False).first).to_be_visible()
+
+    panel.get_by_text("Record a transaction").click()
+    page.locator("#id_transaction-type").select_option("disbursement")
+    page.locator("#id_transaction-amount").fill("400")
+    page.locator("#id_transaction-value_date").fill("2025-01-10")
+    page.get_by_role("button", name="Record transaction").click()
+    expect(page.locator(".transactions-table")).to_contain_text("Disbursement")
+
+    # A distribution dated before nothing, with a bad amount first: the error is beside it.
+    panel.get_by_text("Record a distribution").click()
+    page.locator("#id_distribution-amount").fill("-3")
+    page.locator("#id_distribution-date").fill("2025-06-30")
+    page.get_by_role("button", name="Record distribution").click()
+    expect(page.locator("#id_distribution-amount_errors")).to_be_visible()
+    page.locator("#id_distribution-amount").fill("100")
+    page.get_by_role("button", name="Record distribution").click()
+
+    # J = 400, R = 0: 100 splits 50/50.
+    row = page.locator(".distributions-table tbody tr").first
+    expect(row.locator(".split-japan")).to_contain_text("50")
+    expect(row.locator(".split-us")).to_contain_text("50")
+    expect(page.locator("#japan-investment")).to_contain_text("400")
+    assert Distribution.objects.get().japan == 50
+
+    page.get_by_role("link", name="Exposure", exact=True).click()
+    expect(page.get_by_role("heading", name="Exposure", exact=True)).to_be_visible()
+    expect(page.locator("#total-exposure")).to_contain_text("400")
+    expect(page.locator("#total-committed")).to_contain_text("1,000")
+    expect(page.locator("#limits")).to_contain_text("Equity ceiling (2%)")
+    expect(page.locator("#limits")).to_contain_text("550,000,000,000")
+    _chart_is_drawn(page, "#by-kind svg.chart")
+    _chart_is_drawn(page, "#limits svg.chart")
+    expect(page.locator("#recovery")).to_contain_text(proposal.reference)
+
+    # The same in Japanese.
+    page.get_by_role("button", name="日本語").click()
+    expect(page.get_by_role("heading", name="エクスポージャー", exact=True)).to_be_visible()
+    expect(page.locator("#total-exposure")).to_contain_text("400")
+    expect(page.locator("#limits")).to_contain_text("出資上限")
+    _chart_is_drawn(page, "#by-kind svg.chart")
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
+    expect(page.locator("#financing")).to_contain_text("日本の投資回収")
+    expect(page.locator(".distributions-table .split-japan").first).to_contain_text("50")
