@@ -278,9 +278,14 @@ CELERY_BEAT_SCHEDULE = {
 # Redis redelivers a message a worker took but never acknowledged (acks_late) once this many
 # seconds have passed; a worker child killed mid-task is requeued at once
 # (reject_on_worker_lost), but a whole worker process killed is only noticed this way.
-# Longer than the longest task: the nightly exposure recompute takes seconds.
+# Longer than the longest task: the nightly exposure recompute takes seconds. Workers look
+# for such messages every `unacked_restore_interval` seconds (kombu's default, 10 s × a
+# throttle of 10, would wait 100 s whatever the timeout).
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT)),
+    "unacked_restore_throttle": 1,
 }
 
 # --- Email (CONTRACT §1: Django's own names; sent by Celery tasks after commit) -------
