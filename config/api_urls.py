@@ -5,7 +5,7 @@ from django.urls import path
 from committee.api import conditions
 from committee.api import views as committee
 from documents import api as documents
-from financing.api import ledger
+from financing.api import ledger, sharing
 from projects import workflow
 from projects.api import views as projects
 
@@ -49,6 +49,12 @@ urlpatterns = [
         name="api-document-download",
     ),
     path("proposals/<int:pk>/package/", documents.PackageView.as_view(), name="api-package"),
+    path(
+        "proposals/<int:pk>/distributions/",
+        sharing.DistributionListView.as_view(),
+        name="api-distributions",
+    ),
+    path("exposure/stress/", sharing.ExposureStressView.as_view(), name="api-exposure-stress"),
     path("decision-log/", committee.DecisionLogListView.as_view(), name="api-decision-log"),
     path(
         "decision-log/export/",

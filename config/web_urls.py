@@ -6,6 +6,7 @@ from django.urls import path, re_path
 from committee import condition_views
 from committee import views as committee
 from documents import views as documents
+from financing import views as financing
 from notifications import views as notifications
 from projects import views as projects
 
@@ -49,6 +50,18 @@ urlpatterns = [
     path("account/", notifications.account, name="account"),
     path("proposals/<int:pk>/documents/", documents.document_upload, name="document-upload"),
     path("proposals/<int:pk>/package/", documents.package_page, name="package-detail"),
+    path("exposure/", financing.exposure, name="exposure"),
+    path("exposure/fx-rates/", financing.exposure_fx_rate, name="exposure-fx-rate"),
+    path("proposals/<int:pk>/instruments/", financing.instrument_create, name="instrument-create"),
+    path(
+        "proposals/<int:pk>/transactions/", financing.transaction_create, name="transaction-create"
+    ),
+    path(
+        "proposals/<int:pk>/distributions/",
+        financing.distribution_create,
+        name="distribution-create",
+    ),
+    path("proposals/<int:pk>/fx-rates/", financing.fx_rate_create, name="fx-rate-create"),
     path("decision-log/", committee.decision_log, name="decision-log"),
     path("decision-log/export/", committee.decision_log_export, name="decision-log-export"),
 ]

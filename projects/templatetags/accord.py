@@ -93,3 +93,8 @@ def can_read_decision_log(user: Any) -> bool:
 @register.filter
 def can_create_proposal(user: Any) -> bool:
     return permissions.can_create(user)
+
+
+@register.filter
+def can_read_exposure(user: Any) -> bool:
+    return permissions.can_read_exposure(user)

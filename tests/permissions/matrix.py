@@ -141,6 +141,7 @@ API_GATES: dict[tuple[str, str], Gate] = {
     ("/api/v1/fx-rates/", "GET"): Gate(RECORD_READERS, 200),
     ("/api/v1/fx-rates/", "POST"): Gate(STAFF, 201),
     ("/api/v1/exposure/", "GET"): Gate(RECORD_READERS, 200),
+    ("/api/v1/exposure/stress/", "GET"): Gate(RECORD_READERS, 200),
 }
 
 API_RULES: dict[tuple[str, str], Rule] = {
@@ -197,6 +198,17 @@ FINANCING_RULES: dict[tuple[str, str], Rule] = {
         VIEWERS, ALL_STATES | FUNDING, 200
     ),
     ("/api/v1/instruments/{instrument}/transactions/", "POST"): Rule(STAFF, FUNDING, 201),
+    # CONTRACT §7 (issue 8): staff record distributions while the project is in funding or
+    # active; whoever reads the project's financing reads its recovery position.
+    ("/api/v1/proposals/{id}/distributions/", "GET"): Rule(VIEWERS, ALL_STATES | FUNDING, 200),
+    ("/api/v1/proposals/{id}/distributions/", "POST"): Rule(STAFF, FUNDING, 201),
+    # §8: the proposal page's financing forms, staff only. A refused state is shown beside
+    # the form on the re-rendered page (400), like every other §6/§7 error.
+    ("/proposals/{id}/instruments/", "POST"): Rule(STAFF, FUNDING, PAGE_DONE, 400),
+    ("/proposals/{id}/transactions/", "POST"): Rule(STAFF, FUNDING, PAGE_DONE, 400),
+    ("/proposals/{id}/distributions/", "POST"): Rule(STAFF, FUNDING, PAGE_DONE, 400),
+    # An FX rate is the program's, not the project's: staff enter one in any state.
+    ("/proposals/{id}/fx-rates/", "POST"): Rule(STAFF, ALL_STATES | FUNDING, PAGE_DONE),
 }
 
 # The lifecycle actions: every action × role × state is in tests/projects/
@@ -225,6 +237,9 @@ PAGE_GATES: dict[tuple[str, str], Gate] = {
     # Issue 7: everyone signed in sets their own language on My account.
     ("/account/", "GET"): Gate(SIGNED_IN, 200),
     ("/account/", "POST"): Gate(SIGNED_IN, PAGE_DONE),
+    # §8: the exposure page, for the same readers as the API's exposure; staff enter rates.
+    ("/exposure/", "GET"): Gate(RECORD_READERS, 200),
+    ("/exposure/fx-rates/", "POST"): Gate(STAFF, PAGE_DONE),
 }
 
 PAGE_RULES: dict[tuple[str, str], Rule] = {

@@ -64,8 +64,41 @@ API_BODIES = {
         "currency": "JPY",
         "usd_per_unit": "0.0066",
     },
+    ("/api/v1/proposals/{id}/distributions/", "POST"): {
+        "amount": "10.00",
+        "currency": "USD",
+        "date": "2025-01-03",
+    },
 }
 PAGE_BODIES = {
+    # The financing panel's forms (issue 8): field names carry each form's prefix.
+    "/proposals/{id}/instruments/": {
+        "instrument-kind": "loan",
+        "instrument-provider": "JBIC",
+        "instrument-currency": "USD",
+        "instrument-committed": "1000.00",
+    },
+    "/proposals/{id}/transactions/": lambda world, row: {
+        "transaction-instrument": world.instruments[row.state].pk,
+        "transaction-type": "disbursement",
+        "transaction-amount": "1.00",
+        "transaction-value_date": "2025-01-02",
+    },
+    "/proposals/{id}/distributions/": {
+        "distribution-amount": "10.00",
+        "distribution-currency": "USD",
+        "distribution-date": "2025-01-03",
+    },
+    "/proposals/{id}/fx-rates/": {
+        "fx-date": "2025-01-07",
+        "fx-currency": "JPY",
+        "fx-usd_per_unit": "0.0066",
+    },
+    "/exposure/fx-rates/": {
+        "fx-date": "2025-01-08",
+        "fx-currency": "JPY",
+        "fx-usd_per_unit": "0.0066",
+    },
     "/proposals/{id}/conditions/": {"text": "Permit", "due": "2099-01-01"},
     "/proposals/{id}/conditions/{condition}/satisfy/": {"evidence": "Permit issued."},
     "/proposals/{id}/decision/": {"text": "Approved as filed."},
@@ -164,6 +197,8 @@ def _request(world: World, clients, row: Row):
     body = PAGE_BODIES.get(row.endpoint, COMMENT if "/action/" in row.endpoint else {})
     if row.endpoint in MULTIPART:
         body = MULTIPART[row.endpoint]()
+    if callable(body):  # a body that names another object of the row's world
+        body = body(world, row)
     return client.post(path, body)
 
 
