@@ -37,8 +37,12 @@ def _integration_available() -> bool:
     return database_url.startswith("postgres") and bool(os.environ.get("CELERY_BROKER_URL"))
 
 
+# Markers of tests that need PostgreSQL and a broker: deselected together on the default.
+SERVICE_MARKERS = ("integration", "schemathesis")
+
+
 def _is_integration(item: pytest.Item) -> bool:
-    return item.get_closest_marker("integration") is not None
+    return any(item.get_closest_marker(name) is not None for name in SERVICE_MARKERS)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -33,6 +33,69 @@ def anyone_signed_in(user: Any) -> bool:
     return True
 
 
+def _json_type(field: serializers.Field) -> tuple[type, ...] | None:
+    """The JSON types the schema gives ``field`` (None: no check here)."""
+    if isinstance(field, serializers.BooleanField):
+        return (bool,)
+    if isinstance(field, serializers.IntegerField):
+        return (int,)
+    if isinstance(field, serializers.FloatField):
+        return (int, float)
+    if isinstance(field, serializers.ChoiceField):
+        return None  # DRF compares the value with each choice itself
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.DecimalField
+        | serializers.DateTimeField
+        | serializers.DateField
+        | serializers.TimeField,
+    ):
+        return (str,)
+    if isinstance(field, serializers.ListField | serializers.ListSerializer):
+        return (list,)
+    if isinstance(field, serializers.DictField | serializers.Serializer):
+        return (dict,)
+    return None
+
+
+def json_type_errors(fields: Any, data: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:
+    """Fields of ``data`` whose JSON type is not the one the schema states, by dotted path."""
+    errors: dict[str, list[str]] = {}
+    for name, field in fields.items():
+        if field.read_only or name not in data:
+            continue
+        value, path = data[name], f"{prefix}{name}"
+        wanted = _json_type(field)
+        if value is None or wanted is None:
+            continue
+        if not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
+            errors[path] = [f"Expected {' or '.join(JSON_NAMES[t] for t in wanted)}."]
+        elif isinstance(field, serializers.Serializer):
+            errors.update(json_type_errors(field.fields, value, f"{path}."))
+        elif isinstance(field, serializers.ListField) and _json_type(field.child):
+            child_types = _json_type(field.child)
+            for index, item in enumerate(value):
+                if item is not None and (
+                    not isinstance(item, child_types)
+                    or (isinstance(item, bool) and bool not in child_types)
+                ):
+                    errors[f"{path}.{index}"] = [
+                        f"Expected {' or '.join(JSON_NAMES[t] for t in child_types)}."
+                    ]
+    return errors
+
+
+JSON_NAMES = {
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    list: "a list",
+    dict: "an object",
+}
+
+
 class PolicyGate(BasePermission):
     message = "Your role may not use this endpoint."
 
@@ -55,14 +118,23 @@ class PolicyAPIView(GenericAPIView):
         return selectors.proposal_get(user=self.request.user, proposal_id=self.kwargs["pk"])
 
     def parse(self, serializer_class, *, partial: bool = False) -> dict[str, Any]:
-        """Validate the request body with ``serializer_class``; 400 per field if it fails."""
+        """Validate the request body with ``serializer_class``; 400 per field if it fails.
+
+        JSON types are checked first, as the schema states them: DRF alone would take
+        ``{"text": 0}`` as the string ``"0"`` and ``{"score": "3"}`` as the number 3.
+        """
         serializer = serializer_class(data=self.request.data, partial=partial)
+        if type(self.request.data) is dict:  # a JSON object (a form's QueryDict has no types)
+            wrong = json_type_errors(serializer.fields, self.request.data)
+            if wrong:
+                raise exceptions.ValidationError(wrong)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
     def parse_query(self, serializer_class) -> dict[str, Any]:
         """Validate the query string with ``serializer_class``; 400 per parameter if it fails."""
-        serializer = serializer_class(data=self.request.query_params)
+        # A plain dict, not the QueryDict: DRF would read an empty value as "not given".
+        serializer = serializer_class(data=self.request.query_params.dict())
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

@@ -16,10 +16,11 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
-# DRF's CharField refuses NUL and lone surrogates (its ProhibitNull/Surrogate validators), and
-# with allow_blank=False refuses what is empty once trimmed.
-TEXT_CHAR = "[^\\x00\\ud800-\\udfff]"
-NON_BLANK_CHAR = "[^\\s\\x00\\ud800-\\udfff]"
+# DRF's CharField refuses NUL (ProhibitNullCharactersValidator), and with allow_blank=False
+# what is empty once trimmed. (It refuses lone surrogates too, which JSON text generated from
+# the schema cannot carry, so the pattern leaves them out: generators cannot use such ranges.)
+TEXT_CHAR = "[^\\x00]"
+NON_BLANK_CHAR = "[^\\s\\x00]"
 ANY_TEXT = f"^{TEXT_CHAR}*$"
 # drf-spectacular pairs a blank-allowing field's pattern with a `maxLength: 0` branch in a
 # oneOf, so that pattern must not match "" itself.
@@ -32,9 +33,13 @@ def text_query(**extra: Any) -> dict[str, Any]:
     return {"type": "string", "pattern": ANY_TEXT, **extra}
 
 
-# A filter bound: a day or an ISO 8601 moment (committee.selectors._moment).
+# A filter bound: a day or an ISO 8601 moment, or empty for none (committee.selectors._moment).
 DATE_OR_DATETIME = {
-    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "maxLength": 0},
+    ]
 }
 
 

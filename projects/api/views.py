@@ -36,8 +36,8 @@ class ProposalListView(PolicyAPIView):
             OpenApiParameter("sponsor", text_query(), description="Lead or co-sponsor name"),
             OpenApiParameter("q", text_query(), description="Search in title and reference"),
         ],
-        # 404: a page past the last one.
-        responses={200: ProposalOut(many=True), **error_responses(404)},
+        # 400: an unknown status or sector; 404: a page past the last one.
+        responses={200: ProposalOut(many=True), **error_responses(400, 404)},
     )
     def get(self, request):
         self.parse_query(ProposalFilterIn)
