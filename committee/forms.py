@@ -140,18 +140,7 @@ class DecisionLogFilterForm(forms.Form):
 # --- Conditions of approval and the recorded decision (issue 7) ------------------------
 
 
-class _OwnIds(forms.Form):
-    """Field ids of its own: the proposal page holds several forms with a ``text`` field."""
-
-    id_prefix = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
-        super().__init__(*args, **kwargs)
-
-
-class ConditionForm(_OwnIds):
-    id_prefix = "condition"
+class ConditionForm(forms.Form):
     text = forms.CharField(
         label=_("Condition"),
         max_length=10_000,
@@ -162,8 +151,7 @@ class ConditionForm(_OwnIds):
     due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class SatisfyForm(_OwnIds):
-    id_prefix = "satisfy"
+class SatisfyForm(forms.Form):
     evidence = forms.CharField(
         label=_("Evidence"),
         max_length=10_000,
@@ -173,8 +161,7 @@ class SatisfyForm(_OwnIds):
     )
 
 
-class DecisionForm(_OwnIds):
-    id_prefix = "decision"
+class DecisionForm(forms.Form):
     text = forms.CharField(
         label=_("Decision"),
         max_length=20_000,

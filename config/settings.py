@@ -161,6 +161,7 @@ if os.environ.get("ACCORD_STORAGE", "").lower() == "s3" or os.environ.get(
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
             "location": os.environ.get("AWS_LOCATION", ""),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
             # Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID, roles, …).
             "default_acl": None,
             "querystring_auth": True,
