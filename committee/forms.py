@@ -140,7 +140,18 @@ class DecisionLogFilterForm(forms.Form):
 # --- Conditions of approval and the recorded decision (issue 7) ------------------------
 
 
-class ConditionForm(forms.Form):
+class _OwnIds(forms.Form):
+    """Field ids of its own: the proposal page holds several forms with a ``text`` field."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ConditionForm(_OwnIds):
+    id_prefix = "condition"
     text = forms.CharField(
         label=_("Condition"),
         max_length=10_000,
@@ -151,7 +162,8 @@ class ConditionForm(forms.Form):
     due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class SatisfyForm(forms.Form):
+class SatisfyForm(_OwnIds):
+    id_prefix = "satisfy"
     evidence = forms.CharField(
         label=_("Evidence"),
         max_length=10_000,
@@ -161,7 +173,8 @@ class SatisfyForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(_OwnIds):
+    id_prefix = "decision"
     text = forms.CharField(
         label=_("Decision"),
         max_length=20_000,
