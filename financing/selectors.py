@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from projects import permissions
 from projects.errors import NotVisible
-from projects.models import Proposal
+from projects.models import Proposal, Sponsor
 
 from . import rules
 from .models import Distribution, ExposureSnapshot, FxRate, Instrument, Transaction
@@ -453,22 +453,22 @@ def recovery_position(*, user: Any, proposal: Proposal, on: dt.date | None = Non
 
 
 RECOVERY_PAGE = 25
+# Money is committed and distributed in funding and active (CONTRACT §6, §7), and a closed
+# project keeps its record: these are the projects with a recovery position.
+FUNDED_STATES = (*permissions.FUNDING_STATES, "closed")
 
 
 def recovery_table(*, user: Any, on: dt.date, page: Any = 1) -> Page:
-    """One page of the program's projects with money in them: J, R and phase of each.
+    """One page of the program's funded projects (funding, active, closed): J, R, phase.
 
-    Projects that have instruments or distributions, by reference; a fixed number of queries
-    whatever the program's size (R is one grouped query, J one grouped query over the page).
+    By reference; a fixed number of queries whatever the program's size (R is a subquery of
+    the page's query, J one grouped query over the page's projects).
     """
     permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
     projects = (
-        Proposal.objects.filter(
-            Exists(Instrument.objects.filter(proposal=OuterRef("pk")))
-            | Exists(Distribution.objects.filter(proposal=OuterRef("pk")))
-        )
+        Proposal.objects.filter(status__in=FUNDED_STATES)
         .select_related("sponsor")
         .order_by("reference", "pk")
         .annotate(
@@ -531,7 +531,7 @@ class ExposureGroup:
     provider: str
     currency: str
     sector: str
-    sponsor: str
+    sponsor: Any  # the sponsor's id in the database; its name once resolved
     rate: Decimal | None
     count: int
     missing: int  # instruments with no rate to convert at (no USD figure)
@@ -577,26 +577,40 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
     yet computed on request; another day is computed by the job's own query
     (``ledger_figures``), exactly as ``exposure_report`` does, so the page and the API agree.
     """
-    computed = ledger_figures(as_of, without_snapshot=as_of == today()).annotate(
+    stored_today = as_of == today()
+    missing_ids = None
+    if stored_today:
+        # Usually the job has reached every instrument: two index counts say so cheaply, and
+        # only the instruments it has not reached yet are computed on request.
+        snapshots = ExposureSnapshot.objects.filter(as_of=as_of).count()
+        if snapshots == Instrument.objects.count():
+            missing_ids = []
+        else:
+            missing_ids = list(
+                Instrument.objects.exclude(
+                    Exists(ExposureSnapshot.objects.filter(instrument=OuterRef("pk"), as_of=as_of))
+                ).values_list("pk", flat=True)
+            )
+    computed = ledger_figures(as_of, instrument_ids=missing_ids).annotate(
         g_kind=F("kind"),
         g_provider=F("provider"),
         g_currency=F("currency"),
         g_sector=F("proposal__sector"),
-        g_sponsor=F("proposal__sponsor__name"),
+        g_sponsor=F("proposal__sponsor_id"),
         g_rate=F("f_rate"),
         g_exposure=F("f_exposure"),
         g_committed=F("f_committed"),
         g_exposure_usd=F("f_exposure_usd"),
         g_committed_usd=F("f_committed_usd"),
     )
-    groups = _groups(computed)
-    if as_of == today():
+    groups = _groups(computed) if missing_ids != [] else []
+    if stored_today:
         stored = ExposureSnapshot.objects.filter(as_of=as_of).annotate(
             g_kind=F("instrument__kind"),
             g_provider=F("instrument__provider"),
             g_currency=F("instrument__currency"),
             g_sector=F("instrument__proposal__sector"),
-            g_sponsor=F("instrument__proposal__sponsor__name"),
+            g_sponsor=F("instrument__proposal__sponsor_id"),
             g_rate=F("usd_per_unit"),
             g_exposure=F("exposure"),
             g_committed=F("committed"),
@@ -604,7 +618,10 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
             g_committed_usd=F("committed_usd"),
         )
         groups += _groups(stored)
-    return groups
+    names = dict(
+        Sponsor.objects.filter(pk__in={group.sponsor for group in groups}).values_list("pk", "name")
+    )
+    return [replace(group, sponsor=names.get(group.sponsor, "—")) for group in groups]
 
 
 def _by(groups: list[ExposureGroup], key: str, figure: str, order: tuple = ()) -> dict:
@@ -677,10 +694,16 @@ def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
         for (currency, rate), (exposure, committed) in merged.items()
     ]
     complete, figures = rules.stress(stress_groups, shocks)
-    base, *shocked = figures
+    _unshocked, *shocked = figures
+    # The base is the exposure report's own figure (each instrument's USD value rounded to
+    # the cent, then summed), so it matches GET /exposure/ to the cent; each shocked total
+    # converts the yen summed per rate and rounds once.
     return {
         "complete": complete,
-        "base": {"exposure_usd": base.exposure_usd, "committed_usd": base.committed_usd},
+        "base": {
+            "exposure_usd": sum((g.exposure_usd for g in groups), ZERO),
+            "committed_usd": sum((g.committed_usd for g in groups), ZERO),
+        },
         "shocks": [
             {"shock": f.shock, "exposure_usd": f.exposure_usd, "committed_usd": f.committed_usd}
             for f in shocked

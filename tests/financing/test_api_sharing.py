@@ -285,3 +285,19 @@ def test_the_stress_refuses_bad_shocks_and_dates(api, us_staff, query):
 
 def test_sponsors_may_not_read_the_stress(api, sponsor_softbank):
     assert api(sponsor_softbank).get("/api/v1/exposure/stress/").status_code == 403
+
+
+@pytest.mark.parametrize("as_of", [None, "2025-02-01"])
+def test_the_unshocked_stress_agrees_with_the_exposure_report(api, us_staff, project, fund, as_of):
+    services.fx_rate_set(user=us_staff, date=D(2025, 1, 1), currency="JPY", usd_per_unit="0.0066")
+    fund(project, "loan", "JBIC", "1000.00", D(2025, 1, 10), "disbursement", committed="2000")
+    # 75 yen is 0.495 USD: each rounds half-even to 0.50, while their sum is 0.99.
+    for _ in range(2):
+        fund(project, "equity", "NEXI", "75", D(2025, 1, 10), "contribution", currency="JPY")
+    services.exposure_recompute()  # today's snapshots, as the job leaves them
+    day = {"as_of": as_of} if as_of else {}
+    report = api(us_staff).get("/api/v1/exposure/", day).json()
+    stress = api(us_staff).get("/api/v1/exposure/stress/", {**day, "shocks": "0"}).json()
+    assert stress["base"]["exposure_usd"] == report["totals"]["all"] == "1001.00"
+    # A 0% shock converts the yen summed, rounding once: within a cent per instrument.
+    assert stress["shocks"][0]["exposure_usd"] == "1000.99"
