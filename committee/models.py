@@ -4,6 +4,7 @@ votes and the hash-chained decision log."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Delegation(models.TextChoices):
@@ -201,7 +202,7 @@ class Condition(models.Model):
     """A condition of approval (CONTRACT §4a): funding waits until every one is satisfied."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("condition", "Open")
         SATISFIED = "satisfied", _("Satisfied")
         OVERDUE = "overdue", _("Overdue")
 

@@ -133,7 +133,7 @@ def _ballot_closed(ballot_id: int) -> Outgoing | None:
         f"ballot:{ballot.pk}",
         _outcome_audience(ballot),
         ballot.proposal,
-        {"ballot": ballot, "outcome": ballot.get_outcome_display()},
+        {"ballot": ballot, "outcome": Ballot.Outcome(ballot.outcome).label},
     )
 
 
@@ -145,7 +145,7 @@ def _decision_recorded(ballot_id: int) -> Outgoing | None:
         f"ballot:{ballot.pk}",
         _outcome_audience(ballot),
         ballot.proposal,
-        {"ballot": ballot, "outcome": ballot.get_outcome_display()},
+        {"ballot": ballot, "outcome": Ballot.Outcome(ballot.outcome).label},
     )
 
 

@@ -219,3 +219,29 @@ def test_a_failed_send_gives_the_claim_back_so_the_retry_sends_it(
     assert send_notifications.run("ballot_opened", ballot.pk) == 6
     assert send_notifications.run("ballot_opened", ballot.pk) == 0
     assert recipients() == sorted(VOTERS)
+
+
+def test_the_outcome_reaches_a_japanese_sponsor_in_japanese(
+    make_proposal, committee, capture, sponsor_softbank
+):
+    preference_set(user=sponsor_softbank, language="ja")
+    proposal = make_proposal("voting")
+    for name in ("us_member", "us_member_2", "jp_member", "jp_member_2"):
+        vote_cast(user=committee[name], proposal_id=proposal.pk, choice="for")
+    act(capture, user=committee["jp_chair"], proposal_id=proposal.pk, action="close_ballot")
+    japanese = next(m for m in mail.outbox if m.to == ["ken@example.org"])
+    assert "承認済み" in japanese.subject and "投票" in japanese.body
+    english = next(m for m in mail.outbox if m.to == ["bob@example.org"])
+    assert "Approved" in english.subject
+
+
+def test_the_admin_lists_who_was_told_what(client, make_proposal, committee, capture):
+    from django.contrib.auth import get_user_model
+
+    proposal = make_proposal("in_review")
+    act(capture, user=committee["us_chair"], proposal_id=proposal.pk, action="open_ballot")
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x-pass-123")
+    client.force_login(admin)
+    page = client.get("/admin/notifications/notification/")
+    assert page.status_code == 200 and "ballot_opened" in page.content.decode()
+    assert client.get("/admin/notifications/preference/").status_code == 200
