@@ -123,7 +123,16 @@ class ExposureSnapshot(models.Model):
     ``as_of``: the row is flagged, never counted as zero.
     """
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="snapshots")
+    # Derived rows, written only by the exposure job from existing instruments: no database
+    # foreign key or index of their own, which made writing 100,000 of them twice as slow
+    # (bench/exposure.py); the unique (as_of, instrument) index serves every read.
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+        db_constraint=False,
+        db_index=False,
+    )
     as_of = models.DateField()
     committed = models.DecimalField(**MONEY)
     exposure = models.DecimalField(**MONEY)
@@ -137,9 +146,8 @@ class ExposureSnapshot(models.Model):
     class Meta:
         ordering = ["instrument_id"]
         constraints = [
-            models.UniqueConstraint(fields=["instrument", "as_of"], name="one_snapshot_per_day")
+            models.UniqueConstraint(fields=["as_of", "instrument"], name="one_snapshot_per_day")
         ]
-        indexes = [models.Index(fields=["as_of"])]
 
     def __str__(self) -> str:
         return f"instrument {self.instrument_id} as of {self.as_of}"

@@ -53,7 +53,7 @@ def snapshots_write(
     sql = (
         f"INSERT INTO {table} ({targets}) "
         f"SELECT {sources}, %s, %s FROM ({select_sql}) f WHERE 1 = 1 "
-        f"ON CONFLICT (instrument_id, as_of) DO UPDATE SET {updates} "
+        f"ON CONFLICT (as_of, instrument_id) DO UPDATE SET {updates} "
         f"WHERE {table}.computed_at <= excluded.computed_at"
     )
     params = [

@@ -1,0 +1,390 @@
+"""The exposure job on PostgreSQL: 100,000 instruments, 1,000,000 transactions.
+
+    DATABASE_URL=postgres://root@127.0.0.1:5432/accord_bench_h6 \
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/2 .venv/bin/python bench/exposure.py
+
+Drops and recreates the bench database (its name must contain "bench") and migrates it. A
+staff user and 12 sponsors are made through the services; 2,000 proposals in funding or
+active, 100,000 instruments (loans 50%, guarantees 30%, equity 20%; JBIC 40%, NEXI 25%,
+private 35%; USD 60%, JPY 40%) and 1,000,000 valid transactions (ten per instrument: four
+drawings, then repayments, releases, calls, write-offs or returns of capital that never take
+exposure below zero, over three years) and a JPY rate per business day are written with COPY.
+
+Then, in one run (each a function in ``MEASURES``; a new figure is one more function):
+- ``recompute``: the full job (``services.exposure_recompute``), first run (inserts) and the
+  median of three more (updates);
+- ``floor``: the bare grouped SQL aggregate over the same rows (count of groups only, so no
+  rows cross the wire either): the job's target is within 1.5× of it;
+- ``naive``: a per-instrument ORM recompute (load the instrument and its transactions, apply
+  ``rules.exposure_of``, convert, ``update_or_create`` the snapshot), timed on a random
+  sample of 500 instruments and scaled to 100,000 (said so in the line): target ≥ 50× slower;
+- ``page``: the ``/exposure/`` page for a staff user, median of 20 renders with its query
+  count (target < 300 ms, the same count every time), then once for a past ``as_of``;
+- ``latency``: with a live worker (``celery -A config worker``, prefork, 2 processes), the
+  median time from a transaction's commit (``services.transaction_record``) to its updated
+  snapshot, over 30 transactions: target < 1 s. Needs CELERY_BROKER_URL (else ``n/a``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+from _common import REPO, load_average, median, rerun_command, setup
+
+PROPOSALS = 2_000
+INSTRUMENTS = 100_000
+PER_INSTRUMENT = 10  # 1,000,000 transactions
+NAIVE_SAMPLE = 500
+LATENCY_SAMPLES = 30
+FLOOR_RATIO_TARGET = 1.5
+NAIVE_RATIO_TARGET = 50
+LATENCY_TARGET_S = 1.0
+SPONSORS = [
+    ("SoftBank Group", "JP"), ("Westinghouse Electric", "US"), ("Hitachi", "JP"),
+    ("GE Vernova", "US"), ("Mitsubishi Heavy Industries", "JP"), ("IHI", "JP"),
+    ("Panasonic", "JP"), ("Carrier", "US"), ("Toshiba", "JP"), ("Bechtel", "US"),
+    ("Micron Technology", "US"), ("JERA", "JP"),
+]  # fmt: skip
+
+
+class Context:
+    """What the generator made and the measures share."""
+
+    staff = None
+    as_of: dt.date
+    instrument_ids: list[int]
+    figures: dict
+
+
+# --- Data -----------------------------------------------------------------------------
+
+
+def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def generate(ctx: Context) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from committee.services import membership_assign
+    from projects.models import Proposal
+    from projects.rules import SECTORS
+    from projects.services import sponsor_upsert
+
+    rng = random.Random(550)
+    today = dt.date.today()
+    start = today - dt.timedelta(days=3 * 365)
+    staff = get_user_model().objects.create_user(username="bench-staff")
+    membership_assign(user=staff, role="staff", delegation="US")
+    ctx.staff, ctx.as_of = staff, today
+    sponsors = [sponsor_upsert(name=name, country=country).pk for name, country in SPONSORS]
+    now = dt.datetime.now(dt.UTC)
+    Proposal.objects.bulk_create(
+        [
+            Proposal(
+                reference=f"P-2024-{n + 1:04d}",
+                title=f"Bench project {n}",
+                sponsor_id=rng.choice(sponsors),
+                sector=rng.choice([s for s in SECTORS if s != "other"]),
+                description="x",
+                amount_requested=Decimal(rng.randrange(10**8, 10**11)),
+                currency="USD",
+                status=rng.choice(["funding", "active"]),
+                created_by=staff,
+                submitted_at=now,
+                decided_at=now,
+            )
+            for n in range(PROPOSALS)
+        ],
+        batch_size=2_000,
+    )
+    proposal_ids = list(Proposal.objects.values_list("id", flat=True))
+    kinds = rng.choices(["loan", "guarantee", "equity"], [50, 30, 20], k=INSTRUMENTS)
+    providers = rng.choices(["JBIC", "NEXI", "private"], [40, 25, 35], k=INSTRUMENTS)
+    currencies = rng.choices(["USD", "JPY"], [60, 40], k=INSTRUMENTS)
+    lowering = {
+        "loan": ["repayment", "repayment", "repayment", "write_off"],
+        "guarantee": ["release", "release", "call"],
+        "equity": ["return_of_capital"],
+    }
+    raising = {"loan": "disbursement", "guarantee": "issue", "equity": "contribution"}
+    with connection.cursor() as cursor:
+        raw = cursor.connection.cursor()
+        _copy(
+            raw,
+            "financing_fxrate",
+            ("date", "currency", "usd_per_unit", "entered_by_id", "entered_at"),
+            (
+                (start + dt.timedelta(days=d), "JPY", Decimal("0.0066") + Decimal(d % 97) / 10**6,
+                 staff.pk, now)
+                for d in range((today - start).days + 1)
+                if (start + dt.timedelta(days=d)).weekday() < 5
+            ),
+        )  # fmt: skip
+        committed = [Decimal(rng.randrange(10**6, 10**10)) for _ in range(INSTRUMENTS)]
+        _copy(
+            raw,
+            "financing_instrument",
+            ("id", "proposal_id", "kind", "provider", "currency", "committed",
+             "committed_by_id", "committed_at"),
+            (
+                (n + 1, rng.choice(proposal_ids), kinds[n], providers[n], currencies[n],
+                 committed[n], staff.pk, now)
+                for n in range(INSTRUMENTS)
+            ),
+        )  # fmt: skip
+
+        def moves():
+            for n in range(INSTRUMENTS):
+                kind, limit = kinds[n], committed[n]
+                day = start + dt.timedelta(days=rng.randrange(300))
+                drawn = Decimal(0)
+                for _ in range(4):
+                    amount = (limit / 5 * Decimal(rng.uniform(0.5, 1))).quantize(Decimal("0.01"))
+                    drawn += amount
+                    day += dt.timedelta(days=rng.randrange(1, 60))
+                    yield (n + 1, raising[kind], amount, day, staff.pk, now)
+                for _ in range(PER_INSTRUMENT - 4):
+                    amount = (drawn / 8 * Decimal(rng.uniform(0.1, 1))).quantize(Decimal("0.01"))
+                    day += dt.timedelta(days=rng.randrange(1, 60))
+                    yield (n + 1, rng.choice(lowering[kind]), amount, day, staff.pk, now)
+
+        _copy(
+            raw,
+            "financing_transaction",
+            ("instrument_id", "type", "amount", "value_date", "recorded_by_id", "recorded_at"),
+            moves(),
+        )
+        raw.execute(
+            "SELECT setval(pg_get_serial_sequence('financing_instrument', 'id'), %s)",
+            [INSTRUMENTS],
+        )
+        raw.execute("ANALYZE")
+    ctx.instrument_ids = list(range(1, INSTRUMENTS + 1))
+
+
+# --- Measures -------------------------------------------------------------------------
+
+
+def measure_recompute(ctx: Context) -> dict:
+    from financing import services
+    from financing.models import ExposureSnapshot
+
+    started = time.perf_counter()
+    written = services.exposure_recompute(as_of=ctx.as_of)
+    first = time.perf_counter() - started
+    assert written == INSTRUMENTS == ExposureSnapshot.objects.count(), written
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        services.exposure_recompute(as_of=ctx.as_of)
+        runs.append(time.perf_counter() - started)
+    ctx.figures["recompute_s"] = median(runs)
+    return {
+        "recompute": f"full recompute {median(runs):.2f} s (first run, inserting: {first:.2f} s)"
+    }
+
+
+def measure_floor(ctx: Context) -> dict:
+    from django.db import connection
+
+    from financing import rules
+
+    def types(attr):
+        return [t for rule in rules.LEDGER.values() for t in getattr(rule, attr)]
+
+    sql = (
+        "SELECT count(*) FROM (SELECT instrument_id, "
+        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS up, "
+        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS down, "
+        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS claims "
+        "FROM financing_transaction WHERE value_date <= %s GROUP BY instrument_id) s"
+    )
+    params = [types("raising"), types("lowering"), types("claims"), ctx.as_of]
+    runs = []
+    with connection.cursor() as cursor:
+        for _ in range(4):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            assert cursor.fetchone()[0] == INSTRUMENTS
+            runs.append(time.perf_counter() - started)
+    floor = median(runs[1:])
+    ratio = ctx.figures["recompute_s"] / floor
+    verdict = "ok" if ratio <= FLOOR_RATIO_TARGET else "MISSED"
+    return {
+        "floor": f"bare grouped aggregate {floor:.2f} s, job/floor {ratio:.2f}x "
+        f"(target ≤ {FLOOR_RATIO_TARGET}x: {verdict})"
+    }
+
+
+def measure_naive(ctx: Context) -> dict:
+    from financing import rules, selectors
+    from financing.models import ExposureSnapshot, Instrument
+
+    sample = random.Random(7).sample(ctx.instrument_ids, NAIVE_SAMPLE)
+    started = time.perf_counter()
+    for pk in sample:
+        instrument = Instrument.objects.get(pk=pk)
+        entries = [
+            rules.Entry(t.type, t.amount, t.value_date) for t in instrument.transactions.all()
+        ]
+        figures = rules.exposure_of(instrument.kind, instrument.committed, entries, ctx.as_of)
+        rate = selectors.fx_rate_on(instrument.currency, ctx.as_of)
+        currency = instrument.currency
+        ExposureSnapshot.objects.update_or_create(
+            instrument=instrument,
+            as_of=ctx.as_of,
+            defaults={
+                "committed": instrument.committed,
+                "exposure": figures.exposure,
+                "undrawn": figures.undrawn,
+                "claims": figures.claims,
+                "usd_per_unit": rate,
+                "exposure_usd": rules.cents(rules.to_usd(figures.exposure, currency, rate)),
+                "committed_usd": rules.cents(rules.to_usd(instrument.committed, currency, rate)),
+                "computed_at": dt.datetime.now(dt.UTC),
+            },
+        )  # fmt: skip
+    scaled = (time.perf_counter() - started) / NAIVE_SAMPLE * INSTRUMENTS
+    ratio = scaled / ctx.figures["recompute_s"]
+    verdict = "ok" if ratio >= NAIVE_RATIO_TARGET else "MISSED"
+    return {
+        "naive": f"naive per-instrument ORM {scaled:.0f} s (timed on {NAIVE_SAMPLE}, scaled to "
+        f"{INSTRUMENTS:,}), ours {ratio:.0f}x faster (target ≥ {NAIVE_RATIO_TARGET}x: {verdict})"
+    }
+
+
+def _worker() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork",
+         "--concurrency=2", "--loglevel=WARNING", "--hostname=accord-bench@%h"],
+        cwd=REPO, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def measure_latency(ctx: Context) -> dict:
+    if not os.environ.get("CELERY_BROKER_URL"):
+        return {"latency": "commit→snapshot n/a (set CELERY_BROKER_URL to a Redis broker)"}
+    from config.celery import app
+    from financing import services
+    from financing.models import ExposureSnapshot, Instrument
+    from projects import permissions, workflow
+
+    app.control.purge()
+    worker = _worker()
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1):
+            if time.monotonic() > deadline or worker.poll() is not None:
+                return {"latency": "commit→snapshot n/a (the worker did not start)"}
+        loans = list(
+            Instrument.objects.filter(kind="loan").select_related("proposal")[:LATENCY_SAMPLES]
+        )
+        for loan in loans:
+            permissions.grant_to_groups(
+                loan.proposal,
+                permissions.audience_groups(loan.proposal, workflow.SECRETARIAT),
+                [permissions.VIEW],
+            )
+        # Start from today's figures, so every wait is for the new transaction's job.
+        services.exposure_recompute(instrument_ids=[loan.pk for loan in loans])
+        waits = []
+        for loan in loans:
+            before = ExposureSnapshot.objects.get(instrument=loan, as_of=ctx.as_of).exposure
+            amount = Decimal("1.00")
+            services.transaction_record(
+                user=ctx.staff, instrument_id=loan.pk, type="repayment", amount=amount,
+                value_date=ctx.as_of,
+            )  # fmt: skip
+            committed = time.perf_counter()  # on_commit has enqueued the job by now
+            snapshot = ExposureSnapshot.objects.filter(
+                instrument=loan, as_of=ctx.as_of, exposure=before - amount
+            )
+            while not snapshot.exists():
+                if time.perf_counter() - committed > 30:
+                    raise SystemExit("bench: a snapshot did not follow its transaction in 30 s")
+                time.sleep(0.005)
+            waits.append(time.perf_counter() - committed)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    value = median(waits)
+    verdict = "ok" if value < LATENCY_TARGET_S else "MISSED"
+    return {
+        "latency": f"commit→snapshot median {value * 1000:.0f} ms, max {max(waits) * 1000:.0f} "
+        f"ms over {len(waits)} (target < {LATENCY_TARGET_S:.0f} s: {verdict})"
+    }
+
+
+PAGE_REQUESTS = 20
+PAGE_TARGET_MS = 300.0
+
+
+def measure_page(ctx: Context) -> dict:
+    """``/exposure/`` as a staff user sees it (totals, limits, stress, trend, the first page
+    of the recovery table): median of 20 renders after one warm-up, and its query count; then
+    the same page for a past date, which the job's own query computes on request."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(ctx.staff)
+
+    def render(url: str) -> tuple[float, int]:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (url, response.status_code)
+        assert b'<svg class="chart chart-bars"' in response.content
+        assert b'id="recovery"' in response.content
+        return elapsed, len(queries)
+
+    render("/exposure/")
+    runs, counts = zip(*(render("/exposure/") for _ in range(PAGE_REQUESTS)), strict=True)
+    value = median(runs) * 1000
+    past = (ctx.as_of - dt.timedelta(days=30)).isoformat()
+    past_s, _count = render(f"/exposure/?as_of={past}")
+    verdict = "ok" if value < PAGE_TARGET_MS and len(set(counts)) == 1 else "MISSED"
+    return {
+        "page": f"/exposure/ page median {value:.0f} ms, {counts[0]} queries "
+        f"(target < {PAGE_TARGET_MS:.0f} ms: {verdict}); a past as_of computed on request "
+        f"{past_s:.2f} s"
+    }
+
+
+MEASURES = [measure_recompute, measure_floor, measure_naive, measure_page, measure_latency]
+
+
+def main() -> None:
+    setup()
+    ctx = Context()
+    ctx.figures = {}
+    started = time.perf_counter()
+    generate(ctx)
+    generated = time.perf_counter() - started
+    parts = {}
+    for measure in MEASURES:
+        parts.update(measure(ctx))
+    print(
+        f"exposure: {INSTRUMENTS:,} instruments, {INSTRUMENTS * PER_INSTRUMENT:,} transactions "
+        f"(generated in {generated:.0f} s): " + "; ".join(parts.values()) + f"; {load_average()}"
+    )
+    print(f"rerun: {rerun_command()}")
+
+
+if __name__ == "__main__":
+    main()
