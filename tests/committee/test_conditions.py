@@ -11,6 +11,7 @@ from django.utils import timezone
 from committee.models import Condition, DecisionLogEntry
 from committee.services import condition_add
 from committee.tasks import mark_overdue_conditions
+from tests.notifications.conftest import _tasks_in_process  # noqa: F401 - autouse fixture
 
 
 def in_days(days: int) -> str:
