@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -47,7 +48,7 @@ class InstrumentListView(PolicyAPIView):
         proposal = self.get_proposal()
         permissions.require(
             permissions.can_run_funding(request.user, proposal),
-            "Only secretariat staff commit instruments.",
+            _("Only secretariat staff commit instruments."),
         )
         data = self.parse(InstrumentIn)
         instrument = services.instrument_commit(user=request.user, proposal_id=proposal.pk, **data)
@@ -74,7 +75,7 @@ class TransactionListView(PolicyAPIView):
         instrument = selectors.instrument_get(user=request.user, instrument_id=instrument_id)
         permissions.require(
             permissions.can_run_funding(request.user, instrument.proposal),
-            "Only secretariat staff record transactions.",
+            _("Only secretariat staff record transactions."),
         )
         data = self.parse(TransactionIn)
         row = services.transaction_record(user=request.user, instrument_id=instrument.pk, **data)
@@ -98,7 +99,7 @@ class FxRateListView(PolicyAPIView):
     @extend_schema(request=FxRateIn, responses={201: FxRateOut, **error_responses(400)})
     def post(self, request):
         permissions.require(
-            permissions.can_set_fx_rates(request.user), "Only secretariat staff enter FX rates."
+            permissions.can_set_fx_rates(request.user), _("Only secretariat staff enter FX rates.")
         )
         data = self.parse(FxRateIn)
         row = services.fx_rate_set(user=request.user, **data)
@@ -112,7 +113,7 @@ def parse_as_of(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        message = "Give as_of as a date, YYYY-MM-DD."
+        message = _("Give as_of as a date, YYYY-MM-DD.")
         raise Invalid(message, detail={"as_of": [message]}) from None
 
 
