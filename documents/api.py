@@ -76,12 +76,16 @@ class DocumentListView(PolicyAPIView):
     pagination_class = None
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: DocumentOut(many=True), **error_responses(404)})
+    @extend_schema(
+        operation_id="documents_list",
+        responses={200: DocumentOut(many=True), **error_responses(404)},
+    )
     def get(self, request, pk):
         rows = selectors.documents_for(user=request.user, proposal=self.get_proposal())
         return Response(DocumentOut(rows, many=True).data)
 
     @extend_schema(
+        operation_id="documents_create",
         request={"multipart/form-data": DocumentIn},
         responses={201: DocumentOut, **error_responses(400, 404, 409)},
     )
@@ -119,7 +123,10 @@ class DocumentDownloadView(PolicyAPIView):
     serializer_class = DocumentOut
     content_negotiation_class = FirstRenderer
 
-    @extend_schema(responses={**FILE_RESPONSES, **error_responses(404)})
+    @extend_schema(
+        operation_id="document_download",
+        responses={**FILE_RESPONSES, **error_responses(404)},
+    )
     def get(self, request, document_id):
         document = selectors.document_get(user=request.user, document_id=document_id)
         response = FileResponse(
@@ -144,6 +151,7 @@ class PackageView(PolicyAPIView):
     content_negotiation_class = FirstRenderer
 
     @extend_schema(
+        operation_id="package_retrieve",
         responses={
             (200, "application/json"): OpenApiResponse(
                 response=OpenApiTypes.OBJECT,
@@ -151,7 +159,7 @@ class PackageView(PolicyAPIView):
                 "UTF-8): proposal, documents with sha256, reviews so far.",
             ),
             **error_responses(404),
-        }
+        },
     )
     def get(self, request, pk):
         package = selectors.package_for(user=request.user, proposal=self.get_proposal())
