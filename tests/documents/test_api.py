@@ -206,3 +206,25 @@ def test_the_package_bytes_hash_to_the_ballots_package_sha256(
     ballot_seen = sponsor.get(f"/api/v1/proposals/{proposal.pk}/ballot/").json()
     assert set(ballot_seen) == {"status", "outcome"}
     assert sponsor.get(url).status_code == 403
+
+
+def test_a_japanese_file_name_survives_the_download(api, make_proposal, sponsor_softbank):
+    proposal = make_proposal("draft")
+    document = attach(sponsor_softbank, proposal, name="タームシート.pdf")
+    response = api(sponsor_softbank).get(f"/api/v1/documents/{document.pk}/download/")
+    assert document.filename == "タームシート.pdf"
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+
+
+def test_the_admin_shows_documents_but_changes_nothing(client, make_proposal, sponsor_softbank):
+    from django.contrib.auth import get_user_model
+
+    proposal = make_proposal("draft")
+    document = attach(sponsor_softbank, proposal)
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    assert client.get("/admin/documents/document/").status_code == 200
+    page = client.get(f"/admin/documents/document/{document.pk}/change/")
+    assert page.status_code == 200
+    assert client.post(f"/admin/documents/document/{document.pk}/delete/").status_code == 403
+    assert Document.objects.filter(pk=document.pk).exists()

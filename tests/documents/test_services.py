@@ -284,3 +284,13 @@ def test_each_ballot_gets_its_own_package(make_proposal, us_chair, jp_chair, med
         e.data["package_sha256"] for e in DecisionLogEntry.objects.filter(event="ballot_opened")
     ]
     assert hashes == [p.sha256 for p in packages]
+
+
+def test_freezing_the_same_record_twice_gives_the_same_bytes(make_proposal, media_root):
+    from committee import rules
+
+    proposal = make_proposal("voting")
+    ballot = proposal.ballots.get()
+    first = rules.canonical_json(services.package_contents(proposal=proposal, ballot_id=ballot.pk))
+    again = rules.canonical_json(services.package_contents(proposal=proposal, ballot_id=ballot.pk))
+    assert first == again == bytes(proposal.packages.get().canonical)
