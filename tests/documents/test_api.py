@@ -228,3 +228,11 @@ def test_the_admin_shows_documents_but_changes_nothing(client, make_proposal, sp
     assert page.status_code == 200
     assert client.post(f"/admin/documents/document/{document.pk}/delete/").status_code == 403
     assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_stored_files_are_not_served_by_their_url(client, make_proposal, sponsor_softbank):
+    proposal = make_proposal("draft")
+    document = attach(sponsor_softbank, proposal)
+    client.force_login(sponsor_softbank)
+    assert client.get(f"/media/{document.file.name}").status_code == 404
+    assert client.get(f"/{document.file.name}").status_code == 404

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 
 from committee.decision_log import decision_log_verify
 from committee.models import DecisionLogEntry
@@ -257,6 +259,9 @@ def test_opening_a_ballot_freezes_the_package_and_logs_its_hash(
     entry = DecisionLogEntry.objects.filter(event="ballot_opened").get()
     assert entry.data["package_sha256"] == package.sha256
     assert decision_log_verify().ok
+    out = io.StringIO()
+    call_command("verify_decision_log", stdout=out)
+    assert out.getvalue().startswith("OK ")
 
     body = json.loads(canonical)
     # Canonical: sorted keys, compact separators, non-ASCII kept.
