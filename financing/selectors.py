@@ -9,15 +9,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     Func,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -598,12 +601,25 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
     """
     stored_today = as_of == today()
     missing_ids = None
+    cache_key = None
     if stored_today:
-        # Usually the job has reached every instrument: two index counts say so cheaply, and
-        # only the instruments it has not reached yet are computed on request.
-        snapshots = ExposureSnapshot.objects.filter(as_of=as_of).count()
-        if snapshots == Instrument.objects.count():
+        # Usually the job has reached every instrument: two counts say so cheaply, and only
+        # the instruments it has not reached yet are computed on request.
+        stored = ExposureSnapshot.objects.filter(as_of=as_of).aggregate(
+            count=Count("pk"), latest=Max("computed_at")
+        )
+        if stored["count"] == Instrument.objects.count():
             missing_ids = []
+            # Every write of the job stamps its rows with a later ``computed_at``, and rows
+            # are never deleted: the same count and latest stamp mean the same figures.
+            cache_key = "financing:exposure-groups:{}:{}:{}".format(
+                as_of.isoformat(),
+                stored["count"],
+                stored["latest"] and stored["latest"].isoformat(),
+            )
+            cached = cache.get(cache_key)
+            if cached is not None:
+                return _named(cached)
         else:
             missing_ids = list(
                 Instrument.objects.exclude(
@@ -624,7 +640,7 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
     )
     groups = _groups(computed) if missing_ids != [] else []
     if stored_today:
-        stored = ExposureSnapshot.objects.filter(as_of=as_of).annotate(
+        snapshot_rows = ExposureSnapshot.objects.filter(as_of=as_of).annotate(
             g_kind=F("instrument__kind"),
             g_provider=F("instrument__provider"),
             g_currency=F("instrument__currency"),
@@ -636,7 +652,17 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
             g_exposure_usd=F("exposure_usd"),
             g_committed_usd=F("committed_usd"),
         )
-        groups += _groups(stored)
+        groups += _groups(snapshot_rows)
+    if cache_key is not None:
+        cache.set(cache_key, groups, EXPOSURE_CACHE_SECONDS)
+    return _named(groups)
+
+
+EXPOSURE_CACHE_SECONDS = 24 * 3600
+
+
+def _named(groups: list[ExposureGroup]) -> list[ExposureGroup]:
+    """The groups with their sponsors' names (one query over the few sponsors)."""
     names = dict(
         Sponsor.objects.filter(pk__in={group.sponsor for group in groups}).values_list("pk", "name")
     )

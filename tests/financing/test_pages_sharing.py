@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from financing import services
+from financing import selectors, services
 from financing.models import Distribution, FxRate, Instrument
 
 D = dt.date
@@ -240,3 +240,23 @@ def test_the_exposure_page_takes_a_fixed_number_of_queries(
     add_projects(3)
     with django_assert_max_num_queries(len(few)):
         assert client.get("/exposure/").status_code == 200
+
+
+def test_the_page_follows_the_exposure_job_after_each_transaction(
+    browser_of, us_staff, funded, django_capture_on_commit_callbacks
+):
+    services.exposure_recompute()  # today's snapshots for every instrument
+    client = browser_of(us_staff)
+    total = 'id="total-exposure"><span class="money">{} <span class="ccy">USD'
+    assert total.format(100) in client.get("/exposure/").content.decode()
+    assert total.format(100) in client.get("/exposure/").content.decode()  # read again
+    loan = Instrument.objects.get(proposal=funded)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transaction_record(
+            user=us_staff,
+            instrument_id=loan.pk,
+            type="repayment",
+            amount=Decimal("30"),
+            value_date=selectors.today(),
+        )
+    assert total.format(70) in client.get("/exposure/").content.decode()
