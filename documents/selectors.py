@@ -7,11 +7,12 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
+from committee.roles import role_of
 from projects import permissions
 from projects.errors import NotVisible
 from projects.models import Proposal
 
-from .models import DecisionPackage, Document
+from .models import DecisionPackage, Document, Party
 
 
 def documents_for(*, user: Any, proposal: Proposal) -> QuerySet[Document]:
@@ -60,3 +61,17 @@ def package_for(*, user: Any, proposal: Proposal) -> DecisionPackage:
     if package is None:
         raise NotVisible(_("No ballot has been opened on this proposal: there is no package yet."))
     return package
+
+
+def party_of(user: Any) -> str:
+    """The side a user attaches documents for: sponsor, secretariat or committee."""
+    role = role_of(user)
+    if role == "sponsor":
+        return Party.SPONSOR
+    return Party.SECRETARIAT if role == "staff" else Party.COMMITTEE
+
+
+def replaceable(user: Any, documents: list[Document]) -> list[Document]:
+    """The current versions the user's side attached: the ones it may replace."""
+    party = party_of(user)
+    return [d for d in documents if not d.superseded and d.party == party]

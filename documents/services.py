@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from committee import rules as committee_rules
 from committee.decision_log import decision_log_append
 from committee.models import Review, Visibility
-from committee.roles import DELEGATIONS, role_of
+from committee.roles import DELEGATIONS
 from projects import permissions
 from projects.errors import Invalid, InvalidState
 from projects.models import Proposal
 
-from . import sniffing
-from .models import DecisionPackage, Document, Kind, Party, document_path
+from . import selectors, sniffing
+from .models import DecisionPackage, Document, Kind, document_path
 
 PACKAGE_FORMAT = "accord-decision-package/1"
 CHUNK = 1024 * 1024
@@ -54,13 +54,6 @@ def document_upload_check(user: Any, proposal: Proposal) -> None:
             _("Documents cannot be attached by you while the proposal is %(status)s.")
             % {"status": proposal.get_status_display()}
         )
-
-
-def _party(user: Any) -> str:
-    role = role_of(user)
-    if role == "sponsor":
-        return Party.SPONSOR
-    return Party.SECRETARIAT if role == "staff" else Party.COMMITTEE
 
 
 def too_large_message() -> str:
@@ -102,7 +95,7 @@ def _superseded(proposal: Proposal, user: Any, supersedes_id: Any) -> Document |
         raise _invalid(
             "supersedes", _("That document already has a newer version: replace the newest.")
         )
-    if old.party != _party(user):
+    if old.party != selectors.party_of(user):
         raise _invalid(
             "supersedes",
             _("Only whoever attached a document (sponsor, secretariat or committee) replaces it."),
@@ -168,7 +161,7 @@ def document_add(
         sha256=sha256,
         content_type=file_type.content_type,
         uploaded_by=user,
-        party=_party(user),
+        party=selectors.party_of(user),
         supersedes=old,
     )
     upload.seek(0)

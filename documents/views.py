@@ -30,9 +30,9 @@ from .uploads import oversized_uploads
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal(request, pk)
     services.document_upload_check(request.user, proposal)
-    current = [d for d in selectors.documents_for(user=request.user, proposal=proposal)]
+    documents = list(selectors.documents_for(user=request.user, proposal=proposal))
     form = DocumentForm(
-        request.POST, request.FILES, current=[d for d in current if not d.superseded]
+        request.POST, request.FILES, current=selectors.replaceable(request.user, documents)
     )
     if "file" in oversized_uploads(request) and "file" not in request.FILES:
         form.is_valid()

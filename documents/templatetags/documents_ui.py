@@ -33,7 +33,7 @@ def documents_panel(context: template.Context) -> dict[str, Any]:
     form = None
     if permissions.can_upload_document(user, proposal):
         bound = (context.get("bound_forms") or {}).get("document_form")
-        form = bound or DocumentForm(current=[d for d in documents if not d.superseded])
+        form = bound or DocumentForm(current=selectors.replaceable(user, documents))
     return {
         "request": request,
         "proposal": proposal,

@@ -132,3 +132,19 @@ def test_the_page_is_in_japanese_too(web, make_proposal, sponsor_softbank):
     client.cookies["django_language"] = "ja"
     page = client.get(f"/proposals/{proposal.pk}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "書類" in page
+
+
+def test_the_replace_choice_lists_only_what_the_users_side_attached(
+    web, make_proposal, sponsor_softbank, us_staff
+):
+    proposal = make_proposal("draft")
+    attach(sponsor_softbank, proposal, title="Sponsor's term sheet")
+    proposal_transition(user=sponsor_softbank, proposal_id=proposal.pk, action="submit")
+    attach(us_staff, proposal, title="Screening memo")
+    page = web(us_staff).get(f"/proposals/{proposal.pk}/").content.decode()
+    select = page[
+        page.index('name="supersedes"') : page.index("</select>", page.index('name="supersedes"'))
+    ]
+
+    assert "Screening memo" in select
+    assert "Sponsor&#x27;s term sheet" not in select and "Sponsor's term sheet" not in select
