@@ -19,7 +19,8 @@ Then, in one run (each a function in ``MEASURES``; a new figure is one more func
   ``rules.exposure_of``, convert, ``update_or_create`` the snapshot), timed on a random
   sample of 500 instruments and scaled to 100,000 (said so in the line): target ≥ 50× slower;
 - ``page``: the ``/exposure/`` page for a staff user, median of 20 renders with its query
-  count (target < 300 ms, the same count every time), then once for a past ``as_of``;
+  count (target < 300 ms, the same count every time); the median of 3 first renders after
+  the job wrote (the snapshots grouped again, no cached groups); once for a past ``as_of``;
 - ``latency``: with a live worker (``celery -A config worker``, prefork, 2 processes), the
   median time from a transaction's commit (``services.transaction_record``) to its updated
   snapshot, over 30 transactions: target < 1 s. Needs CELERY_BROKER_URL (else ``n/a``).
@@ -353,16 +354,24 @@ def measure_page(ctx: Context) -> dict:
         assert b'id="recovery"' in response.content
         return elapsed, len(queries)
 
-    render("/exposure/")
+    from django.core.cache import cache
+
+    render("/exposure/")  # templates compiled, connections warm
+    # The first render after the job wrote groups the snapshots again; later ones reuse that
+    # (the cache key is the snapshots' count and latest ``computed_at``).
+    cold = []
+    for _ in range(3):
+        cache.clear()
+        cold.append(render("/exposure/")[0])
     runs, counts = zip(*(render("/exposure/") for _ in range(PAGE_REQUESTS)), strict=True)
     value = median(runs) * 1000
     past = (ctx.as_of - dt.timedelta(days=30)).isoformat()
     past_s, _count = render(f"/exposure/?as_of={past}")
     verdict = "ok" if value < PAGE_TARGET_MS and len(set(counts)) == 1 else "MISSED"
     return {
-        "page": f"/exposure/ page median {value:.0f} ms, {counts[0]} queries "
-        f"(target < {PAGE_TARGET_MS:.0f} ms: {verdict}); a past as_of computed on request "
-        f"{past_s:.2f} s"
+        "page": f"/exposure/ page median {value:.0f} ms, {counts[0]} queries every time "
+        f"(target < {PAGE_TARGET_MS:.0f} ms: {verdict}), {median(cold) * 1000:.0f} ms for the "
+        f"first render after the job wrote; a past as_of computed on request {past_s:.2f} s"
     }
 
 
