@@ -177,21 +177,28 @@ def generate(ctx: Context) -> None:
 
 
 def measure_recompute(ctx: Context) -> dict:
+    """The nightly job's case (a new day: every row inserted), three days back, and a re-run
+    of a day already computed (every figure compared, none changed, nothing rewritten)."""
     from financing import services
     from financing.models import ExposureSnapshot
 
-    started = time.perf_counter()
-    written = services.exposure_recompute(as_of=ctx.as_of)
-    first = time.perf_counter() - started
-    assert written == INSTRUMENTS == ExposureSnapshot.objects.count(), written
-    runs = []
+    new_day = []
+    for days_back in (3, 2, 1, 0):
+        started = time.perf_counter()
+        written = services.exposure_recompute(as_of=ctx.as_of - dt.timedelta(days=days_back))
+        new_day.append(time.perf_counter() - started)
+        assert written == INSTRUMENTS, written
+    assert ExposureSnapshot.objects.filter(as_of=ctx.as_of).count() == INSTRUMENTS
+    same_day = []
     for _ in range(3):
         started = time.perf_counter()
-        services.exposure_recompute(as_of=ctx.as_of)
-        runs.append(time.perf_counter() - started)
-    ctx.figures["recompute_s"] = median(runs)
+        assert services.exposure_recompute(as_of=ctx.as_of) == 0
+        same_day.append(time.perf_counter() - started)
+    ctx.figures["recompute_s"] = median(new_day)
+    ctx.figures["rerun_s"] = median(same_day)
     return {
-        "recompute": f"full recompute {median(runs):.2f} s (first run, inserting: {first:.2f} s)"
+        "recompute": f"full recompute {median(new_day):.2f} s for a new day (100,000 rows "
+        f"inserted), {median(same_day):.2f} s re-run on the same day (nothing changed)"
     }
 
 
@@ -220,10 +227,11 @@ def measure_floor(ctx: Context) -> dict:
             runs.append(time.perf_counter() - started)
     floor = median(runs[1:])
     ratio = ctx.figures["recompute_s"] / floor
+    rerun = ctx.figures["rerun_s"] / floor
     verdict = "ok" if ratio <= FLOOR_RATIO_TARGET else "MISSED"
     return {
-        "floor": f"bare grouped aggregate {floor:.2f} s, job/floor {ratio:.2f}x "
-        f"(target ≤ {FLOOR_RATIO_TARGET}x: {verdict})"
+        "floor": f"bare grouped aggregate {floor:.2f} s, job/floor {ratio:.2f}x new day, "
+        f"{rerun:.2f}x re-run (target ≤ {FLOOR_RATIO_TARGET}x: {verdict})"
     }
 
 

@@ -125,6 +125,17 @@ def test_the_job_is_idempotent(us_staff, ledger):
     ]
 
 
+def test_a_re_run_rewrites_only_the_rows_whose_figures_changed(us_staff, ledger):
+    stamps = dict(ExposureSnapshot.objects.values_list("instrument_id", "computed_at"))
+    assert services.exposure_recompute() == 0
+    assert dict(ExposureSnapshot.objects.values_list("instrument_id", "computed_at")) == stamps
+
+    record(us_staff, ledger["loan"], "repayment", "5.00", days_ago(1))
+    assert services.exposure_recompute() == 1
+    loan = ExposureSnapshot.objects.get(instrument=ledger["loan"], as_of=today())
+    assert loan.exposure == D("495.00") and loan.computed_at > stamps[ledger["loan"].pk]
+
+
 def test_an_instrument_the_job_has_not_reached_is_computed_on_request(
     api, us_staff, funded, jpy_rate
 ):

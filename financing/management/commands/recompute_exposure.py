@@ -21,5 +21,8 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"--as-of {as_of!r} is not a date: use YYYY-MM-DD") from None
         # The task itself, run here in-process: exactly what a worker would run.
-        count = recompute_exposure.apply(args=[as_of], throw=True).get()
-        self.stdout.write(f"Recomputed {count} instruments as of {as_of or 'today'}")
+        written = recompute_exposure.apply(args=[as_of], throw=True).get()
+        self.stdout.write(
+            f"Recomputed exposure as of {as_of or 'today'}: {written} snapshots written "
+            "(new or changed; unchanged ones kept)"
+        )
