@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from committee.models import DecisionLogEntry
+from financing import services
 from financing.models import ExposureSnapshot, FxRate, Instrument, Transaction
 from financing.selectors import today
 from tests.financing.ledger_fixtures import commit, days_ago, record
@@ -381,3 +382,21 @@ def test_rates_are_entered_by_staff_and_read_by_the_committee_only(
     assert api(sponsor_softbank).get("/api/v1/fx-rates/").status_code == 403
     assert api(outsider).get("/api/v1/fx-rates/").status_code == 403
     assert api().get("/api/v1/fx-rates/").status_code in (401, 403)
+
+
+def test_the_rate_list_costs_the_same_queries_for_two_or_forty_rates(
+    api, us_staff, jp_member, django_assert_max_num_queries
+):
+    for day in range(2):
+        services.fx_rate_set(
+            user=us_staff, date=days_ago(day), currency="JPY", usd_per_unit="0.0066"
+        )
+    with django_assert_max_num_queries(10) as few:
+        assert api(jp_member).get("/api/v1/fx-rates/").json()["count"] == 2
+    for day in range(2, 40):
+        services.fx_rate_set(
+            user=us_staff, date=days_ago(day), currency="JPY", usd_per_unit="0.0066"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = api(jp_member).get("/api/v1/fx-rates/").json()
+    assert body["count"] == 40 and body["results"][0]["date"] == str(days_ago(0))
