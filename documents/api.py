@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -92,7 +93,11 @@ class DocumentListView(PolicyAPIView):
     def post(self, request, pk):
         proposal = self.get_proposal()
         services.document_upload_check(request.user, proposal)
-        request.data  # noqa: B018 - parse now, so that the upload handler has had its say
+        try:
+            request.data  # noqa: B018 - parse now, so that the upload handler has had its say
+        except SuspiciousOperation:  # more files or form data than the settings allow
+            message = "Send one file, with its kind and title, and nothing else."
+            raise Invalid(message, detail={"file": [message]}) from None
         if "file" in oversized_uploads(request) and "file" not in request.FILES:
             raise _too_large()
         data = self.parse(DocumentIn)

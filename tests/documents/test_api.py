@@ -236,3 +236,17 @@ def test_stored_files_are_not_served_by_their_url(client, make_proposal, sponsor
     client.force_login(sponsor_softbank)
     assert client.get(f"/media/{document.file.name}").status_code == 404
     assert client.get(f"/{document.file.name}").status_code == 404
+
+
+def test_too_many_files_in_one_request_get_the_json_error(api, make_proposal, sponsor_softbank):
+    proposal = make_proposal("draft")
+    body = {"kind": "term_sheet", "title": "T", "file": files.term_sheet()}
+    body.update({f"extra{n}": files.term_sheet() for n in range(6)})
+    response = post_raw(api(sponsor_softbank), proposal, body)
+    assert response.status_code == 400
+    assert "file" in response.json()
+    assert files.stored_names() == []
+
+
+def post_raw(client, proposal, body):
+    return client.post(f"/api/v1/proposals/{proposal.pk}/documents/", body, format="multipart")
