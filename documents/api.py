@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import SuspiciousOperation
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -12,11 +14,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
-from projects.errors import Invalid
+from projects.errors import Invalid, NotVisible
 
 from . import selectors, services, sniffing
 from .models import Document, Kind
 from .uploads import oversized_uploads
+
+logger = logging.getLogger(__name__)
 
 
 class DocumentOut(serializers.ModelSerializer):
@@ -134,6 +138,9 @@ class DocumentDownloadView(PolicyAPIView):
     )
     def get(self, request, document_id):
         document = selectors.document_get(user=request.user, document_id=document_id)
+        if not document.file.storage.exists(document.file.name):
+            logger.error("document %s: %s is missing from storage", document.pk, document.file.name)
+            raise NotVisible("The file is not available.")
         response = FileResponse(
             document.file.open("rb"),
             as_attachment=True,

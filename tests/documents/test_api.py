@@ -250,3 +250,14 @@ def test_too_many_files_in_one_request_get_the_json_error(api, make_proposal, sp
 
 def post_raw(client, proposal, body):
     return client.post(f"/api/v1/proposals/{proposal.pk}/documents/", body, format="multipart")
+
+
+def test_a_file_missing_from_storage_is_a_404_not_a_500(api, make_proposal, sponsor_softbank):
+    from django.core.files.storage import default_storage
+
+    proposal = make_proposal("draft")
+    document = attach(sponsor_softbank, proposal)
+    default_storage.delete(document.file.name)
+    response = api(sponsor_softbank).get(f"/api/v1/documents/{document.pk}/download/")
+    assert response.status_code == 404
+    assert "detail" in response.json()
