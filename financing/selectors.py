@@ -600,7 +600,7 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
     (``ledger_figures``), exactly as ``exposure_report`` does, so the page and the API agree.
     """
     stored_today = as_of == today()
-    missing_ids = None
+    all_stored = False
     cache_key = None
     if stored_today:
         # Usually the job has reached every instrument: two counts say so cheaply, and only
@@ -609,7 +609,7 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
             count=Count("pk"), latest=Max("computed_at")
         )
         if stored["count"] == Instrument.objects.count():
-            missing_ids = []
+            all_stored = True
             # Every write of the job stamps its rows with a later ``computed_at``, and rows
             # are never deleted: the same count and latest stamp mean the same figures.
             cache_key = "financing:exposure-groups:{}:{}:{}".format(
@@ -620,13 +620,9 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
             cached = cache.get(cache_key)
             if cached is not None:
                 return _named(cached)
-        else:
-            missing_ids = list(
-                Instrument.objects.exclude(
-                    Exists(ExposureSnapshot.objects.filter(instrument=OuterRef("pk"), as_of=as_of))
-                ).values_list("pk", flat=True)
-            )
-    computed = ledger_figures(as_of, instrument_ids=missing_ids).annotate(
+    # Today: only the instruments the job has not reached (an anti-join in the same query,
+    # never a list of ids: on a new day before the job ran, that would be every instrument).
+    computed = ledger_figures(as_of, without_snapshot=stored_today).annotate(
         g_kind=F("kind"),
         g_provider=F("provider"),
         g_currency=F("currency"),
@@ -638,7 +634,7 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
         g_exposure_usd=F("f_exposure_usd"),
         g_committed_usd=F("f_committed_usd"),
     )
-    groups = _groups(computed) if missing_ids != [] else []
+    groups = _groups(computed) if not all_stored else []
     if stored_today:
         snapshot_rows = ExposureSnapshot.objects.filter(as_of=as_of).annotate(
             g_kind=F("instrument__kind"),

@@ -260,3 +260,26 @@ def test_the_page_follows_the_exposure_job_after_each_transaction(
             value_date=selectors.today(),
         )
     assert total.format(70) in client.get("/exposure/").content.decode()
+
+
+def test_today_counts_the_instruments_the_job_has_not_reached_yet(browser_of, us_staff, funded):
+    client = browser_of(us_staff)
+    total = 'id="total-exposure"><span class="money">{} <span class="ccy">USD'
+    assert total.format(100) in client.get("/exposure/").content.decode()  # no snapshot yet
+    services.exposure_recompute()
+    equity = services.instrument_commit(
+        user=us_staff,
+        proposal_id=funded.pk,
+        kind="equity",
+        provider="NEXI",
+        currency="USD",
+        committed=Decimal("50"),
+    )
+    services.transaction_record(
+        user=us_staff,
+        instrument_id=equity.pk,
+        type="contribution",
+        amount=Decimal("25"),
+        value_date=D(2025, 2, 1),
+    )  # its job has not run (no commit in this test): the page computes it on request
+    assert total.format(125) in client.get("/exposure/").content.decode()
