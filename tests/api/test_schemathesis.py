@@ -15,25 +15,19 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from committee.services import conflict_declare, note_add, review_submit
 from projects.models import Sponsor
+from tests.api.server import http, serve
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 ST = Path(sys.executable).with_name("st")
 
 # Examples per operation and phase (schemathesis `--max-examples`). With about 45 operations
@@ -69,86 +63,10 @@ EXCLUDED = {
 }
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
-    if token:
-        request.add_header("Authorization", f"Token {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
 @pytest.fixture
 def served(tmp_path):
-    """gunicorn on a free loopback port, on the test database; yields its base URL."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "DEBUG": "0",
-    }
-    # Tasks run in-process in the server: nothing is left queued on the CI broker.
-    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        env.pop(name, None)
-    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=2",
-            "--timeout=60",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn exited at start:\n{(tmp_path / 'gunicorn.log').read_text()}")
-        try:
-            if _get(f"{base}/api/v1/proposals/")[0] in (401, 403):
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            server.kill()
-            pytest.fail("gunicorn did not answer within 30 s")
-        time.sleep(0.2)
-    yield base
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
-    log.close()
+    with serve(tmp_path, workers=2) as base:
+        yield base
 
 
 @pytest.fixture
@@ -212,7 +130,7 @@ def _config(world: dict) -> str:
 @pytest.mark.parametrize("role", ["sponsor", "member", "chair", "staff"])
 def test_the_api_keeps_every_promise_of_its_schema(role, world, served, tmp_path):
     token = world["tokens"][role]
-    status, body = _get(f"{served}/api/schema/?format=json", token)
+    status, body = http("GET", f"{served}/api/schema/?format=json", token=token)
     assert status == 200, body[:500]
     schema_path = tmp_path / "schema.json"
     schema_path.write_bytes(body)
