@@ -27,7 +27,7 @@ from financing.forms import (
 )
 from financing.models import Distribution, Kind, Provider
 from projects import permissions
-from projects.models import Sector
+from projects.models import Sector, Status
 
 register = template.Library()
 
@@ -132,13 +132,19 @@ def sector_name(sector: str) -> str:
 # --- The proposal page's panel ------------------------------------------------------------
 
 
+# Money moves once a project is approved: before that the panel would only say "nothing yet".
+PANEL_STATES = (Status.APPROVED, *permissions.FUNDING_STATES, Status.CLOSED)
+
+
 @register.inclusion_tag("financing/_panel.html", takes_context=True)
 def financing_panel(context: template.Context) -> dict:
     """Instruments, transactions, distributions and recovery; staff get the forms."""
     request = context.get("request")
     proposal = context.get("proposal")
     user = getattr(request, "user", None)
-    if proposal is None or user is None or not permissions.can_read_financing(user, proposal):
+    if proposal is None or user is None or proposal.status not in PANEL_STATES:
+        return {"show": False}
+    if not permissions.can_read_financing(user, proposal):
         return {"show": False}
     bound = context.get("bound_forms") or {}
     instruments = list(

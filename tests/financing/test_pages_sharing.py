@@ -283,3 +283,11 @@ def test_today_counts_the_instruments_the_job_has_not_reached_yet(browser_of, us
         value_date=D(2025, 2, 1),
     )  # its job has not run (no commit in this test): the page computes it on request
     assert total.format(125) in client.get("/exposure/").content.decode()
+
+
+def test_there_is_no_financing_panel_before_approval(browser_of, us_staff, make_proposal):
+    proposal = make_proposal("in_review")
+    assert (
+        'id="financing"'
+        not in browser_of(us_staff).get(f"/proposals/{proposal.pk}/").content.decode()
+    )
