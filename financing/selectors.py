@@ -72,9 +72,11 @@ def fx_rates_list() -> QuerySet:
 class HalfEvenCents(Func):
     """Round a numeric expression half-even to the cent, in the database.
 
-    PostgreSQL's ``round()`` rounds half away from zero, so a tie (exactly half a cent) whose
-    cent figure is even is truncated instead. On SQLite numbers are floats and ``round()`` is
-    used as is: the embedded default is for trying Accord, PostgreSQL for running it.
+    PostgreSQL's ``round()`` rounds half away from zero. A tie is a value with exactly three
+    decimals whose last two digits, with the cent's, leave 5 or -5 modulo 20 (an even cent,
+    then a 5): that is truncated instead. Few operations, because the exposure job evaluates
+    this for every instrument. On SQLite numbers are floats and ``round()`` is used as is:
+    the embedded default is for trying Accord, PostgreSQL for running it.
     """
 
     output_field = MONEY_FIELD
@@ -84,12 +86,11 @@ class HalfEvenCents(Func):
         sql, params = compiler.compile(self.source_expressions[0])
         if connection.vendor != "postgresql":
             return f"ROUND(({sql}), 2)", params
-        scaled = f"(ABS({sql}) * 100)"
+        x = f"({sql})"
         return (
-            f"(SIGN({sql}) * (CASE WHEN {scaled} - TRUNC({scaled}) = 0.5 "
-            f"AND MOD(TRUNC({scaled}), 2) = 0 THEN TRUNC({scaled}) "
-            f"ELSE ROUND({scaled}) END) / 100)::numeric(20, 2)",
-            [*params, *params, *params, *params, *params, *params],
+            f"(CASE WHEN {x} = ROUND({x}, 3) AND ABS(MOD({x} * 1000, 20)) = 5 "
+            f"THEN TRUNC({x}, 2) ELSE ROUND({x}, 2) END)::numeric(20, 2)",
+            [*params, *params, *params, *params, *params],
         )
 
 
