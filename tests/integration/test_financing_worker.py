@@ -271,3 +271,35 @@ def test_usd_figures_round_half_even_in_the_database(make_proposal, us_staff):
         row = selectors.ledger_figures(selectors.today(), instrument_ids=[instrument.pk]).get()
         assert row.f_committed_usd == D(expected), committed
         assert row.f_committed_usd == rules.cents(D(committed) * D("0.125"))
+
+
+def test_two_full_recomputes_at_once_leave_one_right_row_per_instrument(make_proposal, us_staff):
+    _ledger(make_proposal, us_staff, instruments=300)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def job():
+        try:
+            barrier.wait()
+            services.exposure_recompute()
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors, errors
+    rows = ExposureSnapshot.objects.filter(as_of=selectors.today())
+    assert rows.count() == 300
+    fresh = {
+        row["id"]: (row["f_exposure"], row["f_exposure_usd"])
+        for row in selectors.ledger_figures(selectors.today()).values(
+            "id", "f_exposure", "f_exposure_usd"
+        )
+    }
+    assert {r.instrument_id: (r.exposure, r.exposure_usd) for r in rows} == fresh
