@@ -44,17 +44,31 @@ DATE_OR_DATETIME = {
 
 
 def decimal_rules(field: serializers.DecimalField) -> dict[str, Any]:
-    """The pattern (and the zero exclusion) of a decimal string DRF accepts for ``field``."""
-    places = field.decimal_places
-    whole = (field.max_digits - places) if field.max_digits is not None and places else None
-    digits = f"\\d{{1,{whole}}}" if whole else "\\d+"
+    """The pattern of the decimal strings DRF accepts for ``field``.
+
+    Leading zeros do not count towards ``max_digits`` (DRF counts a Decimal's digits). A
+    ``min_value`` of 0 drops the sign; a positive one no larger than the smallest step
+    (0.01 for two places) means "above zero", which the pattern states as: some digit is not 0.
+    """
+    places = field.decimal_places or 0
+    whole = (field.max_digits - places) if field.max_digits is not None else None
     fraction = f"(?:\\.\\d{{1,{places}}})?" if places else ""
-    minimum = field.min_value
-    sign = "" if minimum is not None and Decimal(minimum) >= 0 else "-?"
-    rules: dict[str, Any] = {"pattern": f"^{sign}{digits}{fraction}$"}
-    if minimum is not None and Decimal(minimum) > 0:
-        rules["not"] = {"pattern": "^0*(?:\\.0*)?$"}
-    return rules
+    minimum = None if field.min_value is None else Decimal(field.min_value)
+    if minimum is not None and 0 < minimum <= Decimal(1).scaleb(-places):
+        branches = []
+        if whole is None or whole > 0:
+            rest = f"\\d{{0,{whole - 1}}}" if whole else "\\d*"
+            branches.append(f"0*[1-9]{rest}{fraction}")
+        if places:
+            tails = [
+                ("0" * k) + "[1-9]" + (f"\\d{{0,{places - 1 - k}}}" if places - 1 - k else "")
+                for k in range(places)
+            ]
+            branches.append(f"0*\\.(?:{'|'.join(tails)})")
+        return {"pattern": f"^(?:{'|'.join(branches)})$"}
+    digits = f"\\d{{1,{whole}}}" if whole else "\\d+"
+    sign = "" if minimum is not None and minimum >= 0 else "-?"
+    return {"pattern": f"^{sign}{digits}{fraction}$"}
 
 
 class AccordAutoSchema(AutoSchema):

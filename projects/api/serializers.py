@@ -12,6 +12,8 @@ class ProposalOut(serializers.ModelSerializer):
     sponsor = serializers.CharField(source="sponsor.name", read_only=True)
     co_sponsors = serializers.SerializerMethodField()
     amount_requested = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    # Declared: a read-only model field would lose `allow_blank`, and a draft's sector is "".
+    sector = serializers.ChoiceField(choices=Sector.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Proposal

@@ -99,6 +99,8 @@ def test_every_field_of_a_proposal_and_a_log_entry_is_required(schema):
     proposal = schema["components"]["schemas"]["ProposalOut"]
     assert set(proposal["required"]) == set(proposal["properties"])
     assert proposal["properties"]["submitted_at"]["nullable"] is True
+    # A draft's sector is "": the response schema must allow it.
+    assert {"$ref": "#/components/schemas/BlankEnum"} in proposal["properties"]["sector"]["oneOf"]
     entry = schema["components"]["schemas"]["DecisionLogEntryOut"]
     assert set(entry["required"]) == {
         "seq",
@@ -120,6 +122,19 @@ def test_the_export_declares_the_media_types_it_serves(schema):
         "application/x-ndjson",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
+
+
+def test_a_positive_decimal_pattern_refuses_every_spelling_of_zero():
+    from decimal import Decimal
+
+    from rest_framework import serializers
+
+    from projects.api.schema import decimal_rules
+
+    field = serializers.DecimalField(max_digits=20, decimal_places=2, min_value=Decimal("0.01"))
+    pattern = decimal_rules(field)["pattern"]
+    assert [v for v in ("0", "00", "0.0", "0.00", ".00", "-1") if re.match(pattern, v)] == []
+    assert all(re.match(pattern, v) for v in ("0.01", ".5", "10", "0012.50"))
 
 
 def test_input_rules_are_in_the_schema(schema):
