@@ -21,7 +21,9 @@ class ConditionOut(serializers.ModelSerializer):
 
 class ConditionIn(serializers.Serializer):
     text = serializers.CharField(max_length=10_000)
-    due = serializers.DateField(input_formats=["%Y-%m-%d"])
+    due = serializers.DateField(
+        input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD; today or later (else 400)."
+    )
 
 
 class SatisfyIn(serializers.Serializer):
@@ -50,13 +52,18 @@ class ConditionListView(PolicyAPIView):
     serializer_class = ConditionOut
     pagination_class = None
 
-    @extend_schema(responses={200: ConditionOut(many=True), **error_responses(404)})
+    @extend_schema(
+        operation_id="conditions_list",
+        responses={200: ConditionOut(many=True), **error_responses(404)},
+    )
     def get(self, request, pk):
         rows = selectors.conditions_for(user=request.user, proposal=self.get_proposal())
         return Response(ConditionOut(rows, many=True).data)
 
     @extend_schema(
-        request=ConditionIn, responses={201: ConditionOut, **error_responses(400, 404, 409)}
+        operation_id="conditions_create",
+        request=ConditionIn,
+        responses={201: ConditionOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
         proposal = self.get_proposal()
@@ -76,7 +83,9 @@ class ConditionSatisfyView(PolicyAPIView):
     serializer_class = ConditionOut
 
     @extend_schema(
-        request=SatisfyIn, responses={200: ConditionOut, **error_responses(400, 404, 409)}
+        operation_id="condition_satisfy",
+        request=SatisfyIn,
+        responses={200: ConditionOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, condition_id):
         condition = selectors.condition_get(user=request.user, condition_id=condition_id)
@@ -95,7 +104,9 @@ class DecisionView(PolicyAPIView):
     policy = staticmethod(anyone_signed_in)
     serializer_class = DecisionOut
 
-    @extend_schema(responses={200: DecisionOut, **error_responses(404)})
+    @extend_schema(
+        operation_id="decision_retrieve", responses={200: DecisionOut, **error_responses(404)}
+    )
     def get(self, request, pk):
         ballot = selectors.decision_for(user=request.user, proposal=self.get_proposal())
         if ballot is None:
@@ -103,7 +114,9 @@ class DecisionView(PolicyAPIView):
         return Response(DecisionOut(ballot).data)
 
     @extend_schema(
-        request=DecisionIn, responses={201: DecisionOut, **error_responses(400, 404, 409)}
+        operation_id="decision_create",
+        request=DecisionIn,
+        responses={201: DecisionOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
         proposal = self.get_proposal()
