@@ -8,8 +8,16 @@ from rest_framework.response import Response
 
 from projects import permissions, selectors, services, workflow
 from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from projects.api.pagination import CountFirstPagination
 from projects.api.schema import AccordAutoSchema, text_query
-from projects.api.serializers import ProposalFilterIn, ProposalIn, ProposalOut, action_input
+from projects.api.serializers import (
+    PROPOSAL_VALUES,
+    ProposalFilterIn,
+    ProposalIn,
+    ProposalOut,
+    action_input,
+    proposal_rows,
+)
 from projects.models import Sector
 
 STATUS_LIST = ProposalFilterIn.STATUS_LIST
@@ -20,6 +28,7 @@ class ProposalListView(PolicyAPIView):
 
     policy = staticmethod(anyone_signed_in)
     serializer_class = ProposalOut
+    pagination_class = CountFirstPagination
 
     def get_queryset(self):
         return selectors.proposal_list(user=self.request.user, filters=self.request.query_params)
@@ -41,8 +50,12 @@ class ProposalListView(PolicyAPIView):
     )
     def get(self, request):
         self.parse_query(ProposalFilterIn)
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ProposalOut(page, many=True).data)
+        # Rows as values(): the page's JSON is built without a model instance per row.
+        rows = self.paginator.paginate_values(
+            self.get_queryset().prefetch_related(None), request, PROPOSAL_VALUES
+        )
+        partners = selectors.co_sponsor_names([row["id"] for row in rows])
+        return self.get_paginated_response(proposal_rows(rows, partners))
 
     @extend_schema(
         operation_id="proposals_create",

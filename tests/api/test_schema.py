@@ -191,3 +191,27 @@ def test_an_unknown_status_filter_is_refused_not_ignored(api, us_member):
     assert (
         api(us_member).get("/api/v1/proposals/", {"status": "in_review,voting"}).status_code == 200
     )
+
+
+def test_the_list_renders_each_proposal_exactly_as_the_detail_does(
+    api, make_proposal, sponsor_softbank, ge_vernova
+):
+    """The list builds its JSON from values() rows (bench/load.py): the same JSON as ProposalOut."""
+    for state in ("draft", "submitted", "approved"):
+        make_proposal(state, co_sponsors=["GE Vernova"])
+    make_proposal("draft", title="", sector="", description="")
+    client = api(sponsor_softbank)
+    listed = client.get("/api/v1/proposals/").json()["results"]
+    assert len(listed) == 4
+    for row in listed:
+        assert row == client.get(f"/api/v1/proposals/{row['id']}/").json()
+
+
+def test_pages_link_to_each_other_and_a_page_past_the_end_is_404(api, make_proposal, us_member):
+    for _ in range(3):
+        make_proposal("in_review")
+    client = api(us_member)
+    first = client.get("/api/v1/proposals/", {"page_size": 2, "page": 1}).json()
+    assert first["count"] == 3
+    assert client.get("/api/v1/proposals/", {"page": 2}).status_code == 404
+    assert client.get("/api/v1/proposals/", {"page": "x"}).status_code == 404
