@@ -157,9 +157,11 @@ def _proposal_returned(seq: int) -> Outgoing | None:
     )
     if proposal is None:
         return None
+    # Only the lead sponsor's users: a returned proposal is a draft again, which co-sponsors
+    # may not see (CONTRACT §2), so a mail linking to it would lead them to a 404.
     return Outgoing(
         f"log:{entry.seq}",
-        _users(_sponsor_users(proposal)),
+        _users(Q(membership__role=Role.SPONSOR, membership__sponsor_id=proposal.sponsor_id)),
         proposal,
         {"comment": entry.data.get("comment", "")},
     )

@@ -349,6 +349,8 @@ def seed_demo() -> dict:
                 {
                     "username": username,
                     "role": role,
+                    # Demo mail goes to the console backend; an address makes it visible.
+                    "email": f"{username}@demo.accord.example",
                     # Hashing is slow by design: set the password of new users only.
                     **({} if username in existing else {"password": DEMO_PASSWORD}),
                     **({"sponsor": where} if role == "sponsor" else {"delegation": where}),

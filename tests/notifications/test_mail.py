@@ -141,7 +141,7 @@ def test_the_recorded_decision_follows_to_the_same_people(
     assert proposal.reference in to_sponsor.subject
 
 
-def test_a_returned_proposal_mails_its_sponsors_with_the_comment(
+def test_a_returned_proposal_mails_its_lead_sponsor_with_the_comment(
     make_proposal, committee, capture, sponsor_softbank, sponsor_ge
 ):
     proposal = make_proposal("submitted", co_sponsors=["GE Vernova"])
@@ -152,7 +152,8 @@ def test_a_returned_proposal_mails_its_sponsors_with_the_comment(
         action="return",
         comment="Add the permitting timeline.",
     )
-    assert recipients() == ["gary", "ken"]
+    # GE Vernova co-sponsors, but may not see the draft the proposal has become again.
+    assert recipients() == ["ken"]
     assert all("Add the permitting timeline." in m.body for m in mail.outbox)
     # Returned, fixed and returned again: a second mail, about the second return.
     proposal_transition(user=sponsor_softbank, proposal_id=proposal.pk, action="submit")
@@ -163,7 +164,7 @@ def test_a_returned_proposal_mails_its_sponsors_with_the_comment(
         action="return",
         comment="Now the offtake terms.",
     )
-    assert len(mail.outbox) == 4 and "Now the offtake terms." in mail.outbox[-1].body
+    assert len(mail.outbox) == 2 and "Now the offtake terms." in mail.outbox[-1].body
 
 
 def test_an_overdue_condition_mails_staff_and_chairs_once(make_proposal, committee, capture):
