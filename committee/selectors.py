@@ -118,7 +118,13 @@ def _moment(value: Any, field: str, *, end: bool = False) -> dt.datetime | None:
         moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment
+    # In UTC: PostgreSQL refuses offsets past ±15:59 that ISO 8601 allows (e.g. +22:32), and
+    # a moment past the calendar's ends in UTC bounds nothing.
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        edge = dt.datetime.max if moment.year > 1 else dt.datetime.min
+        return edge.replace(tzinfo=dt.UTC)
 
 
 def decision_log_filter(

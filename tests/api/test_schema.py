@@ -215,3 +215,11 @@ def test_pages_link_to_each_other_and_a_page_past_the_end_is_404(api, make_propo
     assert first["count"] == 3
     assert client.get("/api/v1/proposals/", {"page": 2}).status_code == 404
     assert client.get("/api/v1/proposals/", {"page": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "bound", ["3995-08-23T22:06:59.716972+22:32", "9999-12-31T23:59:59-10:00", "2025-01-01", ""]
+)
+def test_every_date_or_time_the_schema_allows_as_a_log_bound_is_answered(api, us_member, bound):
+    response = api(us_member).get("/api/v1/decision-log/", {"since": bound, "until": bound})
+    assert response.status_code == 200, response.content
