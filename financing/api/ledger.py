@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -22,6 +21,7 @@ from financing.api.serializers_ledger import (
 )
 from projects import permissions
 from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from projects.api.schema import DATE_OR_EMPTY
 from projects.errors import Invalid
 
 
@@ -91,7 +91,8 @@ class FxRateListView(PolicyAPIView):
     def get_queryset(self):
         return selectors.fx_rates_list()
 
-    @extend_schema(responses={200: FxRateOut(many=True), **error_responses()})
+    # 404: a page past the last one.
+    @extend_schema(responses={200: FxRateOut(many=True), **error_responses(404)})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(FxRateOut(page, many=True).data)
@@ -126,7 +127,7 @@ class ExposureView(PolicyAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "as_of", OpenApiTypes.DATE, description="The day (default: today, UTC)."
+                "as_of", DATE_OR_EMPTY, description="The day (default, or empty: today, UTC)."
             )
         ],
         responses={200: ExposureOut, **error_responses(400)},

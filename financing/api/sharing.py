@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -12,14 +13,19 @@ from rest_framework.response import Response
 
 from financing import rules, selectors, services
 from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from projects.api.schema import DATE_OR_EMPTY
 from projects.errors import Invalid
 from projects.permissions import can_read_exposure
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
+# Up to 10 shocks, each 0 <= s < 100 (rules.parse_shocks), as the schema states them.
+SHOCKS_PATTERN = r"^\d{1,2}(?:\.\d{1,4})?(?:,\d{1,2}(?:\.\d{1,4})?){0,9}$"
 
 
 class DistributionIn(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY, help_text="Cash distributed, in `currency`.")
+    amount = serializers.DecimalField(
+        **MONEY, min_value=Decimal("0.01"), help_text="Cash distributed, in `currency`."
+    )
     currency = serializers.ChoiceField(choices=["USD", "JPY"])
     date = serializers.DateField(help_text="The day the cash was distributed.")
 
@@ -131,10 +137,10 @@ class ExposureStressView(PolicyAPIView):
     @extend_schema(
         operation_id="exposure_stress",
         parameters=[
-            OpenApiParameter("as_of", dt.date, description="Default: today"),
+            OpenApiParameter("as_of", DATE_OR_EMPTY, description="Default (or empty): today"),
             OpenApiParameter(
                 "shocks",
-                str,
+                {"type": "string", "pattern": SHOCKS_PATTERN},
                 description="Yen depreciation shocks in percent, comma-separated, each "
                 "0 ≤ s < 100, at most 10. Default: 10,20,30",
             ),

@@ -33,6 +33,11 @@ def text_query(**extra: Any) -> dict[str, Any]:
     return {"type": "string", "pattern": ANY_TEXT, **extra}
 
 
+# A day, or empty for the default (today).
+DATE_OR_EMPTY = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]
+}
+
 # A filter bound: a day or an ISO 8601 moment, or empty for none (committee.selectors._moment).
 DATE_OR_DATETIME = {
     "anyOf": [
