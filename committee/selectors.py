@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -84,10 +83,9 @@ def ballot_summary(*, user: Any, proposal: Proposal) -> dict[str, Any] | None:
 
 def _package_sha256(ballot: Ballot) -> str | None:
     """The SHA-256 of the decision package frozen when the ballot opened (documents app)."""
-    try:
-        return ballot.package.sha256
-    except ObjectDoesNotExist:
-        return None
+    # The digest alone: the package's canonical JSON (reviews, documents) can be large.
+    packages = Ballot._meta.get_field("package").related_model.objects
+    return packages.filter(ballot=ballot).values_list("sha256", flat=True).first()
 
 
 def my_vote(*, user: Any, proposal: Proposal) -> Vote | None:
