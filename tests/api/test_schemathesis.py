@@ -32,7 +32,7 @@ ST = Path(sys.executable).with_name("st")
 
 # Examples per operation and phase (schemathesis `--max-examples`). With about 45 operations
 # this is some 2,500 requests per role; the four roles take about a minute each on 2 cores.
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 15
 SEED = 550
 STATES = (
     "draft",
