@@ -23,11 +23,17 @@ def _database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """Start ``celery -A config worker`` against the test database; fail if it never answers."""
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start ``celery -A config worker`` against the test database; fail if it never answers.
+
+    Its output goes to a file, not a pipe: a pipe nobody reads fills up after some 64 KB of
+    log lines (retries, tracebacks) and then blocks the worker mid-task.
+    """
     with django_db_blocker.unblock():
         env = {**os.environ, "DATABASE_URL": _database_url()}
     app.control.purge()
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    log = log_path.open("w")
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -43,14 +49,14 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if worker.poll() is not None:
-            pytest.fail(f"the Celery worker exited at start:\n{worker.stdout.read()}")
+            pytest.fail(f"the Celery worker exited at start:\n{log_path.read_text()}")
         if app.control.ping(timeout=1):
             break
     else:
@@ -63,6 +69,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     except subprocess.TimeoutExpired:
         worker.kill()
         worker.wait(timeout=10)
+    log.close()
 
 
 def wait_for(predicate, *, timeout: float = 30.0, every: float = 0.2):
