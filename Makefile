@@ -75,6 +75,7 @@ run: export DEBUG ?= 1
 run: .venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_financing
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 worker: .venv
