@@ -45,19 +45,19 @@ def co_sponsor_names(proposal_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
-def proposal_get(*, user: Any, proposal_id: Any) -> Proposal:
-    """The proposal if the user may see it, else ``NotVisible`` (404)."""
+def proposal_get(*, user: Any, proposal_id: Any, co_sponsors: bool = True) -> Proposal:
+    """The proposal if the user may see it, else ``NotVisible`` (404).
+
+    ``co_sponsors=False`` skips reading them, for callers that do not render the proposal.
+    """
     try:
         pk = int(proposal_id)
     except (TypeError, ValueError):
         raise NotVisible("Not found.") from None
-    proposal = (
-        Proposal.objects.select_related("sponsor")
-        .prefetch_related("co_sponsors")
-        .filter(pk=pk)
-        .first()
-    )
-    return permissions.require_view(user, proposal)
+    rows = Proposal.objects.select_related("sponsor")
+    if co_sponsors:
+        rows = rows.prefetch_related("co_sponsors")
+    return permissions.require_view(user, rows.filter(pk=pk).first())
 
 
 def proposal_by_reference(*, user: Any, reference: str) -> Proposal:

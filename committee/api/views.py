@@ -39,7 +39,9 @@ class ReviewListView(PolicyAPIView):
         responses={200: ReviewOut(many=True), **error_responses(404)},
     )
     def get(self, request, pk):
-        rows = selectors.reviews_for(user=request.user, proposal=self.get_proposal())
+        rows = selectors.reviews_for(
+            user=request.user, proposal=self.get_proposal(co_sponsors=False)
+        )
         return Response(ReviewOut(rows, many=True).data)
 
     @extend_schema(
@@ -48,7 +50,7 @@ class ReviewListView(PolicyAPIView):
         responses={201: ReviewOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal()
+        proposal = self.get_proposal(co_sponsors=False)
         permissions.require(
             permissions.can_review(request.user, proposal), "Only members and chairs review."
         )
@@ -68,7 +70,7 @@ class NoteListView(PolicyAPIView):
         operation_id="notes_list", responses={200: NoteOut(many=True), **error_responses(404)}
     )
     def get(self, request, pk):
-        rows = selectors.notes_for(user=request.user, proposal=self.get_proposal())
+        rows = selectors.notes_for(user=request.user, proposal=self.get_proposal(co_sponsors=False))
         return Response(NoteOut(rows, many=True).data)
 
     @extend_schema(
@@ -77,7 +79,7 @@ class NoteListView(PolicyAPIView):
         responses={201: NoteOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal()
+        proposal = self.get_proposal(co_sponsors=False)
         permissions.require(
             permissions.can_write_note(request.user, proposal),
             "Only members, chairs and secretariat staff write notes.",
@@ -99,7 +101,9 @@ class ConflictListView(PolicyAPIView):
         responses={200: ConflictOut(many=True), **error_responses(404)},
     )
     def get(self, request, pk):
-        rows = selectors.conflicts_for(user=request.user, proposal=self.get_proposal())
+        rows = selectors.conflicts_for(
+            user=request.user, proposal=self.get_proposal(co_sponsors=False)
+        )
         return Response(ConflictOut(rows, many=True).data)
 
     @extend_schema(
@@ -108,7 +112,7 @@ class ConflictListView(PolicyAPIView):
         responses={201: ConflictOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal()
+        proposal = self.get_proposal(co_sponsors=False)
         permissions.require(
             permissions.can_declare_conflict(request.user, proposal),
             "Only members and chairs declare conflicts.",
@@ -130,7 +134,7 @@ class VoteView(PolicyAPIView):
         responses={200: VoteOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal()
+        proposal = self.get_proposal(co_sponsors=False)
         permissions.require(
             permissions.role_of(request.user) in permissions.VOTERS, "Only members and chairs vote."
         )
@@ -187,7 +191,9 @@ class BallotView(PolicyAPIView):
         operation_id="ballot_retrieve", responses={200: BallotOut, **error_responses(404)}
     )
     def get(self, request, pk):
-        summary = selectors.ballot_summary(user=request.user, proposal=self.get_proposal())
+        summary = selectors.ballot_summary(
+            user=request.user, proposal=self.get_proposal(co_sponsors=False)
+        )
         if summary is None:
             raise NotVisible("No ballot has been opened on this proposal.")
         # The summary already holds only what this user may see (the sponsor: two keys).

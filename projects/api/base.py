@@ -114,8 +114,11 @@ class PolicyAPIView(GenericAPIView):
         if not callable(cls.__dict__.get("policy", getattr(cls, "policy", None))):
             raise TypeError(f"{cls.__name__} must name its policy")
 
-    def get_proposal(self) -> Proposal:
-        return selectors.proposal_get(user=self.request.user, proposal_id=self.kwargs["pk"])
+    def get_proposal(self, *, co_sponsors: bool = True) -> Proposal:
+        """The URL's proposal, or 404; ``co_sponsors=False`` where it is not rendered."""
+        return selectors.proposal_get(
+            user=self.request.user, proposal_id=self.kwargs["pk"], co_sponsors=co_sponsors
+        )
 
     def parse(self, serializer_class, *, partial: bool = False) -> dict[str, Any]:
         """Validate the request body with ``serializer_class``; 400 per field if it fails.

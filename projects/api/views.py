@@ -120,7 +120,8 @@ class ProposalActionView(PolicyAPIView):
 
     @extend_schema(responses={200: ProposalOut, **error_responses(400, 404, 409)})
     def post(self, request, pk):
-        proposal = self.get_proposal()  # 404 first: nothing is revealed of what one cannot see
+        # 404 first: nothing is revealed of what one cannot see.
+        proposal = self.get_proposal(co_sponsors=False)
         permissions.require(
             permissions.can_fire(request.user, proposal, workflow.TRANSITIONS[self.action_name]),
             "Your role may not do this to this proposal.",
