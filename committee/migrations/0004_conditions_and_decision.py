@@ -6,48 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('committee', '0003_append_only_log_and_groups'),
-        ('projects', '0001_initial'),
+        ("committee", "0003_append_only_log_and_groups"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ballot',
-            name='decision_at',
+            model_name="ballot",
+            name="decision_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ballot',
-            name='decision_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="ballot",
+            name="decision_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='ballot',
-            name='decision_text',
+            model_name="ballot",
+            name="decision_text",
             field=models.TextField(blank=True),
         ),
         migrations.CreateModel(
-            name='Condition',
+            name="Condition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='condition')),
-                ('due', models.DateField(verbose_name='due')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('satisfied', 'Satisfied'), ('overdue', 'Overdue')], default='open', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('evidence', models.TextField(blank=True)),
-                ('satisfied_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conditions', to='projects.proposal')),
-                ('satisfied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="condition")),
+                ("due", models.DateField(verbose_name="due")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("satisfied", "Satisfied"),
+                            ("overdue", "Overdue"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("evidence", models.TextField(blank=True)),
+                ("satisfied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conditions",
+                        to="projects.proposal",
+                    ),
+                ),
+                (
+                    "satisfied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'condition of approval',
-                'verbose_name_plural': 'conditions of approval',
-                'ordering': ['due', 'id'],
-                'indexes': [models.Index(fields=['status', 'due'], name='committee_c_status_4c18dd_idx')],
+                "verbose_name": "condition of approval",
+                "verbose_name_plural": "conditions of approval",
+                "ordering": ["due", "id"],
+                "indexes": [
+                    models.Index(fields=["status", "due"], name="committee_c_status_4c18dd_idx")
+                ],
             },
         ),
     ]
