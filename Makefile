@@ -72,6 +72,9 @@ chromium:
 # --- serve -------------------------------------------------------------------------------
 
 run: export DEBUG ?= 1
+# Demo mail (ballots opened and closed by seed_demo, and what you do) goes to files in
+# sent-mail/, one per message, rather than across the terminal.
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: .venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -127,4 +130,4 @@ clean:
 	       celerybeat-schedule* bench/out bench/results $(RUNTIME_STAMP) $(DEV_STAMP)
 
 distclean: clean
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm media sent-mail
