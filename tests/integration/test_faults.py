@@ -124,7 +124,8 @@ def test_a_worker_resumes_after_redis_restarts_and_every_task_takes_effect_once(
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     # Explicit connections: Celery would prefer CELERY_BROKER_URL (the CI broker) to `broker=`.
-    producer = Celery("faults-producer")
+    # Not set as the current app: the shared tasks of every later test would follow it.
+    producer = Celery("faults-producer", set_as_current=False)
 
     def send(amounts: dict[str, int], pause: float) -> None:
         with producer.connection_for_write(redis.url) as conn:
