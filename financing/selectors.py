@@ -771,10 +771,11 @@ def exposure_series(as_of: dt.date, *, current: Decimal) -> list[tuple[dt.date, 
     a day); a month-end without snapshots is left out rather than recomputed on the page.
     """
     ends = []
-    day = as_of.replace(day=1) - dt.timedelta(days=1)
-    for _month in range(SERIES_MONTHS):
+    first = as_of.replace(day=1)
+    while len(ends) < SERIES_MONTHS and first > dt.date.min:  # no month-end before year 1
+        day = first - dt.timedelta(days=1)
         ends.append(day)
-        day = day.replace(day=1) - dt.timedelta(days=1)
+        first = day.replace(day=1)
     rows = (
         ExposureSnapshot.objects.filter(as_of__in=ends)
         .values("as_of")

@@ -39,11 +39,12 @@ def _amount_problem(value: Any, *, rate: bool = False) -> tuple[Decimal | None, 
         return None, _("Enter a number.")
     if amount <= 0:
         return None, _("The amount must be above zero.")
+    # Size first: quantizing 1e40 needs more digits than the context has (InvalidOperation).
+    if amount >= (Decimal("1e10") if rate else MONEY_MAX):
+        return None, _("The amount is too large.")
     places = 10 if rate else 2
     if amount != amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
         return None, _("Use at most %(places)d decimal places.") % {"places": places}
-    if amount >= (Decimal("1e10") if rate else MONEY_MAX):
-        return None, _("The amount is too large.")
     return amount, None
 
 

@@ -186,6 +186,46 @@ def test_a_bad_as_of_date_is_a_400_not_a_500(browser_of, us_chair):
     assert browser_of(us_chair).get("/exposure/?as_of=garbage").status_code == 400
 
 
+@pytest.mark.parametrize("as_of", ["0001-01-01", "0001-02-15", "9999-12-31"])
+def test_a_date_at_either_end_of_the_calendar_shows_the_page(browser_of, us_chair, as_of):
+    assert browser_of(us_chair).get("/exposure/", {"as_of": as_of}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/exposure/fx-rates/", {"fx-date": "2025-01-07", "fx-currency": "JPY"}),
+        ("/proposals/{pk}/fx-rates/", {"fx-date": "2025-01-07", "fx-currency": "JPY"}),
+        (
+            "/proposals/{pk}/instruments/",
+            {
+                "instrument-kind": "loan",
+                "instrument-provider": "JBIC",
+                "instrument-currency": "USD",
+            },
+        ),
+        (
+            "/proposals/{pk}/distributions/",
+            {"distribution-currency": "USD", "distribution-date": "2025-07-01"},
+        ),
+    ],
+)
+def test_a_huge_amount_is_refused_beside_its_field_not_a_500(
+    browser_of, us_staff, funded, url, field
+):
+    name = {"fx": "fx-usd_per_unit", "instrument": "instrument-committed"}.get(
+        next(iter(field)).split("-")[0], "distribution-amount"
+    )
+    response = browser_of(us_staff).post(url.format(pk=funded.pk), {**field, name: "1e40"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="id_{name}_errors"' in html
+    assert "too large" in html
+    assert Instrument.objects.filter(proposal=funded).count() == 1
+    assert not FxRate.objects.exists()
+    assert Distribution.objects.filter(proposal=funded).count() == 1
+
+
 def test_staff_enter_a_rate_on_the_exposure_page(browser_of, us_staff, jp_member):
     client = browser_of(us_staff)
     response = client.post(
