@@ -7,8 +7,6 @@ page again with the form's errors (``render_detail``), and let ``domain_errors``
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,15 +17,11 @@ from django.views.decorators.http import require_POST
 
 from projects.errors import Invalid, NotVisible
 from projects.forms import add_domain_errors
-from projects.views import domain_errors, get_proposal, render_detail
+from projects.views import domain_errors, get_proposal
 
 from . import selectors, services
 from .forms import ConditionForm, DecisionForm, SatisfyForm
-
-
-def _again(request: HttpRequest, proposal: Any, **forms: Any) -> HttpResponse:
-    messages.error(request, _("Please correct the highlighted fields."))
-    return render_detail(request, proposal, status=400, **forms)
+from .views import _show_errors
 
 
 @login_required
@@ -44,7 +38,7 @@ def condition_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Condition added."))
             return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#conditions")
-    return _again(request, proposal, condition_form=form)
+    return _show_errors(request, proposal, "condition_form", form)
 
 
 @login_required
@@ -67,7 +61,7 @@ def condition_satisfy(request: HttpRequest, pk: int, condition_id: int) -> HttpR
             messages.success(request, _("Condition marked satisfied."))
             return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#conditions")
     form.condition_id = condition.pk
-    return _again(request, proposal, satisfy_form=form)
+    return _show_errors(request, proposal, "satisfy_form", form)
 
 
 @login_required
@@ -86,4 +80,4 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Decision recorded."))
             return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#decision")
-    return _again(request, proposal, decision_form=form)
+    return _show_errors(request, proposal, "decision_form", form)
