@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from financing import rules, selectors, services
+from financing.api.ledger import parse_as_of
 from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from projects.api.schema import DATE_OR_EMPTY
 from projects.errors import Invalid
@@ -109,18 +108,6 @@ class StressOut(serializers.Serializer):
     shocks = ShockOut(many=True)
 
 
-def parse_as_of(text: str | None) -> dt.date:
-    """``as_of`` from a query string: today when absent, 400 when not a date."""
-    if not text:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid(
-            "as_of must be a date (YYYY-MM-DD).", detail={"as_of": ["Not a date (YYYY-MM-DD)."]}
-        ) from None
-
-
 def parse_shocks(text: str | None) -> list:
     try:
         return rules.parse_shocks(text if text is not None else "10,20,30")
@@ -148,7 +135,7 @@ class ExposureStressView(PolicyAPIView):
         responses={200: StressOut, **error_responses(400)},
     )
     def get(self, request):
-        as_of = parse_as_of(request.query_params.get("as_of"))
+        as_of = parse_as_of(request.query_params.get("as_of")) or selectors.today()
         shocks = parse_shocks(request.query_params.get("shocks"))
         return Response(
             StressOut(selectors.exposure_stress(user=request.user, as_of=as_of, shocks=shocks)).data

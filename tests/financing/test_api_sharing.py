@@ -283,6 +283,14 @@ def test_the_stress_refuses_bad_shocks_and_dates(api, us_staff, query):
     assert response.json()["detail"]
 
 
+def test_the_stress_and_the_exposure_answer_a_bad_as_of_alike(api, us_staff):
+    client = api(us_staff)
+    stress = client.get("/api/v1/exposure/stress/", {"as_of": "2025-1-1"})
+    report = client.get("/api/v1/exposure/", {"as_of": "2025-1-1"})
+    assert stress.status_code == report.status_code == 400
+    assert stress.json()["as_of"] == report.json()["as_of"] == ["Give as_of as a date, YYYY-MM-DD."]
+
+
 def test_sponsors_may_not_read_the_stress(api, sponsor_softbank):
     assert api(sponsor_softbank).get("/api/v1/exposure/stress/").status_code == 403
 
