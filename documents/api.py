@@ -86,7 +86,9 @@ class DocumentListView(PolicyAPIView):
         responses={200: DocumentOut(many=True), **error_responses(404)},
     )
     def get(self, request, pk):
-        rows = selectors.documents_for(user=request.user, proposal=self.get_proposal())
+        rows = selectors.documents_for(
+            user=request.user, proposal=self.get_proposal(co_sponsors=False)
+        )
         return Response(DocumentOut(rows, many=True).data)
 
     @extend_schema(
@@ -95,7 +97,7 @@ class DocumentListView(PolicyAPIView):
         responses={201: DocumentOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal()
+        proposal = self.get_proposal(co_sponsors=False)
         services.document_upload_check(request.user, proposal)
         try:
             request.data  # noqa: B018 - parse now, so that the upload handler has had its say
@@ -174,7 +176,9 @@ class PackageView(PolicyAPIView):
         },
     )
     def get(self, request, pk):
-        package = selectors.package_for(user=request.user, proposal=self.get_proposal())
+        package = selectors.package_for(
+            user=request.user, proposal=self.get_proposal(co_sponsors=False)
+        )
         response = HttpResponse(bytes(package.canonical), content_type="application/json")
         response["ETag"] = f'"{package.sha256}"'
         response["X-Content-Type-Options"] = "nosniff"

@@ -57,7 +57,9 @@ class ConditionListView(PolicyAPIView):
         responses={200: ConditionOut(many=True), **error_responses(404)},
     )
     def get(self, request, pk):
-        rows = selectors.conditions_for(user=request.user, proposal=self.get_proposal())
+        rows = selectors.conditions_for(
+            user=request.user, proposal=self.get_proposal(co_sponsors=False)
+        )
         return Response(ConditionOut(rows, many=True).data)
 
     @extend_schema(
@@ -66,7 +68,7 @@ class ConditionListView(PolicyAPIView):
         responses={201: ConditionOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal()
+        proposal = self.get_proposal(co_sponsors=False)
         permissions.require(
             permissions.can_add_condition(request.user, proposal),
             "Only chairs and secretariat staff set conditions of approval.",
@@ -108,7 +110,9 @@ class DecisionView(PolicyAPIView):
         operation_id="decision_retrieve", responses={200: DecisionOut, **error_responses(404)}
     )
     def get(self, request, pk):
-        ballot = selectors.decision_for(user=request.user, proposal=self.get_proposal())
+        ballot = selectors.decision_for(
+            user=request.user, proposal=self.get_proposal(co_sponsors=False)
+        )
         if ballot is None:
             raise NotVisible("No decision has been taken on this proposal.")
         return Response(DecisionOut(ballot).data)
@@ -119,7 +123,7 @@ class DecisionView(PolicyAPIView):
         responses={201: DecisionOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal()
+        proposal = self.get_proposal(co_sponsors=False)
         permissions.require(
             permissions.can_record_decision(request.user, proposal),
             "Only a chair records the committee's decision.",
