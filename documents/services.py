@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -238,10 +239,13 @@ def package_contents(*, proposal: Proposal, ballot_id: int) -> dict[str, Any]:
         .order_by("id")
     )
     private = dict.fromkeys(DELEGATIONS, 0)
-    for delegation in Review.objects.filter(
-        proposal=proposal, visibility=Visibility.DELEGATION
-    ).values_list("delegation", flat=True):
-        private[delegation] = private.get(delegation, 0) + 1
+    private.update(
+        Review.objects.filter(proposal=proposal, visibility=Visibility.DELEGATION)
+        .values("delegation")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("delegation", "n")
+    )
     body = {
         "format": PACKAGE_FORMAT,
         "ballot": ballot_id,
