@@ -331,3 +331,42 @@ def test_there_is_no_financing_panel_before_approval(browser_of, us_staff, make_
         'id="financing"'
         not in browser_of(us_staff).get(f"/proposals/{proposal.pk}/").content.decode()
     )
+
+
+def test_the_financing_panel_costs_the_same_queries_for_one_row_or_nine(
+    browser_of, us_staff, funded, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = browser_of(us_staff)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/proposals/{funded.pk}/").status_code == 200
+    services.fx_rate_set(user=us_staff, date=D(2025, 1, 1), currency="JPY", usd_per_unit="0.0066")
+    for i in range(8):
+        currency = "JPY" if i % 2 else "USD"
+        loan = services.instrument_commit(
+            user=us_staff,
+            proposal_id=funded.pk,
+            kind="loan",
+            provider="JBIC",
+            currency=currency,
+            committed=Decimal("100"),
+        )
+        services.transaction_record(
+            user=us_staff,
+            instrument_id=loan.pk,
+            type="disbursement",
+            amount=Decimal("10"),
+            value_date=D(2025, 2, i + 1),
+        )
+        services.distribution_record(
+            user=us_staff,
+            proposal_id=funded.pk,
+            amount="5",
+            currency=currency,
+            date=D(2025, 7, i + 1),
+        )
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(f"/proposals/{funded.pk}/")
+    assert page.content.decode().count('class="num split-japan"') == 9
