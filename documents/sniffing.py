@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 from xml.etree import ElementTree
@@ -80,7 +81,14 @@ def _ooxml(stream: BinaryIO) -> FileType | None:
             if info.file_size > MAX_CONTENT_TYPES_BYTES:
                 return None
             root = ElementTree.fromstring(archive.read(info))
-    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError, RuntimeError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,  # a damaged compressed part
+        ElementTree.ParseError,
+        OSError,
+        ValueError,
+        RuntimeError,
+    ):
         return None
     finally:
         stream.seek(0)

@@ -66,6 +66,25 @@ def test_an_executable_named_pdf_gets_a_400_and_nothing_is_stored(
     assert files.stored_names() == []
 
 
+def damaged_docx() -> bytes:
+    """A DOCX whose [Content_Types].xml part has garbage in its compressed bytes."""
+    data = bytearray(files.ooxml("docx"))
+    start = 30 + len("[Content_Types].xml")  # the first entry's local header, then its data
+    for i in range(start, start + 20):
+        data[i] ^= 0xFF
+    return bytes(data)
+
+
+def test_a_damaged_office_file_gets_a_400_not_a_500(api, make_proposal, sponsor_softbank):
+    proposal = make_proposal("draft")
+    response = post(api(sponsor_softbank), proposal, files.upload("plan.docx", damaged_docx()))
+
+    assert response.status_code == 400, response.content
+    assert "not accepted" in response.json()["file"][0]
+    assert Document.objects.count() == 0
+    assert files.stored_names() == []
+
+
 def test_an_oversized_upload_gets_a_400_and_never_reaches_storage(
     api, make_proposal, sponsor_softbank, settings, media_root
 ):
