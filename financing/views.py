@@ -30,6 +30,7 @@ from financing.forms import (
 from projects import permissions
 from projects.errors import Invalid, InvalidState
 from projects.forms import add_domain_errors
+from projects.templatetags.accord import money
 from projects.views import domain_errors, get_proposal, render_detail
 
 
@@ -177,7 +178,7 @@ def distribution_create(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         lambda d: (
             _("Distribution recorded: Japan %(japan)s USD, US %(us)s USD.")
-            % {"japan": d.japan, "us": d.us}
+            % {"japan": money(d.japan), "us": money(d.us)}
         ),
     )
 

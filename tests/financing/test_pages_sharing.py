@@ -89,6 +89,22 @@ def test_staff_record_a_distribution_from_the_page(browser_of, us_staff, funded)
     assert "Distribution recorded" in response.content.decode()
 
 
+def test_the_distribution_message_groups_its_figures_as_the_panel_does(
+    browser_of, us_staff, funded
+):
+    response = browser_of(us_staff).post(
+        f"/proposals/{funded.pk}/distributions/",
+        {
+            "distribution-amount": "3000000",
+            "distribution-currency": "USD",
+            "distribution-date": "2025-07-01",
+        },
+        follow=True,
+    )
+    # J = 100, R = 20: the first 160 splits 50/50, the other 2,999,840 goes 10% to Japan.
+    assert "Japan 300,064 USD, US 2,699,936 USD" in response.content.decode()
+
+
 def test_an_error_is_shown_beside_its_field_with_a_400(browser_of, us_staff, funded):
     response = browser_of(us_staff).post(
         f"/proposals/{funded.pk}/distributions/",
