@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.utils.formats import date_format, number_format
 from django.utils.html import escape, format_html
@@ -20,6 +21,13 @@ from django.utils.translation import gettext as _
 PALETTE = ("#27497f", "#107569", "#b54708", "#9e165f", "#3538cd", "#667085", "#067647")
 TEXT = "#3d4756"
 GRID = "#dde2ea"
+
+
+def percent(share: Any) -> str:
+    """A share (0.1234) as a percentage (12.34%), per locale."""
+    if share in (None, ""):
+        return "—"
+    return number_format(Decimal(share) * 100, decimal_pos=2, use_l10n=True) + "%"
 
 
 def compact(value: Decimal | None) -> str:
@@ -132,7 +140,7 @@ def limit_chart(limits: Sequence[dict], *, label: str) -> SafeString:
                 left + span + 8,
                 y + 14,
                 TEXT,
-                number_format(share * 100, decimal_pos=2, use_l10n=True) + "%",
+                percent(share),
                 left,
                 y + 34,
                 TEXT,

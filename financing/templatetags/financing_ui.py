@@ -8,10 +8,8 @@ and its forms is asked of ``projects.permissions``; figures come from ``financin
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,12 +59,7 @@ def limit_label(name: str) -> str:
     return _LIMIT_LABELS.get(name, name)
 
 
-@register.filter
-def percent(share: Any) -> str:
-    """A share (0.1234) as a percentage (12.34%), per locale."""
-    if share in (None, ""):
-        return "—"
-    return number_format(Decimal(share) * 100, decimal_pos=2, use_l10n=True) + "%"
+register.filter("percent", charts.percent)  # the chart's gauges write a share the same way
 
 
 @register.simple_tag
