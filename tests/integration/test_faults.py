@@ -103,9 +103,7 @@ def _count(sql: str) -> int:
 # CI runs (the worker stops consuming after Redis restarts). Issue 10 stays open for it; run it
 # by hand: pytest tests/integration/test_faults.py::redis_restart_case is not possible, so
 # rename it back to test_… to work on it.
-def redis_restart_case_a_worker_resumes_and_every_task_takes_effect_once(
-    tmp_path, effects_tables
-):
+def redis_restart_case_a_worker_resumes_and_every_task_takes_effect_once(tmp_path, effects_tables):
     redis = PrivateRedis(tmp_path)
     redis.start()
     env = {
