@@ -82,7 +82,7 @@ run: .venv
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 worker: .venv
-	$(BIN)/celery -A config worker -l info
+	$(BIN)/celery -A config worker -l info --without-gossip --without-mingle --without-heartbeat
 
 beat: .venv
 	$(BIN)/celery -A config beat -l info

@@ -46,6 +46,10 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             "--concurrency=1",
             "--loglevel=WARNING",
             "--hostname=accord-test@%h",
+            # As production runs it (README): see test_faults for why.
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ],
         cwd=ROOT,
         env=env,

@@ -99,11 +99,9 @@ def _count(sql: str) -> int:
         return cursor.fetchone()[0]
 
 
-# NOT COLLECTED (no test_ prefix) until fixed: it passes alone but failed in the last two full
-# CI runs (the worker stops consuming after Redis restarts). Issue 10 stays open for it; run it
-# by hand: pytest tests/integration/test_faults.py::redis_restart_case is not possible, so
-# rename it back to test_… to work on it.
-def redis_restart_case_a_worker_resumes_and_every_task_takes_effect_once(tmp_path, effects_tables):
+def test_a_worker_resumes_after_redis_restarts_and_every_task_takes_effect_once(
+    tmp_path, effects_tables
+):
     redis = PrivateRedis(tmp_path)
     redis.start()
     env = {
@@ -122,6 +120,10 @@ def redis_restart_case_a_worker_resumes_and_every_task_takes_effect_once(tmp_pat
             "-I", "tests.integration.fault_tasks",
             "--pool=solo", "--concurrency=1", "--loglevel=WARNING",
             "--hostname=accord-faults@%h",
+            # As production runs it (README): with gossip, mingle and the event heartbeat on, a
+            # Celery 5 worker on Redis can reconnect after a restart and never consume again
+            # (celery/celery#8030, #8091); seen here in full CI runs.
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
         ],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
