@@ -7,7 +7,6 @@ Each public service is one transaction: lock, check the policy, save, append to 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from notifications import tasks as notification_tasks
 from projects import permissions
 from projects.errors import Invalid, InvalidState, NotVisible
+from projects.jobs import enqueue_on_commit
 from projects.models import Proposal, Sponsor
 
 from . import rules, selectors
@@ -349,9 +349,7 @@ def decision_log_export(*, user: Any, fmt: str, filters: dict[str, Any]):
 
 def _notify(event: str, object_id: int) -> None:
     """Mail ``event`` once the change commits (never inside the request's transaction)."""
-    transaction.on_commit(
-        functools.partial(notification_tasks.send_notifications.delay, event, object_id)
-    )
+    enqueue_on_commit(notification_tasks.send_notifications, event, object_id)
 
 
 def _due_date(value: Any) -> dt.date:

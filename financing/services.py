@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
-from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from committee.decision_log import decision_log_append
 from projects import permissions
 from projects.errors import Invalid, InvalidState, NotVisible
+from projects.jobs import enqueue_on_commit
 from projects.models import Proposal
 
 from . import rules, selectors, snapshots, tasks
@@ -97,7 +97,7 @@ def _lock_program_limits() -> None:
 
 
 def _recompute_on_commit(instrument_id: int) -> None:
-    transaction.on_commit(partial(tasks.recompute_instrument.delay, instrument_id))
+    enqueue_on_commit(tasks.recompute_instrument, instrument_id)
 
 
 @transaction.atomic
@@ -259,7 +259,7 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
         event="fx_rate_set",
         data={"date": day, "currency": currency, "usd_per_unit": rate, "previous": previous},
     )
-    transaction.on_commit(tasks.recompute_exposure.delay)
+    enqueue_on_commit(tasks.recompute_exposure)
     return row
 
 

@@ -4,7 +4,6 @@ and appends to the decision log."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +19,7 @@ from committee.models import Ballot
 from committee.roles import membership_of, sponsor_group_name
 from documents import services as document_services
 from notifications import tasks as notification_tasks
+from projects.jobs import enqueue_on_commit
 
 from . import permissions, rules, workflow
 from .errors import Invalid, InvalidState, NotAllowed
@@ -251,9 +251,7 @@ def proposal_transition(
         "return": ("proposal_returned", entry.seq),
     }.get(action, (None, None))
     if event is not None:
-        transaction.on_commit(
-            functools.partial(notification_tasks.send_notifications.delay, event, object_id)
-        )
+        enqueue_on_commit(notification_tasks.send_notifications, event, object_id)
     return proposal
 
 

@@ -17,6 +17,7 @@ from committee.services import (
     decision_record,
     vote_cast,
 )
+from config.celery import app as celery_app
 from notifications.models import Notification
 from notifications.services import preference_set
 from notifications.tasks import send_deadline_reminders, send_notifications
@@ -246,3 +247,34 @@ def test_the_admin_lists_who_was_told_what(client, make_proposal, committee, cap
     page = client.get("/admin/notifications/notification/")
     assert page.status_code == 200 and "ballot_opened" in page.content.decode()
     assert client.get("/admin/notifications/preference/").status_code == 200
+
+
+class DeadSMTP:
+    """A mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_down_on_the_embedded_default_is_logged_not_answered_as_a_500(
+    api, make_proposal, committee, settings, caplog
+):
+    # Eager tasks (no broker) send the mail in the request's process, after its commit: the
+    # ballot is open whatever the mail server does, so the chair gets 200, and the failure
+    # goes to the log, where the operator sees it.
+    proposal = make_proposal("in_review")
+    settings.EMAIL_BACKEND = f"{__name__}.DeadSMTP"
+    eager = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)  # CI's run 2 too
+    try:
+        response = api(committee["us_chair"]).post(f"/api/v1/proposals/{proposal.pk}/open_ballot/")
+    finally:
+        celery_app.conf.update(task_always_eager=eager[0], task_eager_propagates=eager[1])
+    assert response.status_code == 200, response.content
+    assert Ballot.objects.get(proposal=proposal).status == "open"
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 0
+    assert "the mail server is down" in caplog.text
