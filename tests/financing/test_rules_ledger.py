@@ -55,7 +55,7 @@ def test_the_table_is_contract_six():
 
 
 def test_every_type_belongs_to_one_kind_only():
-    # The exposure query filters on the type alone (financing.selectors._sum_of): that is the
+    # The exposure query filters on the type alone (financing.selectors.ledger._sum_of): that is the
     # table's rule only while no type name serves two kinds.
     assert len(set(rules.TRANSACTION_TYPES)) == len(rules.TRANSACTION_TYPES)
     for rule in rules.LEDGER.values():

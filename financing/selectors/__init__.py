@@ -1,0 +1,49 @@
+"""Reads of the program's money, always filtered by the permission policy.
+
+By sub-domain: ``ledger`` (instruments, transactions, FX, exposure and limits: CONTRACT §6),
+``sharing`` (Japan's investment, distributions and recovery: §7) and ``dashboard`` (the
+exposure page's grouped figures and the yen stress). Callers use ``financing.selectors``.
+"""
+
+from .dashboard import exposure_dashboard, exposure_groups, exposure_series, exposure_stress
+from .ledger import (
+    committed_usd_totals,
+    exposure_report,
+    fx_rate_on,
+    fx_rates_list,
+    instrument_get,
+    instruments_for,
+    ledger_figures,
+    program_limits,
+    today,
+    transactions_for,
+)
+from .sharing import (
+    distributions_for,
+    japan_investment,
+    proposal_transactions,
+    recovery_position,
+    recovery_table,
+)
+
+__all__ = [
+    "committed_usd_totals",
+    "distributions_for",
+    "exposure_dashboard",
+    "exposure_groups",
+    "exposure_report",
+    "exposure_series",
+    "exposure_stress",
+    "fx_rate_on",
+    "fx_rates_list",
+    "instrument_get",
+    "instruments_for",
+    "japan_investment",
+    "ledger_figures",
+    "program_limits",
+    "proposal_transactions",
+    "recovery_position",
+    "recovery_table",
+    "today",
+    "transactions_for",
+]

@@ -1,0 +1,273 @@
+"""Reads for the exposure page and the yen stress: grouped figures, never one row per
+instrument."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    QuerySet,
+    Sum,
+)
+from django.utils.translation import gettext as _
+
+from projects import permissions
+from projects.models import Sponsor
+
+from .. import rules
+from ..models import ExposureSnapshot, Instrument
+from .ledger import ZERO, ledger_figures, program_limits, today
+
+# --- The exposure page and the stress: grouped figures, never one row per instrument -----
+
+TOP_SPONSORS = 20  # the page lists the largest; the API has every one
+GROUP_KEYS = ("kind", "provider", "currency", "sector", "sponsor", "rate")
+_GROUP_SUMS = ("exposure", "committed", "exposure_usd", "committed_usd")
+
+
+@dataclass(frozen=True)
+class ExposureGroup:
+    """The instruments that share kind, provider, currency, sector, sponsor and rate."""
+
+    kind: str
+    provider: str
+    currency: str
+    sector: str
+    sponsor: Any  # the sponsor's id in the database; its name once resolved
+    rate: Decimal | None
+    count: int
+    missing: int  # instruments with no rate to convert at (no USD figure)
+    exposure: Decimal  # in ``currency``
+    committed: Decimal
+    exposure_usd: Decimal  # of the rows that have a USD figure
+    committed_usd: Decimal
+
+
+def _grouped_sql(inner_sql: str) -> str:
+    sums = ", ".join(f"SUM(g_{name})" for name in _GROUP_SUMS)
+    keys = ", ".join(f"g_{key}" for key in GROUP_KEYS)
+    return (
+        f"SELECT {keys}, COUNT(*), COUNT(*) - COUNT(g_exposure_usd), {sums} "
+        f"FROM ({inner_sql}) AS figures GROUP BY {keys}"
+    )
+
+
+def _groups(queryset: QuerySet) -> list[ExposureGroup]:
+    """Sum an instrument-level queryset (``g_*`` columns) by every grouping in the database."""
+    sql, params = (
+        queryset.order_by()
+        .values(*[f"g_{key}" for key in GROUP_KEYS], *[f"g_{name}" for name in _GROUP_SUMS])
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_grouped_sql(sql), params)
+        rows = cursor.fetchall()
+    groups = []
+    for row in rows:
+        keys, (count, missing, *sums) = row[: len(GROUP_KEYS)], row[len(GROUP_KEYS) :]
+        # SQLite hands back floats for computed sums: read them as text into Decimals.
+        money = [rules.cents(Decimal(str(value))) if value is not None else ZERO for value in sums]
+        rate = None if keys[5] is None else Decimal(str(keys[5]))
+        groups.append(ExposureGroup(*keys[:5], rate, count, missing, *money))
+    return groups
+
+
+def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
+    """The program's figures as of ``as_of`` grouped in the database: at most two queries.
+
+    Today reads the exposure job's snapshots, plus the instruments the job has not reached
+    yet computed on request; another day is computed by the job's own query
+    (``ledger_figures``), exactly as ``exposure_report`` does, so the page and the API agree.
+    """
+    stored_today = as_of == today()
+    all_stored = False
+    cache_key = None
+    if stored_today:
+        # Usually the job has reached every instrument: two counts say so cheaply, and only
+        # the instruments it has not reached yet are computed on request.
+        stored = ExposureSnapshot.objects.filter(as_of=as_of).aggregate(
+            count=Count("pk"), latest=Max("computed_at")
+        )
+        if stored["count"] == Instrument.objects.count():
+            all_stored = True
+            # Every write of the job stamps its rows with a later ``computed_at``, and rows
+            # are never deleted: the same count and latest stamp mean the same figures.
+            cache_key = "financing:exposure-groups:{}:{}:{}".format(
+                as_of.isoformat(),
+                stored["count"],
+                stored["latest"] and stored["latest"].isoformat(),
+            )
+            cached = cache.get(cache_key)
+            if cached is not None:
+                return _named(cached)
+    # Today: only the instruments the job has not reached (an anti-join in the same query,
+    # never a list of ids: on a new day before the job ran, that would be every instrument).
+    computed = ledger_figures(as_of, without_snapshot=stored_today).annotate(
+        g_kind=F("kind"),
+        g_provider=F("provider"),
+        g_currency=F("currency"),
+        g_sector=F("proposal__sector"),
+        g_sponsor=F("proposal__sponsor_id"),
+        g_rate=F("f_rate"),
+        g_exposure=F("f_exposure"),
+        g_committed=F("f_committed"),
+        g_exposure_usd=F("f_exposure_usd"),
+        g_committed_usd=F("f_committed_usd"),
+    )
+    groups = _groups(computed) if not all_stored else []
+    if stored_today:
+        snapshot_rows = ExposureSnapshot.objects.filter(as_of=as_of).annotate(
+            g_kind=F("instrument__kind"),
+            g_provider=F("instrument__provider"),
+            g_currency=F("instrument__currency"),
+            g_sector=F("instrument__proposal__sector"),
+            g_sponsor=F("instrument__proposal__sponsor_id"),
+            g_rate=F("usd_per_unit"),
+            g_exposure=F("exposure"),
+            g_committed=F("committed"),
+            g_exposure_usd=F("exposure_usd"),
+            g_committed_usd=F("committed_usd"),
+        )
+        groups += _groups(snapshot_rows)
+    if cache_key is not None:
+        cache.set(cache_key, groups, EXPOSURE_CACHE_SECONDS)
+    return _named(groups)
+
+
+EXPOSURE_CACHE_SECONDS = 24 * 3600
+
+
+def _named(groups: list[ExposureGroup]) -> list[ExposureGroup]:
+    """The groups with their sponsors' names (one query over the few sponsors)."""
+    names = dict(
+        Sponsor.objects.filter(pk__in={group.sponsor for group in groups}).values_list("pk", "name")
+    )
+    return [replace(group, sponsor=names.get(group.sponsor, "—")) for group in groups]
+
+
+def _by(groups: list[ExposureGroup], key: str, figure: str, order: tuple = ()) -> dict:
+    out: dict[str, Decimal] = dict.fromkeys(order, ZERO)
+    for group in groups:
+        out[getattr(group, key)] = out.get(getattr(group, key), ZERO) + getattr(group, figure)
+    return out if order else dict(sorted(out.items(), key=lambda item: -item[1]))
+
+
+def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
+    """What the exposure page shows: totals by each grouping, limits, stress and the trend."""
+    permissions.require(
+        permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
+    )
+    as_of = as_of or today()
+    groups = exposure_groups(as_of)
+    totals = {
+        name: _by(groups, key, "exposure_usd", order)
+        for name, key, order in (
+            ("by_kind", "kind", rules.KINDS),
+            ("by_provider", "provider", rules.PROVIDERS),
+            ("by_sector", "sector", ()),
+            ("by_sponsor", "sponsor", ()),
+            ("by_currency", "currency", rules.CURRENCIES),
+        )
+    }
+    committed = _by(groups, "kind", "committed_usd", rules.KINDS)
+    committed_all = sum(committed.values(), ZERO)
+    limits = program_limits()
+    native = _by(groups, "currency", "exposure", rules.CURRENCIES)
+    return {
+        "as_of": as_of,
+        "complete": not any(group.missing for group in groups),
+        "missing": sum(group.missing for group in groups),
+        "instruments": sum(group.count for group in groups),
+        "totals": totals,
+        "exposure_all": sum(totals["by_kind"].values(), ZERO),
+        "top_sponsors": list(totals["by_sponsor"].items())[:TOP_SPONSORS],
+        "more_sponsors": max(len(totals["by_sponsor"]) - TOP_SPONSORS, 0),
+        "committed_by_kind": committed,
+        "committed_all": committed_all,
+        "exposure_native": native,
+        "limits": [
+            _limit_use("program", limits.program_usd, committed_all),
+            _limit_use("equity", limits.equity_usd, committed["equity"]),
+        ],
+        "stress": _stress_of(groups, [Decimal(10), Decimal(20), Decimal(30)]),
+        "series": exposure_series(as_of, current=sum(totals["by_kind"].values(), ZERO)),
+    }
+
+
+def _limit_use(name: str, limit: Decimal, used: Decimal) -> dict:
+    return {
+        "name": name,
+        "limit": limit,
+        "used": used,
+        "headroom": limit - used,
+        "share": (used / limit) if limit else ZERO,
+    }
+
+
+def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
+    merged: dict[tuple, list[Decimal]] = {}
+    for group in groups:
+        sums = merged.setdefault((group.currency, group.rate), [ZERO, ZERO])
+        sums[0] += group.exposure
+        sums[1] += group.committed
+    stress_groups = [
+        rules.StressGroup(currency, rate, exposure, committed)
+        for (currency, rate), (exposure, committed) in merged.items()
+    ]
+    complete, figures = rules.stress(stress_groups, shocks)
+    _unshocked, *shocked = figures
+    # The base is the exposure report's own figure (each instrument's USD value rounded to
+    # the cent, then summed), so it matches GET /exposure/ to the cent; each shocked total
+    # converts the yen summed per rate and rounds once.
+    return {
+        "complete": complete,
+        "base": {
+            "exposure_usd": sum((g.exposure_usd for g in groups), ZERO),
+            "committed_usd": sum((g.committed_usd for g in groups), ZERO),
+        },
+        "shocks": [
+            {"shock": f.shock, "exposure_usd": f.exposure_usd, "committed_usd": f.committed_usd}
+            for f in shocked
+        ],
+    }
+
+
+def exposure_stress(*, user: Any, as_of: dt.date, shocks: list[Decimal]) -> dict:
+    """CONTRACT §6 stress: USD totals with every JPY amount at its rate weakened by each shock."""
+    permissions.require(
+        permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
+    )
+    return {"as_of": as_of, **_stress_of(exposure_groups(as_of), shocks)}
+
+
+SERIES_MONTHS = 12
+
+
+def exposure_series(as_of: dt.date, *, current: Decimal) -> list[tuple[dt.date, Decimal]]:
+    """Total USD exposure at each of the last month-ends the exposure job recorded, then now.
+
+    One grouped query over the snapshots of those twelve days (the nightly job leaves one set
+    a day); a month-end without snapshots is left out rather than recomputed on the page.
+    """
+    ends = []
+    first = as_of.replace(day=1)
+    while len(ends) < SERIES_MONTHS and first > dt.date.min:  # no month-end before year 1
+        day = first - dt.timedelta(days=1)
+        ends.append(day)
+        first = day.replace(day=1)
+    rows = (
+        ExposureSnapshot.objects.filter(as_of__in=ends)
+        .values("as_of")
+        .annotate(total=Sum("exposure_usd"))
+        .order_by("as_of")
+    )
+    points = [(row["as_of"], row["total"] or ZERO) for row in rows]
+    return [*points, (as_of, current)]
