@@ -7,4 +7,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from config import checks  # noqa: F401 - registers Accord's deployment checks
+
+        from . import permissions
+
+        post_migrate.connect(permissions.forget_permission_ids, dispatch_uid="accord-perm-ids")

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from committee.models import Role, Visibility
 from committee.roles import (
@@ -58,13 +59,24 @@ def _group_ids(user: Any) -> list[int]:
     return cache["groups"]
 
 
-def _permission_id(codename: str) -> Subquery:
-    """The permission's id as a scalar subquery: PostgreSQL evaluates it once per query."""
-    return Subquery(
-        Permission.objects.filter(content_type__app_label="projects", codename=codename).values(
-            "id"
-        )[:1]
-    )
+_PERMISSION_IDS: dict[tuple[str, str], int] = {}
+
+
+def _permission_id(codename: str) -> int:
+    """The permission's id, looked up once per process and database: the queries then carry
+    it as a constant, not as a subquery compiled and planned on every request. Ids change only
+    when the permissions are created again, after which Django sends ``post_migrate``
+    (``migrate``, and a test database's flush): ``forget_permission_ids`` then clears them."""
+    key = (connection.settings_dict["NAME"], codename)
+    if key not in _PERMISSION_IDS:
+        _PERMISSION_IDS[key] = Permission.objects.get(
+            content_type__app_label="projects", codename=codename
+        ).pk
+    return _PERMISSION_IDS[key]
+
+
+def forget_permission_ids(**kwargs: Any) -> None:
+    _PERMISSION_IDS.clear()
 
 
 def has_object_perm(user: Any, codename: str, proposal: Proposal, *, user_only=False) -> bool:
