@@ -196,6 +196,8 @@ def vote_cast(*, user: Any, proposal_id: Any, choice: str, rationale: str = "") 
     event = "vote_changed" if vote else "vote_cast"
     if vote is None:
         vote = Vote(ballot=ballot, voter=user, delegation=membership_of(user).delegation)
+    else:
+        vote.voter = user  # the voter in hand: rendering the vote needs no query for it
     vote.choice = choice
     vote.rationale = rationale or ""
     vote.save()
