@@ -2,8 +2,9 @@
 
 The change has committed by then: a job that cannot be queued (the broker is down) or, on the
 embedded default where tasks run in-process, that fails (the mail server is down) is logged
-with its traceback, never answered to the user as a 500. Each job also has a safety net: the
-nightly exposure recompute, and the mail claims that a later send retries.
+with its traceback, never answered to the user as a 500. What is lost then: an exposure
+snapshot waits for the nightly recompute; a mail is not sent (on a worker, a send that fails
+retries by itself; in-process it does not).
 """
 
 from __future__ import annotations
