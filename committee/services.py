@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from notifications import tasks as notification_tasks
 from projects import permissions
-from projects.errors import Invalid, InvalidState, NotVisible
+from projects.errors import Invalid, InvalidState, object_pk
 from projects.jobs import enqueue_on_commit
 from projects.models import Proposal, Sponsor
 
@@ -166,10 +166,7 @@ def ballot_close(*, proposal: Proposal) -> dict:
 
 
 def _proposal_for(user: Any, proposal_id: Any, *, lock: bool = False) -> Proposal:
-    try:
-        pk = int(proposal_id)
-    except (TypeError, ValueError):
-        raise NotVisible(_("Not found.")) from None
+    pk = object_pk(proposal_id)
     rows = Proposal.objects.select_related("sponsor")
     if lock:
         rows = rows.select_for_update()
@@ -407,10 +404,7 @@ def condition_add(*, user: Any, proposal_id: Any, text: str, due: Any) -> Condit
 @transaction.atomic
 def condition_satisfy(*, user: Any, condition_id: Any, evidence: str) -> Condition:
     """Mark an open or overdue condition satisfied, with the evidence that shows it."""
-    try:
-        pk = int(condition_id)
-    except (TypeError, ValueError):
-        raise NotVisible(_("Not found.")) from None
+    pk = object_pk(condition_id)
     condition = (
         Condition.objects.select_for_update().select_related("proposal").filter(pk=pk).first()
     )

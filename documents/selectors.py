@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from committee.roles import role_of
 from projects import permissions
-from projects.errors import NotVisible
+from projects.errors import NotVisible, object_pk
 from projects.models import Proposal
 
 from .models import DecisionPackage, Document, Party
@@ -29,10 +29,7 @@ def documents_for(*, user: Any, proposal: Proposal) -> QuerySet[Document]:
 
 def document_get(*, user: Any, document_id: Any) -> Document:
     """The document if the user may see its proposal, else ``NotVisible`` (404)."""
-    try:
-        pk = int(document_id)
-    except (TypeError, ValueError):
-        raise NotVisible(_("Not found.")) from None
+    pk = object_pk(document_id)
     document = Document.objects.select_related("proposal").filter(pk=pk).first()
     if document is None:
         raise NotVisible(_("Not found."))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from committee.decision_log import decision_log_append
 from projects import permissions
-from projects.errors import Invalid, InvalidState, NotVisible
+from projects.errors import Invalid, InvalidState, NotVisible, object_pk
 from projects.jobs import enqueue_on_commit
 from projects.models import Proposal
 
@@ -69,10 +69,7 @@ def _raise_problems(problems: dict[str, list[str]]) -> None:
 
 def _funding_proposal(user: Any, proposal_id: Any) -> Proposal:
     """Lock the proposal; 404 if the user may not see it, 403 unless staff."""
-    try:
-        pk = int(proposal_id)
-    except (TypeError, ValueError):
-        raise NotVisible(_("Not found.")) from None
+    pk = object_pk(proposal_id)
     proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
     proposal = permissions.require_view(user, proposal)
     permissions.require(
@@ -170,10 +167,7 @@ def transaction_record(
     *, user: Any, instrument_id: Any, type: str, amount: Any, value_date: Any
 ) -> Transaction:
     """Record money that moved on an instrument, keeping its exposure and drawings in bounds."""
-    try:
-        pk = int(instrument_id)
-    except (TypeError, ValueError):
-        raise NotVisible(_("Not found.")) from None
+    pk = object_pk(instrument_id)
     found = Instrument.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
     if found is None:
         raise NotVisible(_("Not found."))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     status_code = 400
@@ -36,3 +38,15 @@ class InvalidState(DomainError):
     """The object's state does not allow the action: 409."""
 
     status_code = 409
+
+
+def object_pk(value: object) -> int:
+    """``value`` (a path or body id) as a primary key, or ``NotVisible``: an id that is not a
+    whole number, or outside a database id's range, names nothing (404, never a 500)."""
+    try:
+        pk = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        raise NotVisible(_("Not found.")) from None
+    if not 0 < pk < 2**63:
+        raise NotVisible(_("Not found."))
+    return pk

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from . import permissions
-from .errors import NotVisible
+from .errors import object_pk
 from .models import Proposal, Sponsor, Status
 
 FILTERS = ("status", "sector", "sponsor", "q")
@@ -50,10 +50,7 @@ def proposal_get(*, user: Any, proposal_id: Any, co_sponsors: bool = True) -> Pr
 
     ``co_sponsors=False`` skips reading them, for callers that do not render the proposal.
     """
-    try:
-        pk = int(proposal_id)
-    except (TypeError, ValueError):
-        raise NotVisible("Not found.") from None
+    pk = object_pk(proposal_id)
     rows = Proposal.objects.select_related("sponsor")
     if co_sponsors:
         rows = rows.prefetch_related("co_sponsors")

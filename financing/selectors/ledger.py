@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects import permissions
-from projects.errors import NotVisible
+from projects.errors import NotVisible, object_pk
 from projects.models import Proposal
 
 from .. import rules
@@ -179,10 +179,7 @@ def ledger_figures(
 
 def instrument_get(*, user: Any, instrument_id: Any) -> Instrument:
     """The instrument if the user may read its proposal's financing, else ``NotVisible``."""
-    try:
-        pk = int(instrument_id)
-    except (TypeError, ValueError):
-        raise NotVisible(_("Not found.")) from None
+    pk = object_pk(instrument_id)
     instrument = Instrument.objects.select_related("proposal").filter(pk=pk).first()
     if instrument is None or not permissions.can_view(user, instrument.proposal):
         raise NotVisible(_("Not found."))
