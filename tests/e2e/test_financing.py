@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
+from financing import services
 from financing.models import Distribution
 
 pytestmark = pytest.mark.e2e
+
+OVERFLOWING_TABLES = """panel => [...panel.querySelectorAll('table')]
+    .filter(table => table.scrollWidth > table.parentElement.clientWidth)
+    .map(table => table.className)"""
 
 
 def _chart_is_drawn(page, css: str) -> None:
@@ -84,3 +92,35 @@ def test_staff_commit_draw_and_distribute_and_the_exposure_page_shows_it(
     page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
     expect(page.locator("#financing")).to_contain_text("日本の投資回収")
     expect(page.locator(".distributions-table .split-japan").first).to_contain_text("50")
+
+
+def test_the_financing_tables_fit_a_laptop_screen_with_yen_in_the_billions(
+    live_server, page, sign_in, make_proposal, us_staff
+):
+    """At 1280 px, in both languages, no financing table scrolls sideways: a figure cut off
+    at the card's edge is a figure misread."""
+    proposal = make_proposal("active")
+    services.fx_rate_set(
+        user=us_staff, currency="JPY", date=dt.date(2025, 1, 2), usd_per_unit="0.0065"
+    )
+    loan = services.instrument_commit(
+        user=us_staff, proposal_id=proposal.pk, kind="loan", provider="NEXI", currency="JPY",
+        committed=Decimal("45000000000"),
+    )  # fmt: skip
+    services.transaction_record(
+        user=us_staff, instrument_id=loan.pk, type="disbursement", amount=Decimal("30000000000"),
+        value_date=dt.date(2025, 1, 10),
+    )  # fmt: skip
+    services.distribution_record(
+        user=us_staff, proposal_id=proposal.pk, amount="3000000000", currency="JPY",
+        date=dt.date(2025, 6, 30),
+    )  # fmt: skip
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(us_staff)
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
+    panel = page.locator("#financing")
+    expect(panel.locator(".instruments-table")).to_contain_text("45,000,000,000")
+    assert panel.evaluate(OVERFLOWING_TABLES) == []
+    page.get_by_role("button", name="日本語").click()
+    expect(panel).to_contain_text("日本の投資回収")
+    assert panel.evaluate(OVERFLOWING_TABLES) == []

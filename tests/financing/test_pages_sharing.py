@@ -57,7 +57,10 @@ def test_the_proposal_page_shows_instruments_transactions_and_each_split(
     html = page.content.decode()
     assert 'id="financing"' in html
     assert "Disbursement" in html and "Japan's recovery" in html
-    assert 'class="num split-japan"><span class="money">20 <span class="ccy">USD' in html
+    # Figures in the instrument's currency, named once per row; the splits are in USD, named
+    # once in their headers.
+    assert "<td>USD</td>" in html and "Japan (USD)" in html
+    assert 'class="num split-japan">20</td>' in html
     assert "Commit an instrument" not in html  # the forms are for staff
 
 
