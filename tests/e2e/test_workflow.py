@@ -100,3 +100,37 @@ def test_staff_exports_the_decision_log_from_its_page(
         page.get_by_role("link", name=re.compile("JSON Lines")).click()
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines and all(line.startswith('{"seq"') for line in lines)
+
+
+PAGE_OVERFLOW = """() => {
+    const page = document.documentElement.scrollWidth > window.innerWidth;
+    const tables = [...document.querySelectorAll('table')]
+        .filter(table => !table.closest('.table-wrap'))
+        .filter(table => {
+            const box = table.parentElement;
+            const style = getComputedStyle(box);
+            const room = box.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            return table.getBoundingClientRect().width > room + 0.5;
+        })
+        .map(table => table.className);
+    return {page, tables};
+}"""
+
+
+@pytest.mark.parametrize("width", [1024, 1152])
+def test_on_a_small_laptop_screen_the_chair_sees_log_out_and_the_whole_ballot(
+    live_server, page, sign_in, make_proposal, us_chair, width
+):
+    """The menu, the account and the ballot's four columns stay on the screen, in English
+    and in Japanese: nothing is reached only by scrolling the page sideways."""
+    proposal = make_proposal("voting")
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(us_chair)
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
+    for language in ("English", "日本語"):
+        page.get_by_role("button", name=language).click()
+        expect(page.locator(".ballot-table")).to_be_visible()
+        assert page.evaluate(PAGE_OVERFLOW) == {"page": False, "tables": []}
+        log_out = page.locator("form.logout button").bounding_box()
+        assert log_out and log_out["x"] + log_out["width"] <= width
