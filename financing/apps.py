@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
 class FinancingConfig(AppConfig):
     name = "financing"
     verbose_name = _("Financing")
+
+    def ready(self) -> None:
+        connection_created.connect(_sqlite_functions, dispatch_uid="financing-sqlite-functions")
+
+
+def _sqlite_functions(sender, connection, **kwargs) -> None:
+    """SQLite lacks exact decimals: give it the USD conversion the exposure queries call."""
+    if connection.vendor == "sqlite":
+        from .selectors.ledger import sqlite_usd_cents
+
+        connection.connection.create_function(
+            "ACCORD_USD_CENTS", 2, sqlite_usd_cents, deterministic=True
+        )

@@ -66,29 +66,50 @@ def fx_rates_list() -> QuerySet:
     return FxRate.objects.select_related("entered_by").order_by("-date", "currency")
 
 
-class HalfEvenCents(Func):
-    """Round a numeric expression half-even to the cent, in the database.
+class UsdCents(Func):
+    """``amount`` times ``rate`` (USD per unit), rounded half-even to the cent, in the database.
 
-    PostgreSQL's ``round()`` rounds half away from zero. A tie is a value with exactly three
-    decimals whose last two digits, with the cent's, leave 5 or -5 modulo 20 (an even cent,
-    then a 5): that is truncated instead. Few operations, because the exposure job evaluates
-    this for every instrument. On SQLite numbers are floats and ``round()`` is used as is:
-    the embedded default is for trying Accord, PostgreSQL for running it.
+    PostgreSQL's arithmetic on numerics is exact, but its ``round()`` rounds half away from
+    zero. A tie is a product with exactly three decimals whose last two digits, with the
+    cent's, leave 5 or -5 modulo 20 (an even cent, then a 5): that is truncated instead. Few
+    operations, because the exposure job evaluates this for every instrument.
+
+    SQLite has only floats, in which neither the product nor a tie is exact: there the
+    product is computed in Python, on the amount and the rate restored to their decimal
+    places (``sqlite_usd_cents``, registered on each connection as ``ACCORD_USD_CENTS``), so
+    that the embedded default shows the same cents as PostgreSQL.
     """
 
+    function = "ACCORD_USD_CENTS"
     output_field = MONEY_FIELD
-    arity = 1
+    arity = 2
 
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        if connection.vendor != "postgresql":
-            return f"ROUND(({sql}), 2)", params
-        x = f"({sql})"
+    def as_postgresql(self, compiler, connection, **extra_context):
+        amount, amount_params = compiler.compile(self.source_expressions[0])
+        rate, rate_params = compiler.compile(self.source_expressions[1])
+        x = f"(({amount}) * ({rate}))"
         return (
             f"(CASE WHEN {x} = ROUND({x}, 3) AND ABS(MOD({x} * 1000, 20)) = 5 "
             f"THEN TRUNC({x}, 2) ELSE ROUND({x}, 2) END)::numeric(20, 2)",
-            [*params, *params, *params, *params, *params],
+            [*amount_params, *rate_params] * 5,
         )
+
+
+def _restored(value: Any, places: int) -> Decimal:
+    """A number SQLite handed back (int, float or text), as the decimal it was stored as."""
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return exact.quantize(Decimal(1).scaleb(-places))
+
+
+def sqlite_usd_cents(amount: Any, rate: Any) -> float | None:
+    """``ACCORD_USD_CENTS`` on SQLite: the cents of ``amount`` × ``rate``, half-even (a float,
+    the only number SQLite has; Django reads it back to the cent)."""
+    if amount is None or rate is None:
+        return None
+    product = _restored(amount, MONEY_FIELD.decimal_places) * _restored(
+        rate, RATE_FIELD.decimal_places
+    )
+    return float(rules.cents(product))
 
 
 class Ungrouped(ExpressionWrapper):
@@ -164,14 +185,9 @@ def ledger_figures(
             f_undrawn=ExpressionWrapper(F("committed") - F("f_drawn"), output_field=MONEY_FIELD),
         )
         .annotate(
-            f_exposure_usd=HalfEvenCents(
-                ExpressionWrapper(F("f_exposure") * F("f_rate"), output_field=RATE_FIELD)
-            ),
+            f_exposure_usd=UsdCents(F("f_exposure"), F("f_rate")),
             f_committed_usd=Ungrouped(
-                HalfEvenCents(
-                    ExpressionWrapper(F("committed") * F("f_rate"), output_field=RATE_FIELD)
-                ),
-                output_field=MONEY_FIELD,
+                UsdCents(F("committed"), F("f_rate")), output_field=MONEY_FIELD
             ),
         )
     )

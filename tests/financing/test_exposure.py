@@ -205,3 +205,28 @@ def test_the_exposure_costs_the_same_queries_for_three_or_thirty_instruments(
     grow(27)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api(us_staff).get(URL, params).json()["instruments"]) == 30
+
+
+@pytest.mark.parametrize(
+    ("yen", "rate", "usd"),
+    [
+        ("1", "0.125", "0.12"),  # a tie: half-even keeps the even cent
+        ("1", "0.135", "0.14"),
+        ("3", "0.0065", "0.02"),  # 0.0195
+        ("77", "0.0065", "0.50"),  # 0.5005
+        ("123456789.01", "0.0066", "814814.81"),  # 814814.807466
+    ],
+)
+def test_the_usd_figure_rounds_half_even_on_every_database(
+    api, us_staff, funded, django_capture_on_commit_callbacks, yen, rate, usd
+):
+    """Today's snapshot and a past day computed on request give the same cents, on SQLite
+    (floats: the product is made in Python) as on PostgreSQL (numerics)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fx_rate_set(user=us_staff, date=days_ago(20), currency="JPY", usd_per_unit=rate)
+        loan = commit(us_staff, funded, "loan", "JBIC", "JPY", "200000000")
+        record(us_staff, loan, "disbursement", yen, days_ago(10))
+    today_row = api(us_staff).get(URL).json()["instruments"][0]
+    past_row = api(us_staff).get(URL, {"as_of": str(days_ago(1))}).json()["instruments"][0]
+    assert today_row["exposure_usd"] == usd
+    assert past_row["exposure_usd"] == usd
