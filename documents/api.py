@@ -6,6 +6,7 @@ import logging
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -142,7 +143,7 @@ class DocumentDownloadView(PolicyAPIView):
         document = selectors.document_get(user=request.user, document_id=document_id)
         if not document.file.storage.exists(document.file.name):
             logger.error("document %s: %s is missing from storage", document.pk, document.file.name)
-            raise NotVisible("The file is not available.")
+            raise NotVisible(_("The file is not available."))
         response = FileResponse(
             document.file.open("rb"),
             as_attachment=True,

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from committee.models import Role, Visibility
 from committee.roles import (
@@ -196,7 +197,7 @@ def require(allowed: bool, message: str) -> None:
 def require_view(user: Any, proposal: Proposal | None) -> Proposal:
     """Return the proposal if ``user`` may see it; otherwise raise ``NotVisible``."""
     if proposal is None or not can_view(user, proposal):
-        raise NotVisible("Not found.")
+        raise NotVisible(_("Not found."))
     return proposal
 
 

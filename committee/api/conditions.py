@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -114,7 +115,7 @@ class DecisionView(PolicyAPIView):
             user=request.user, proposal=self.get_proposal(co_sponsors=False)
         )
         if ballot is None:
-            raise NotVisible("No decision has been taken on this proposal.")
+            raise NotVisible(_("No decision has been taken on this proposal."))
         return Response(DecisionOut(ballot).data)
 
     @extend_schema(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -195,7 +196,7 @@ class BallotView(PolicyAPIView):
             user=request.user, proposal=self.get_proposal(co_sponsors=False)
         )
         if summary is None:
-            raise NotVisible("No ballot has been opened on this proposal.")
+            raise NotVisible(_("No ballot has been opened on this proposal."))
         # The summary already holds only what this user may see (the sponsor: two keys).
         return Response(summary)
 

@@ -280,3 +280,7 @@ def test_a_file_missing_from_storage_is_a_404_not_a_500(api, make_proposal, spon
     response = api(sponsor_softbank).get(f"/api/v1/documents/{document.pk}/download/")
     assert response.status_code == 404
     assert "detail" in response.json()
+    japanese = api(sponsor_softbank).get(
+        f"/api/v1/documents/{document.pk}/download/", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert japanese.json()["detail"] == "ファイルを利用できません。"
