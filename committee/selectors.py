@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from projects import permissions
-from projects.errors import Invalid, NotAllowed
+from projects.errors import Invalid, NotAllowed, object_pk
 from projects.models import Proposal, Status
 
 from .models import Ballot, Condition, Conflict, DecisionLogEntry, Note, Review, Vote
@@ -258,14 +258,7 @@ def decision_for(*, user: Any, proposal: Proposal) -> Ballot | None:
 
 def condition_get(*, user: Any, condition_id: Any) -> Condition:
     """One condition, if the user may see its proposal; otherwise ``NotVisible``."""
-    try:
-        pk = int(condition_id)
-    except (TypeError, ValueError):
-        pk = None
-    condition = (
-        Condition.objects.select_related("proposal__sponsor").filter(pk=pk).first()
-        if pk is not None
-        else None
-    )
+    pk = object_pk(condition_id)
+    condition = Condition.objects.select_related("proposal__sponsor").filter(pk=pk).first()
     permissions.require_view(user, condition.proposal if condition else None)
     return condition

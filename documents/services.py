@@ -23,7 +23,7 @@ from committee.decision_log import decision_log_append
 from committee.models import Review, Visibility
 from committee.roles import DELEGATIONS
 from projects import permissions
-from projects.errors import Invalid, InvalidState
+from projects.errors import Invalid, InvalidState, object_pk
 from projects.models import Proposal
 
 from . import selectors, sniffing
@@ -34,10 +34,7 @@ CHUNK = 1024 * 1024
 
 
 def _proposal(proposal_id: Any, *, lock: bool = False) -> Proposal | None:
-    try:
-        pk = int(proposal_id)
-    except (TypeError, ValueError):
-        return None
+    pk = object_pk(proposal_id)
     rows = Proposal.objects.select_related("sponsor")
     if lock:
         rows = rows.select_for_update()

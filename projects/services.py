@@ -22,7 +22,7 @@ from notifications import tasks as notification_tasks
 from projects.jobs import enqueue_on_commit
 
 from . import permissions, rules, workflow
-from .errors import Invalid, InvalidState, NotAllowed
+from .errors import Invalid, InvalidState, NotAllowed, object_pk
 from .models import Proposal, ReferenceCounter, Sponsor, Status
 
 EDITABLE_FIELDS = ("title", "description", "sector", "amount_requested", "currency")
@@ -115,10 +115,7 @@ def proposal_create(*, user: Any, co_sponsors: list[str] | None = None, **fields
 
 
 def _locked(proposal_id: Any) -> Proposal | None:
-    try:
-        pk = int(proposal_id)
-    except (TypeError, ValueError):
-        return None
+    pk = object_pk(proposal_id)
     return Proposal.objects.select_for_update().select_related("sponsor").filter(pk=pk).first()
 
 

@@ -6,6 +6,8 @@ import pytest
 
 ROUTES = [
     ("get", "/api/v1/proposals/{id}/"),
+    ("patch", "/api/v1/proposals/{id}/"),
+    ("post", "/api/v1/proposals/{id}/accept/"),
     ("get", "/api/v1/proposals/{id}/reviews/"),
     ("get", "/api/v1/proposals/{id}/notes/"),
     ("get", "/api/v1/proposals/{id}/conflicts/"),
@@ -15,6 +17,7 @@ ROUTES = [
     ("post", "/api/v1/conditions/{id}/satisfy/"),
     ("get", "/api/v1/proposals/{id}/decision/"),
     ("get", "/api/v1/proposals/{id}/documents/"),
+    ("post", "/api/v1/proposals/{id}/documents/"),
     ("get", "/api/v1/documents/{id}/download/"),
     ("get", "/api/v1/proposals/{id}/package/"),
     ("get", "/api/v1/proposals/{id}/distributions/"),
