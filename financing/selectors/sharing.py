@@ -78,12 +78,11 @@ def japan_investment(*, proposal_ids: list[int], on: dt.date) -> dict[int, Japan
     missing: dict[int, list[dt.date]] = {pk: [] for pk in proposal_ids}
     for row in rows:
         pk = row["instrument__proposal_id"]
-        if row["instrument__currency"] == "USD":
-            usd[pk] += row["total"]
-        elif row["rate"] is None:
+        amount = rules.to_usd(row["total"], row["instrument__currency"], row["rate"])
+        if amount is None:  # a yen amount with no rate: flagged, never counted as zero
             missing[pk].append(row["value_date"])
         else:
-            usd[pk] += rules.cents(row["total"] * row["rate"])
+            usd[pk] += rules.cents(amount)
     return {pk: JapanInvestment(usd[pk], tuple(sorted(missing[pk]))) for pk in proposal_ids}
 
 
