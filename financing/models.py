@@ -1,8 +1,6 @@
-"""The program's money: instruments, their transactions, FX rates, exposure snapshots and
-profit distributions (CONTRACT §6, §7). Fields and constraints only; rules live in
-``rules.py``, writes in ``services.py``."""
-
-from decimal import Decimal
+"""The program's money: instruments (with the exposure job's figures), their transactions,
+FX rates, the exposure job's days and profit distributions (CONTRACT §6, §7). Fields and
+constraints only; rules live in ``rules.py``, writes in ``services.py``."""
 
 from django.conf import settings
 from django.db import models
@@ -40,6 +38,16 @@ class Instrument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     committed_at = models.DateTimeField(_("committed at"), auto_now_add=True)
+    # Its figures as the exposure job last wrote them (the snapshot), in its own currency:
+    # written only when one changes. A value date is never in the future, so only a recorded
+    # transaction changes them, and each one re-runs the job for its instrument on commit
+    # (the nightly run checks them all). Null until the job first reaches the instrument;
+    # USD is converted when read, at the rate of the day read (CONTRACT §6).
+    exposure = models.DecimalField(_("exposure"), **MONEY, null=True, editable=False)
+    undrawn = models.DecimalField(_("undrawn"), **MONEY, null=True, editable=False)
+    claims = models.DecimalField(_("claims"), **MONEY, null=True, editable=False)
+    figures_as_of = models.DateField(_("figures as of"), null=True, editable=False)
+    figures_computed_at = models.DateTimeField(_("figures computed at"), null=True, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -116,41 +124,26 @@ class FxRate(models.Model):
         return f"{self.currency} {self.date}: {self.usd_per_unit} USD"
 
 
-class ExposureSnapshot(models.Model):
-    """One instrument's figures as of a day, written by the exposure job (idempotent upsert).
+class ExposureDay(models.Model):
+    """What the exposure job did for a day: when it last checked every instrument's figures
+    as of it (``checked_at``: runs for today), and the program's USD totals as of it when it
+    recorded them (``totals_at``: the month-end just closed, a day named to
+    ``recompute_exposure --as-of``, a day whose rate changed). The exposure page's trend
+    reads the totals; a figure without a rate is counted in ``missing``, never as zero."""
 
-    ``exposure_usd`` is null when the instrument is in JPY and no rate exists on or before
-    ``as_of``: the row is flagged, never counted as zero.
-    """
-
-    # Derived rows, written only by the exposure job from existing instruments: no database
-    # foreign key or index of their own, which made writing 100,000 of them twice as slow
-    # (bench/exposure.py); the unique (as_of, instrument) index serves every read.
-    instrument = models.ForeignKey(
-        Instrument,
-        on_delete=models.CASCADE,
-        related_name="snapshots",
-        db_constraint=False,
-        db_index=False,
-    )
-    as_of = models.DateField()
-    committed = models.DecimalField(**MONEY)
-    exposure = models.DecimalField(**MONEY)
-    undrawn = models.DecimalField(**MONEY)
-    claims = models.DecimalField(**MONEY, default=Decimal("0"))
-    usd_per_unit = models.DecimalField(max_digits=20, decimal_places=10, null=True)
-    exposure_usd = models.DecimalField(**MONEY, null=True)
+    as_of = models.DateField(unique=True)
+    checked_at = models.DateTimeField(null=True)
+    totals_at = models.DateTimeField(null=True)
+    instruments = models.PositiveIntegerField(null=True)
+    missing = models.PositiveIntegerField(null=True)  # JPY instruments without a rate
+    exposure_usd = models.DecimalField(**MONEY, null=True)  # of those with a USD figure
     committed_usd = models.DecimalField(**MONEY, null=True)
-    computed_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["instrument_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["as_of", "instrument"], name="one_snapshot_per_day")
-        ]
+        ordering = ["as_of"]
 
     def __str__(self) -> str:
-        return f"instrument {self.instrument_id} as of {self.as_of}"
+        return f"exposure as of {self.as_of}"
 
 
 class Distribution(models.Model):

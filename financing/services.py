@@ -227,7 +227,9 @@ def transaction_record(
 
 @transaction.atomic
 def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> FxRate:
-    """Enter (or correct) the day's rate of a currency; today's snapshots follow on commit."""
+    """Enter (or correct) the day's rate of a currency. USD figures are converted when read,
+    so every page shows the rate at once; the recorded totals of the days it now converts
+    (those on or after ``date``, up to the next rate) are recorded again on commit."""
     permissions.require(
         permissions.can_set_fx_rates(user), _("Only secretariat staff enter FX rates.")
     )
@@ -253,15 +255,17 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
         event="fx_rate_set",
         data={"date": day, "currency": currency, "usd_per_unit": rate, "previous": previous},
     )
-    enqueue_on_commit(tasks.recompute_exposure)
+    for converted in selectors.exposure_days_converted_by(currency, day):
+        enqueue_on_commit(tasks.recompute_exposure, converted.isoformat())
     return row
 
 
 def exposure_recompute(
     *, as_of: dt.date | None = None, instrument_ids: Iterable[int] | None = None
 ) -> int:
-    """Recompute the exposure snapshots as of a day (today), of some instruments (all)."""
-    return snapshots.snapshots_write(as_of=as_of, instrument_ids=instrument_ids)
+    """The exposure job (``snapshots.exposure_job``); return how many instruments' figures it
+    wrote."""
+    return snapshots.exposure_job(as_of=as_of, instrument_ids=instrument_ids)
 
 
 # --- end of ledger ------------------------------------------------------------------------

@@ -1,73 +1,152 @@
-"""The exposure job: write every instrument's figures as of a day into ``ExposureSnapshot``.
+"""The exposure job: keep every instrument's figures (its snapshot, stored on the instrument)
+up to date, and record the program's USD totals of a day in ``ExposureDay``.
 
-One ``INSERT … SELECT … ON CONFLICT DO UPDATE`` statement over ``selectors.ledger_figures``
-(the grouped query the API also answers other days from), so the job and the API cannot
-disagree, no figure passes through Python, and running it twice, or on two workers at once,
-leaves the same rows. A slower run never overwrites a newer one: a row is replaced only by
-a computation that started no earlier than the one that wrote it, and only when a figure
-changed (``computed_at`` is when the row's figures were computed, rewriting 100,000 unchanged
-rows cost more than computing them: ``bench/exposure.py``).
+Every figure comes from ``selectors.ledger_figures``, the grouped query the API also answers
+other days from, so the job and the API cannot disagree and no figure passes through Python.
 
-Celery (``tasks.py``, after each transaction and nightly) and ``recompute_exposure`` run it;
-``services.exposure_recompute`` is its public name.
+- ``figures_write`` computes every instrument's figures as of today and writes only those
+  that changed (a new instrument's first ones included): after a transaction, one row; on the
+  nightly run, usually none. Writing 100,000 unchanged rows every night cost more than
+  computing them, and a separate snapshot table cost a join more (``bench/exposure.py``).
+  USD is not stored (it is converted when read, at the day's rate), so a new rate changes
+  no figure either. Past days are computed on request.
+- ``totals_record`` records the program's USD totals as of a day, for the exposure page's
+  trend: the month-end just closed, a day named to ``recompute_exposure --as-of``, the days
+  whose totals a rate entered later changed.
+
+Running either twice, or on two workers at once, leaves the same rows, and a slower run never
+overwrites a newer one (a row is replaced only by a computation that started no earlier than
+the one that wrote it). Celery (``tasks.py``) and ``recompute_exposure`` run them;
+``services.exposure_recompute`` is their public name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from . import selectors
-from .models import ExposureSnapshot
+from .models import ExposureDay, Instrument
 
-# Snapshot column <- ledger_figures column.
-COLUMNS = {
-    "instrument_id": "id",
-    "committed": "f_committed",
+# Stored figure <- ledger_figures column.
+FIGURES = {
     "exposure": "f_exposure",
     "undrawn": "f_undrawn",
     "claims": "f_claims",
-    "usd_per_unit": "f_rate",
-    "exposure_usd": "f_exposure_usd",
-    "committed_usd": "f_committed_usd",
 }
-UPDATED = [column for column in COLUMNS if column != "instrument_id"] + ["computed_at"]
 
 
-def snapshots_write(
+def exposure_job(
     *, as_of: dt.date | None = None, instrument_ids: Iterable[int] | None = None
 ) -> int:
-    """Upsert the snapshots of ``as_of`` (today) for the instruments (all); return how many
-    rows were written (new or changed: a row whose figures did not change is left as it was,
-    ``computed_at`` included, so a re-run of the day rewrites nothing)."""
-    as_of = as_of or selectors.today()
+    """The exposure job; return how many instruments' figures it wrote.
+
+    For some instruments (after their writes): their figures brought up to today. For all
+    (the nightly run, ``recompute_exposure``): every instrument's figures brought up to
+    today, then the program's totals recorded as of ``as_of`` if a day is named, else as of
+    the month-end just closed unless they already are (the trend's points, recorded once
+    the month's last day is over).
+    """
+    if instrument_ids is not None:
+        return figures_write(instrument_ids)
+    written = figures_write()
+    if as_of is None:
+        as_of = selectors.today().replace(day=1) - dt.timedelta(days=1)
+        if ExposureDay.objects.filter(as_of=as_of, totals_at__isnull=False).exists():
+            return written
+    totals_record(as_of)
+    return written
+
+
+def figures_write(instrument_ids: Iterable[int] | None = None) -> int:
+    """Bring the instruments' (all) figures up to today; return how many instruments' were
+    written (new or changed: unchanged figures are left as they were, time stamp included).
+    A run over every instrument also notes when it checked them (``ExposureDay.checked_at``).
+    """
     ids = None if instrument_ids is None else [int(pk) for pk in instrument_ids]
     if ids == []:
         return 0
-    figures = selectors.ledger_figures(as_of, instrument_ids=ids).values(*COLUMNS.values())
+    as_of = selectors.today()
+    figures = selectors.ledger_figures(as_of, instrument_ids=ids).values(
+        "id", *FIGURES, *FIGURES.values()
+    )
     select_sql, select_params = figures.query.sql_with_params()
-    table = connection.ops.quote_name(ExposureSnapshot._meta.db_table)
     quote = connection.ops.quote_name
-    targets = ", ".join(quote(c) for c in [*COLUMNS, "as_of", "computed_at"])
-    sources = ", ".join(f"f.{quote(c)}" for c in COLUMNS.values())
-    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in UPDATED)
+    table = quote(Instrument._meta.db_table)
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    changed = " OR ".join(
-        f"{table}.{quote(c)} {distinct} excluded.{quote(c)}" for c in UPDATED if c != "computed_at"
+    # Compared twice: with the figures as the query read them (so that unchanged instruments
+    # are left out before the join), and with the row itself, which PostgreSQL re-reads if a
+    # concurrent run changed it meanwhile.
+    read_differs = " OR ".join(f"f.{quote(c)} {distinct} f.{quote(v)}" for c, v in FIGURES.items())
+    row_differs = " OR ".join(
+        f"{table}.{quote(c)} {distinct} f.{quote(v)}" for c, v in FIGURES.items()
     )
+    updates = ", ".join(f"{quote(c)} = f.{quote(v)}" for c, v in FIGURES.items())
     sql = (
-        f"INSERT INTO {table} ({targets}) "
-        f"SELECT {sources}, %s, %s FROM ({select_sql}) f WHERE 1 = 1 "
-        f"ON CONFLICT (as_of, instrument_id) DO UPDATE SET {updates} "
-        f"WHERE {table}.computed_at <= excluded.computed_at AND ({changed})"
+        f"UPDATE {table} SET {updates}, figures_as_of = %s, figures_computed_at = %s "
+        f"FROM ({select_sql}) f WHERE {table}.id = f.id AND ({read_differs}) "
+        f"AND ({row_differs}) "
+        f"AND ({table}.figures_computed_at IS NULL OR {table}.figures_computed_at <= %s)"
     )
-    params = [
-        connection.ops.adapt_datefield_value(as_of),
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-    ]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *select_params])
-        return cursor.rowcount
+        cursor.execute(sql, [connection.ops.adapt_datefield_value(as_of), now, *select_params, now])
+        written = cursor.rowcount
+        if ids is None:
+            _day_write(cursor, as_of, {"checked_at": now})
+    return written
+
+
+def totals_record(as_of: dt.date) -> ExposureDay:
+    """Record the program's USD totals as of ``as_of`` (one grouped query over every
+    instrument's figures as of that day, converted at that day's rate)."""
+    figures = selectors.ledger_figures(as_of).values("f_exposure_usd", "f_committed_usd")
+    select_sql, select_params = figures.query.sql_with_params()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COUNT(*) - COUNT(f.f_exposure_usd), "
+            "COALESCE(SUM(f.f_exposure_usd), 0), COALESCE(SUM(f.f_committed_usd), 0) "
+            f"FROM ({select_sql}) f",
+            select_params,
+        )
+        instruments, missing, exposure_usd, committed_usd = cursor.fetchone()
+        _day_write(
+            cursor,
+            as_of,
+            {
+                "totals_at": now,
+                "instruments": instruments,
+                "missing": missing,
+                "exposure_usd": _money(exposure_usd),
+                "committed_usd": _money(committed_usd),
+            },
+        )
+    return ExposureDay.objects.get(as_of=as_of)
+
+
+def _day_write(cursor, as_of: dt.date, values: dict) -> None:
+    """Upsert the day's row with ``values``; the first (a time stamp) only moves forward, and
+    the others are written only with it."""
+    quote = connection.ops.quote_name
+    table = quote(ExposureDay._meta.db_table)
+    stamp, *_others = values
+    columns = ", ".join(quote(c) for c in ["as_of", *values])
+    marks = ", ".join(["%s"] * (len(values) + 1))
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in values)
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT (as_of) DO UPDATE SET {updates} "
+        f"WHERE {table}.{quote(stamp)} IS NULL "
+        f"OR {table}.{quote(stamp)} <= excluded.{quote(stamp)}",
+        [connection.ops.adapt_datefield_value(as_of), *values.values()],
+    )
+
+
+def _money(value) -> Decimal:
+    """A sum as the database handed it back (SQLite: a float of cents) to the cent."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))

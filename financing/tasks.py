@@ -11,7 +11,7 @@ import datetime as dt
 from celery import shared_task
 from django.db import OperationalError
 
-from .snapshots import snapshots_write
+from .snapshots import exposure_job
 
 RETRY = {
     "acks_late": True,
@@ -24,12 +24,14 @@ RETRY = {
 
 @shared_task(**RETRY)
 def recompute_instrument(instrument_id: int) -> int:
-    """Recompute today's snapshot of one instrument (enqueued after each of its writes)."""
-    return snapshots_write(instrument_ids=[instrument_id])
+    """Bring one instrument's figures up to today (enqueued after each of its writes)."""
+    return exposure_job(instrument_ids=[instrument_id])
 
 
 @shared_task(**RETRY)
 def recompute_exposure(as_of: str | None = None) -> int:
-    """Recompute every instrument's snapshot as of ``as_of`` (ISO date; today): nightly, and
-    after an FX rate changes."""
-    return snapshots_write(as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    """The exposure job over every instrument: their figures brought up to today (the changed
+    ones written), then the program's totals recorded as of ``as_of`` (ISO date) if given,
+    else as of the month-end just closed if they are not yet. Nightly (no day), from
+    ``recompute_exposure``, and for each day whose totals a new rate changes."""
+    return exposure_job(as_of=dt.date.fromisoformat(as_of) if as_of else None)

@@ -8,6 +8,7 @@ exposure page's grouped figures and the yen stress). Callers use ``financing.sel
 from .dashboard import exposure_dashboard, exposure_groups, exposure_series, exposure_stress
 from .ledger import (
     committed_usd_totals,
+    exposure_days_converted_by,
     exposure_report,
     fx_rate_on,
     fx_rates_list,
@@ -30,6 +31,7 @@ __all__ = [
     "committed_usd_totals",
     "distributions_for",
     "exposure_dashboard",
+    "exposure_days_converted_by",
     "exposure_groups",
     "exposure_report",
     "exposure_series",

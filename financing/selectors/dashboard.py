@@ -15,7 +15,6 @@ from django.db.models import (
     F,
     Max,
     QuerySet,
-    Sum,
 )
 from django.utils.translation import gettext as _
 
@@ -23,8 +22,16 @@ from projects import permissions
 from projects.models import Sponsor
 
 from .. import rules
-from ..models import ExposureSnapshot, Instrument
-from .ledger import ZERO, ledger_figures, program_limits, today
+from ..models import ExposureDay, Instrument
+from .ledger import (
+    ZERO,
+    fx_rate_on,
+    ledger_figures,
+    program_limits,
+    today,
+    usd_cents,
+    usd_per_unit,
+)
 
 # --- The exposure page and the stress: grouped figures, never one row per instrument -----
 
@@ -53,9 +60,11 @@ class ExposureGroup:
 
 def _grouped_sql(inner_sql: str) -> str:
     sums = ", ".join(f"SUM(g_{name})" for name in _GROUP_SUMS)
-    keys = ", ".join(f"g_{key}" for key in GROUP_KEYS)
+    keys = ", ".join(f"g_{key}" for key in GROUP_KEYS if key != "rate")
+    # Within one query the rate is the day's rate of the currency: grouped by the currency,
+    # it needs no sort key of its own.
     return (
-        f"SELECT {keys}, COUNT(*), COUNT(*) - COUNT(g_exposure_usd), {sums} "
+        f"SELECT {keys}, MAX(g_rate), COUNT(*), COUNT(*) - COUNT(g_exposure_usd), {sums} "
         f"FROM ({inner_sql}) AS figures GROUP BY {keys}"
     )
 
@@ -83,60 +92,66 @@ def _groups(queryset: QuerySet) -> list[ExposureGroup]:
 def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
     """The program's figures as of ``as_of`` grouped in the database: at most two queries.
 
-    Today reads the exposure job's snapshots, plus the instruments the job has not reached
-    yet computed on request; another day is computed by the job's own query
-    (``ledger_figures``), exactly as ``exposure_report`` does, so the page and the API agree.
+    Today reads the figures the exposure job stored on the instruments, converted at today's
+    rate, plus the instruments the job has not reached yet computed on request; another day
+    is computed by the job's own query (``ledger_figures``), exactly as ``exposure_report``
+    does, so the page and the API agree.
     """
     stored_today = as_of == today()
     all_stored = False
     cache_key = None
+    rate = fx_rate_on("JPY", as_of)
     if stored_today:
         # Usually the job has reached every instrument: two counts say so cheaply, and only
         # the instruments it has not reached yet are computed on request.
-        stored = ExposureSnapshot.objects.filter(as_of=as_of).aggregate(
-            count=Count("pk"), latest=Max("computed_at")
+        stored = Instrument.objects.aggregate(
+            count=Count("pk"),
+            reached=Count("figures_computed_at"),
+            latest=Max("figures_computed_at"),
         )
-        if stored["count"] == Instrument.objects.count():
+        if stored["count"] == stored["reached"]:
             all_stored = True
-            # Every write of the job stamps its rows with a later ``computed_at``, and rows
-            # are never deleted: the same count and latest stamp mean the same figures.
-            cache_key = "financing:exposure-groups:{}:{}:{}".format(
+            # Every write of the job stamps its figures with a later time, and instruments
+            # are never deleted: the same count, latest stamp and rate mean the same groups.
+            cache_key = "financing:exposure-groups:{}:{}:{}:{}".format(
                 as_of.isoformat(),
                 stored["count"],
                 stored["latest"] and stored["latest"].isoformat(),
+                rate,
             )
             cached = cache.get(cache_key)
             if cached is not None:
                 return _named(cached)
-    # Today: only the instruments the job has not reached (an anti-join in the same query,
-    # never a list of ids: on a new day before the job ran, that would be every instrument).
-    computed = ledger_figures(as_of, without_snapshot=stored_today).annotate(
-        g_kind=F("kind"),
-        g_provider=F("provider"),
-        g_currency=F("currency"),
-        g_sector=F("proposal__sector"),
-        g_sponsor=F("proposal__sponsor_id"),
-        g_rate=F("f_rate"),
-        g_exposure=F("f_exposure"),
-        g_committed=F("f_committed"),
-        g_exposure_usd=F("f_exposure_usd"),
-        g_committed_usd=F("f_committed_usd"),
-    )
-    groups = _groups(computed) if not all_stored else []
+    groups = []
+    if not all_stored:
+        # Today: only the instruments the job has not reached; another day: all of them.
+        computed = ledger_figures(as_of, unreached=stored_today).annotate(
+            g_kind=F("kind"),
+            g_provider=F("provider"),
+            g_currency=F("currency"),
+            g_sector=F("proposal__sector"),
+            g_sponsor=F("proposal__sponsor_id"),
+            g_rate=F("f_rate"),
+            g_exposure=F("f_exposure"),
+            g_committed=F("f_committed"),
+            g_exposure_usd=F("f_exposure_usd"),
+            g_committed_usd=F("f_committed_usd"),
+        )
+        groups = _groups(computed)
     if stored_today:
-        snapshot_rows = ExposureSnapshot.objects.filter(as_of=as_of).annotate(
-            g_kind=F("instrument__kind"),
-            g_provider=F("instrument__provider"),
-            g_currency=F("instrument__currency"),
-            g_sector=F("instrument__proposal__sector"),
-            g_sponsor=F("instrument__proposal__sponsor_id"),
-            g_rate=F("usd_per_unit"),
+        stored_rows = Instrument.objects.filter(figures_computed_at__isnull=False).annotate(
+            g_kind=F("kind"),
+            g_provider=F("provider"),
+            g_currency=F("currency"),
+            g_sector=F("proposal__sector"),
+            g_sponsor=F("proposal__sponsor_id"),
+            g_rate=usd_per_unit("currency", rate),
             g_exposure=F("exposure"),
             g_committed=F("committed"),
-            g_exposure_usd=F("exposure_usd"),
-            g_committed_usd=F("committed_usd"),
+            g_exposure_usd=usd_cents(F("exposure"), "currency", rate),
+            g_committed_usd=usd_cents(F("committed"), "currency", rate),
         )
-        groups += _groups(snapshot_rows)
+        groups += _groups(stored_rows)
     if cache_key is not None:
         cache.set(cache_key, groups, EXPOSURE_CACHE_SECONDS)
     return _named(groups)
@@ -252,10 +267,11 @@ SERIES_MONTHS = 12
 
 
 def exposure_series(as_of: dt.date, *, current: Decimal) -> list[tuple[dt.date, Decimal]]:
-    """Total USD exposure at each of the last month-ends the exposure job recorded, then now.
+    """Total USD exposure at each of the last month-ends the exposure job ran for, then now.
 
-    One grouped query over the snapshots of those twelve days (the nightly job leaves one set
-    a day); a month-end without snapshots is left out rather than recomputed on the page.
+    One query over the totals the job recorded for those twelve days (``ExposureDay``: the
+    nightly run records each month-end once it is over); a month-end without them is left
+    out rather than recomputed on the page.
     """
     ends = []
     first = as_of.replace(day=1)
@@ -263,11 +279,6 @@ def exposure_series(as_of: dt.date, *, current: Decimal) -> list[tuple[dt.date, 
         day = first - dt.timedelta(days=1)
         ends.append(day)
         first = day.replace(day=1)
-    rows = (
-        ExposureSnapshot.objects.filter(as_of__in=ends)
-        .values("as_of")
-        .annotate(total=Sum("exposure_usd"))
-        .order_by("as_of")
-    )
-    points = [(row["as_of"], row["total"] or ZERO) for row in rows]
+    rows = ExposureDay.objects.filter(as_of__in=ends, totals_at__isnull=False).order_by("as_of")
+    points = [(row.as_of, row.exposure_usd) for row in rows]
     return [*points, (as_of, current)]

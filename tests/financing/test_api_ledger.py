@@ -9,7 +9,7 @@ import pytest
 
 from committee.models import DecisionLogEntry
 from financing import services
-from financing.models import ExposureSnapshot, FxRate, Instrument, Transaction
+from financing.models import FxRate, Instrument, Transaction
 from financing.selectors import today
 from tests.financing.ledger_fixtures import commit, days_ago, record
 
@@ -47,8 +47,8 @@ def test_staff_commit_a_loan_and_the_log_records_it(
     assert entry.event == "instrument_committed"
     assert entry.actor == "laura" and entry.proposal == funded.reference
     assert entry.data["committed"] == "1000000.00" and entry.data["kind"] == "loan"
-    # Its snapshot is written after commit, so the exposure shows it at once.
-    assert ExposureSnapshot.objects.filter(instrument_id=body["id"], as_of=today()).exists()
+    # Its figures are written after commit, so the exposure shows it at once.
+    assert Instrument.objects.filter(pk=body["id"], figures_as_of=today()).exists()
 
 
 def test_staff_commit_on_an_active_project_too(api, jp_staff, make_proposal):
@@ -224,8 +224,9 @@ def test_staff_record_a_disbursement_and_the_log_records_it(
     entry = DecisionLogEntry.objects.latest("seq")
     assert entry.event == "transaction_recorded" and entry.proposal == funded.reference
     assert entry.data["amount"] == "250.50" and entry.data["value_date"] == str(days_ago(40))
-    snapshot = ExposureSnapshot.objects.get(instrument=loan, as_of=today())
-    assert snapshot.exposure == D("250.50") and snapshot.exposure_usd == D("250.50")
+    figures = Instrument.objects.get(pk=loan.pk)  # the job's, written after the commit
+    assert (figures.exposure, figures.undrawn, figures.claims) == (D("250.50"), D("749.50"), 0)
+    assert figures.figures_as_of == today()
 
 
 def test_a_guarantee_call_lowers_exposure_and_raises_claims(api, us_staff, funded):

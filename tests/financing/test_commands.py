@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from committee.models import DecisionLogEntry
-from financing.models import ExposureSnapshot, FxRate
+from financing.models import ExposureDay, FxRate, Instrument
 from financing.selectors import today
 from tests.financing.ledger_fixtures import commit, days_ago, record
 
@@ -20,16 +20,21 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def test_it_writes_todays_snapshot_of_every_instrument(us_staff, funded, jpy_rate):
+def test_it_writes_todays_snapshot_of_every_instrument_and_the_days_total(
+    us_staff, funded, jpy_rate
+):
     loan = commit(us_staff, funded)
     record(us_staff, loan, "disbursement", "300.00")
     commit(us_staff, funded, kind="equity", currency="JPY", committed="1000.00")
 
-    assert "2 snapshots written" in run()
+    out = run()
 
-    snapshots = ExposureSnapshot.objects.filter(as_of=today())
-    assert snapshots.count() == 2
-    assert snapshots.get(instrument=loan).exposure_usd == Decimal("300.00")
+    assert "300.00 USD over 2 instrument(s); figures of 2 instrument(s) written" in out
+    assert Instrument.objects.filter(figures_as_of=today()).count() == 2
+    assert Instrument.objects.get(pk=loan.pk).exposure == Decimal("300.00")
+    day = ExposureDay.objects.get(as_of=today())
+    assert (day.exposure_usd, day.committed_usd) == (Decimal("300.00"), Decimal("1006.60"))
+    assert "figures of 0 instrument(s) written" in run()  # nothing changed
 
 
 def test_as_of_a_past_day_counts_only_what_had_moved(us_staff, funded, jpy_rate):
@@ -37,12 +42,25 @@ def test_as_of_a_past_day_counts_only_what_had_moved(us_staff, funded, jpy_rate)
     record(us_staff, loan, "disbursement", "300.00", days_ago(10))
     record(us_staff, loan, "disbursement", "200.00", days_ago(2))
 
-    run("--as-of", str(days_ago(5)))
+    out = run("--as-of", str(days_ago(5)))
 
-    snapshot = ExposureSnapshot.objects.get(as_of=days_ago(5))
-    assert (snapshot.exposure, snapshot.undrawn) == (Decimal("300.00"), Decimal("700.00"))
-    assert "0 snapshots written" in run("--as-of", str(days_ago(5)))  # nothing changed
-    assert ExposureSnapshot.objects.filter(as_of=days_ago(5)).count() == 1
+    assert f"as of {days_ago(5)}: 300.00 USD over 1 instrument(s)" in out
+    assert ExposureDay.objects.get(as_of=days_ago(5)).exposure_usd == Decimal("300.00")
+    # The instruments' figures are today's (500 drawn): every run brings them up to date.
+    assert "figures of 1 instrument(s) written" in out
+    assert Instrument.objects.get(pk=loan.pk).exposure == Decimal("500.00")
+
+
+def test_a_day_without_a_yen_rate_says_how_many_were_left_out(us_staff, funded, jpy_rate):
+    commit(us_staff, funded, kind="equity", currency="JPY", committed="1000.00")
+    loan = commit(us_staff, funded)
+    record(us_staff, loan, "disbursement", "300.00", days_ago(400))
+    before_any_rate = days_ago(380)  # the first rate is a year old
+
+    out = run("--as-of", str(before_any_rate))
+
+    assert "300.00 USD over 2 instrument(s), 1 without a rate (not counted)" in out
+    assert ExposureDay.objects.get(as_of=before_any_rate).missing == 1
 
 
 @pytest.mark.parametrize("bad", ["yesterday", "2026-13-01", ""])
@@ -53,7 +71,7 @@ def test_a_bad_date_exits_non_zero_with_a_reason(db, bad):
 
 
 def test_with_no_instruments_it_recomputes_nothing(db):
-    assert "0 snapshots written" in run()
+    assert "0.00 USD over 0 instrument(s); figures of 0 instrument(s) written" in run()
 
 
 def test_staff_enter_a_rate_in_the_admin_and_the_log_records_it(client, us_staff, us_chair):

@@ -1,5 +1,6 @@
-"""The program's exposure (CONTRACT §6): snapshots from the job, other days on request, the
-same figures either way; a missing rate flags the row and never counts as zero."""
+"""The program's exposure (CONTRACT §6): today from the job's snapshots converted at today's
+rate, other days on request, the same figures either way; the job rewrites only what changed
+and records each day's totals; a missing rate flags the row and never counts as zero."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from financing import services
-from financing.models import ExposureSnapshot
+from financing.models import ExposureDay, Instrument
 from financing.selectors import today
 from tests.financing.ledger_fixtures import commit, days_ago, record
 
@@ -44,6 +47,11 @@ def ledger(us_staff, funded, django_capture_on_commit_callbacks):
     return {"loan": loan, "equity": equity, "guarantee": guarantee}
 
 
+def stamps_now():
+    """When each instrument's figures were last written."""
+    return dict(Instrument.objects.values_list("id", "figures_computed_at"))
+
+
 def rows_by_kind(body):
     return {row["kind"]: row for row in body["instruments"]}
 
@@ -68,8 +76,8 @@ def test_today_comes_from_the_snapshots_in_the_contracts_shape(api, jp_member, l
     assert totals["by_currency"] == {"JPY": "420.00", "USD": "500.00"}
     assert totals["by_sector"] == {"energy_storage": "920.00"}
     assert totals["by_sponsor"] == {"SoftBank Group": "920.00"}
-    snapshot = ExposureSnapshot.objects.get(instrument=ledger["equity"], as_of=today())
-    assert body["computed_at"].startswith(str(snapshot.computed_at.date()))
+    stored = Instrument.objects.get(pk=ledger["equity"].pk)
+    assert body["computed_at"].startswith(str(stored.figures_computed_at.date()))
 
 
 def test_a_day_without_a_yen_rate_flags_the_rows_and_marks_the_totals_incomplete(
@@ -97,51 +105,129 @@ def test_a_past_day_converts_at_the_latest_rate_on_or_before_it(api, us_staff, l
     assert rows["loan"]["exposure"] == "600.00"
 
 
-def test_another_day_on_request_equals_the_jobs_snapshot_of_that_day(api, us_staff, ledger):
+def test_another_day_on_request_equals_the_jobs_totals_of_that_day(api, us_staff, ledger):
     day = days_ago(12)
     on_request = api(us_staff).get(URL, {"as_of": str(day)}).json()
-    call_command("recompute_exposure", "--as-of", str(day), stdout=io.StringIO())
-    snapshots = {s.instrument_id: s for s in ExposureSnapshot.objects.filter(as_of=day)}
+    stamps = stamps_now()
 
-    assert len(snapshots) == 3
-    for row in on_request["instruments"]:
-        snap = snapshots[row["id"]]
-        assert row["exposure"] == str(snap.exposure) and row["undrawn"] == str(snap.undrawn)
-        assert row["claims"] == str(snap.claims)
-        assert row["exposure_usd"] == (
-            None if snap.exposure_usd is None else str(snap.exposure_usd)
+    call_command("recompute_exposure", "--as-of", str(day), stdout=io.StringIO())
+
+    recorded = ExposureDay.objects.get(as_of=day)
+    assert str(recorded.exposure_usd) == on_request["totals"]["all"] == "1055.00"
+    assert str(recorded.committed_usd) == on_request["committed_totals"]["all"]
+    assert (recorded.instruments, recorded.missing) == (3, 0)
+    # The instruments hold today's figures, unchanged: the run rewrote none of them.
+    assert stamps_now() == stamps
+
+
+def test_a_day_without_a_rate_is_recorded_with_its_missing_rows_not_as_zero(us_staff, ledger):
+    call_command("recompute_exposure", "--as-of", str(days_ago(25)), stdout=io.StringIO())
+
+    recorded = ExposureDay.objects.get(as_of=days_ago(25))
+    assert (recorded.instruments, recorded.missing) == (3, 2)
+    assert recorded.exposure_usd == D("600.00")  # the dollar loan alone
+
+
+def test_a_new_rate_converts_today_at_once_and_rewrites_no_figure(
+    api, us_staff, ledger, django_capture_on_commit_callbacks
+):
+    stamps = stamps_now()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fx_rate_set(user=us_staff, date=today(), currency="JPY", usd_per_unit="0.0050")
+
+    rows = rows_by_kind(api(us_staff).get(URL).json())
+    assert rows["equity"]["exposure_usd"] == "200.00"  # 40,000 JPY at 0.0050
+    assert rows["equity"]["usd_per_unit"] == "0.0050000000"
+    assert stamps_now() == stamps
+
+
+def test_a_rate_entered_late_records_again_the_totals_it_converts(
+    us_staff, ledger, django_capture_on_commit_callbacks
+):
+    for day in (days_ago(12), days_ago(3)):
+        services.exposure_recompute(as_of=day)
+    assert ExposureDay.objects.get(as_of=days_ago(12)).exposure_usd == D("1055.00")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fx_rate_set(
+            user=us_staff, date=days_ago(15), currency="JPY", usd_per_unit="0.0060"
         )
+
+    # 600 USD + 40,000 and 30,000 JPY at the new 0.0060; three days ago converts at the
+    # rate of five days ago, which the new one does not replace.
+    assert ExposureDay.objects.get(as_of=days_ago(12)).exposure_usd == D("1020.00")
+    assert ExposureDay.objects.get(as_of=days_ago(3)).exposure_usd == D("920.00")
+
+
+def test_the_nightly_run_makes_unchanged_figures_as_fresh_as_itself(api, us_staff, ledger):
+    written = Instrument.objects.get(pk=ledger["loan"].pk).figures_computed_at
+    later = timezone.now() + dt.timedelta(minutes=30)
+
+    with time_machine.travel(later, tick=False):
+        assert services.exposure_recompute() == 0  # nothing changed, nothing rewritten
+        body = api(us_staff).get(URL).json()
+
+    assert Instrument.objects.get(pk=ledger["loan"].pk).figures_computed_at == written
+    assert body["computed_at"] == later.isoformat().replace("+00:00", "Z")
+
+
+def test_before_the_days_run_the_figures_are_as_fresh_as_the_last_run(api, us_staff, ledger):
+    services.exposure_recompute()
+    checked = ExposureDay.objects.get(as_of=today()).checked_at
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False):
+        body = api(us_staff).get(URL).json()
+
+    assert body["as_of"] == str(today() + dt.timedelta(days=1))
+    assert body["computed_at"] == checked.isoformat().replace("+00:00", "Z")
+    assert body["totals"]["all"] == "920.00"
+
+
+def test_the_nightly_run_records_the_month_end_just_closed_once(us_staff, ledger):
+    closed = today().replace(day=1) - dt.timedelta(days=1)
+
+    services.exposure_recompute()
+    recorded = ExposureDay.objects.get(as_of=closed)
+    services.exposure_recompute()
+
+    assert ExposureDay.objects.get(as_of=closed).totals_at == recorded.totals_at
+    assert recorded.instruments == 3 and recorded.exposure_usd is not None
 
 
 def test_the_job_is_idempotent(us_staff, ledger):
-    first = list(ExposureSnapshot.objects.order_by("instrument_id").values())
-    services.exposure_recompute()
-    services.exposure_recompute()
-    again = list(ExposureSnapshot.objects.order_by("instrument_id").values())
-    assert len(again) == len(first) == 3
-    strip = ("computed_at",)
-    assert [{k: v for k, v in r.items() if k not in strip} for r in again] == [
-        {k: v for k, v in r.items() if k not in strip} for r in first
-    ]
+    first = list(Instrument.objects.order_by("id").values())
+    services.exposure_recompute(as_of=today())
+    day = ExposureDay.objects.values().get(as_of=today())
+    services.exposure_recompute(as_of=today())
+    again = list(Instrument.objects.order_by("id").values())
+    assert again == first and len(again) == 3  # nothing changed: not even a time stamp
+    day_again = ExposureDay.objects.values().get(as_of=today())
+    strip = ("checked_at", "totals_at")
+    assert {k: v for k, v in day_again.items() if k not in strip} == {
+        k: v for k, v in day.items() if k not in strip
+    }
+    assert day_again["exposure_usd"] == D("920.00")
 
 
-def test_a_re_run_rewrites_only_the_rows_whose_figures_changed(us_staff, ledger):
-    stamps = dict(ExposureSnapshot.objects.values_list("instrument_id", "computed_at"))
+def test_a_re_run_rewrites_only_the_figures_that_changed(us_staff, ledger):
+    stamps = stamps_now()
     assert services.exposure_recompute() == 0
-    assert dict(ExposureSnapshot.objects.values_list("instrument_id", "computed_at")) == stamps
+    assert stamps_now() == stamps
 
     record(us_staff, ledger["loan"], "repayment", "5.00", days_ago(1))
     assert services.exposure_recompute() == 1
-    loan = ExposureSnapshot.objects.get(instrument=ledger["loan"], as_of=today())
-    assert loan.exposure == D("495.00") and loan.computed_at > stamps[ledger["loan"].pk]
+    loan = Instrument.objects.get(pk=ledger["loan"].pk)
+    assert loan.exposure == D("495.00") and loan.figures_computed_at > stamps[loan.pk]
+    assert loan.figures_as_of == today()
 
 
 def test_an_instrument_the_job_has_not_reached_is_computed_on_request(
     api, us_staff, funded, jpy_rate
 ):
-    loan = commit(us_staff, funded)  # on_commit callbacks not run: no snapshot yet
+    loan = commit(us_staff, funded)  # on_commit callbacks not run: no figures yet
     record(us_staff, loan, "disbursement", "70.00")
-    assert not ExposureSnapshot.objects.exists()
+    assert Instrument.objects.get(pk=loan.pk).figures_computed_at is None
     (row,) = api(us_staff).get(URL).json()["instruments"]
     assert row["exposure_usd"] == "70.00"
 

@@ -304,7 +304,7 @@ def test_the_exposure_page_takes_a_fixed_number_of_queries(
 def test_the_page_follows_the_exposure_job_after_each_transaction(
     browser_of, us_staff, funded, django_capture_on_commit_callbacks
 ):
-    services.exposure_recompute()  # today's snapshots for every instrument
+    services.exposure_recompute()  # today's figures for every instrument
     client = browser_of(us_staff)
     total = 'id="total-exposure"><span class="money">{} <span class="ccy">USD'
     assert total.format(100) in client.get("/exposure/").content.decode()
@@ -324,7 +324,7 @@ def test_the_page_follows_the_exposure_job_after_each_transaction(
 def test_today_counts_the_instruments_the_job_has_not_reached_yet(browser_of, us_staff, funded):
     client = browser_of(us_staff)
     total = 'id="total-exposure"><span class="money">{} <span class="ccy">USD'
-    assert total.format(100) in client.get("/exposure/").content.decode()  # no snapshot yet
+    assert total.format(100) in client.get("/exposure/").content.decode()  # not reached yet
     services.exposure_recompute()
     equity = services.instrument_commit(
         user=us_staff,

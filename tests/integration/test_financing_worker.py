@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 
 from config.celery import app
 from financing import rules, selectors, services
-from financing.models import ExposureSnapshot, Instrument, Transaction
+from financing.models import ExposureDay, Instrument, Transaction
 from financing.tasks import recompute_exposure
 from tests.integration.conftest import ROOT, _database_url, wait_for
 
@@ -64,11 +64,11 @@ def test_a_transaction_posted_through_the_api_shows_in_the_exposure_within_secon
     )
     assert posted.status_code == 201
 
-    # The job's snapshot, not a computation on request (which also answers for an instrument
+    # The job's figures, not a computation on request (which also answers for an instrument
     # the job has not reached yet, and so cannot tell whether the worker did its part).
     def written():
-        return ExposureSnapshot.objects.filter(
-            instrument_id=pk, as_of=selectors.today(), exposure=D("123.45")
+        return Instrument.objects.filter(
+            pk=pk, figures_as_of=selectors.today(), exposure=D("123.45")
         ).exists()
 
     wait_for(written, timeout=15, every=0.1)
@@ -119,7 +119,7 @@ def _stop(worker: subprocess.Popen) -> None:
 
 def _ledger(make_proposal, staff, instruments: int) -> None:
     """Instruments and transactions written directly (no per-instrument job enqueued), so only
-    the full recompute under test can write their snapshots."""
+    the full recompute under test can write their figures."""
     services.fx_rate_set(user=staff, date=days_ago(100), currency="JPY", usd_per_unit="0.0066123")
     proposal = make_proposal("funding")
     rows = Instrument.objects.bulk_create(
@@ -150,10 +150,11 @@ def _ledger(make_proposal, staff, instruments: int) -> None:
 
 def _waiting_upsert_backend_pids() -> list[int]:
     with connection.cursor() as cursor:
+        # The sessions waiting to write the instruments' figures (the job's statement is
+        # longer than pg_stat_activity keeps of a query's text: ask the lock table instead).
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' "
-            "AND query LIKE 'INSERT INTO \"financing_exposuresnapshot\"%%'"
+            "SELECT DISTINCT pid FROM pg_locks WHERE NOT granted "
+            "AND relation = 'financing_instrument'::regclass"
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -163,10 +164,10 @@ def test_a_worker_killed_mid_recompute_has_the_job_redelivered_and_the_figures_r
 ):
     _ledger(make_proposal, us_staff, instruments=60)
     app.control.purge()
-    # Another session holds the snapshot table, so the recompute stops mid-statement, inside
-    # its transaction: that is where the worker dies.
+    # Another session holds the instruments against writes, so the recompute stops
+    # mid-statement, inside its transaction: that is where the worker dies.
     blocker = psycopg.connect(_database_url())
-    blocker.execute("LOCK TABLE financing_exposuresnapshot IN SHARE ROW EXCLUSIVE MODE")
+    blocker.execute("LOCK TABLE financing_instrument IN SHARE ROW EXCLUSIVE MODE")
     first = _worker(queue=KILL_QUEUE, visibility_timeout=3)
     second = None
     try:
@@ -181,12 +182,13 @@ def test_a_worker_killed_mid_recompute_has_the_job_redelivered_and_the_figures_r
             for pid in waiting:
                 cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
         blocker.rollback()
-        assert not ExposureSnapshot.objects.exists()  # nothing half-written
+        reached = Instrument.objects.filter(figures_computed_at__isnull=False)
+        assert not reached.exists()  # nothing half-written
 
         # A new worker; Redis hands the unacknowledged job back once the visibility timeout
         # (3 s here) has passed.
         second = _worker(queue=KILL_QUEUE, visibility_timeout=3)
-        wait_for(lambda: ExposureSnapshot.objects.count() == 60, timeout=90, every=0.5)
+        wait_for(lambda: reached.count() == 60, timeout=90, every=0.5)
     finally:
         blocker.close()
         for worker in (first, second):
@@ -199,25 +201,25 @@ def test_a_worker_killed_mid_recompute_has_the_job_redelivered_and_the_figures_r
             "id", "f_exposure", "f_undrawn", "f_claims", "f_exposure_usd", "f_committed_usd"
         )
     }
-    written = ExposureSnapshot.objects.filter(as_of=selectors.today())
+    written = Instrument.objects.filter(figures_as_of=selectors.today())
     assert written.count() == len(fresh) == 60
+    shown = {row["id"]: row for row in selectors.exposure_report(us_staff)["instruments"]}
+    rate = selectors.fx_rate_on("JPY", selectors.today())
     for snap in written:
-        row = fresh[snap.instrument_id]
+        row = fresh[snap.pk]
         assert (snap.exposure, snap.undrawn, snap.claims) == (
             row["f_exposure"], row["f_undrawn"], row["f_claims"],
         )  # fmt: skip
-        assert snap.exposure_usd == row["f_exposure_usd"]
-        assert snap.committed_usd == row["f_committed_usd"]
+        assert shown[snap.pk]["exposure_usd"] == str(row["f_exposure_usd"])
         # …and equal to the contract's arithmetic done in Python, to the cent.
-        entries = [
-            rules.Entry(t.type, t.amount, t.value_date) for t in snap.instrument.transactions.all()
-        ]
-        figures = rules.exposure_of(snap.instrument.kind, snap.committed, entries)
-        rate = snap.usd_per_unit if snap.instrument.currency == "JPY" else None
+        entries = [rules.Entry(t.type, t.amount, t.value_date) for t in snap.transactions.all()]
+        figures = rules.exposure_of(snap.kind, snap.committed, entries)
         assert snap.exposure == figures.exposure and snap.claims == figures.claims
-        assert snap.exposure_usd == rules.cents(
-            rules.to_usd(figures.exposure, snap.instrument.currency, rate)
+        assert row["f_exposure_usd"] == rules.cents(
+            rules.to_usd(figures.exposure, snap.currency, rate)
         )
+    # The run checked every instrument as of today.
+    assert ExposureDay.objects.get(as_of=selectors.today()).checked_at is not None
 
 
 def test_two_staff_committing_equity_at_once_cannot_breach_the_ceiling_together(
@@ -295,7 +297,7 @@ def test_two_full_recomputes_at_once_leave_one_right_row_per_instrument(make_pro
         thread.join(timeout=60)
 
     assert not errors, errors
-    rows = ExposureSnapshot.objects.filter(as_of=selectors.today())
+    rows = Instrument.objects.filter(figures_as_of=selectors.today())
     assert rows.count() == 300
     fresh = {
         row["id"]: (row["f_exposure"], row["f_exposure_usd"])
@@ -303,4 +305,5 @@ def test_two_full_recomputes_at_once_leave_one_right_row_per_instrument(make_pro
             "id", "f_exposure", "f_exposure_usd"
         )
     }
-    assert {r.instrument_id: (r.exposure, r.exposure_usd) for r in rows} == fresh
+    shown = {row["id"]: row for row in selectors.exposure_report(us_staff)["instruments"]}
+    assert {r.pk: (r.exposure, D(shown[r.pk]["exposure_usd"])) for r in rows} == fresh

@@ -111,7 +111,7 @@ class Command(BaseCommand):
                         date=months_ago(today, ago),
                     )
             funded += 1
-        # Month-end snapshots, as the nightly job would have left them, for the trend chart.
+        # Month-end totals, as the nightly job would have recorded them, for the trend chart.
         for months in range(12, 0, -1):
             end = months_ago(today, months - 1).replace(day=1) - dt.timedelta(days=1)
             services.exposure_recompute(as_of=end)
