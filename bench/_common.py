@@ -85,7 +85,7 @@ def rerun_command() -> str:
     script = os.path.relpath(os.path.abspath(sys.argv[0]), REPO)
     env = [
         f"{name}={shlex.quote(os.environ[name])}"
-        for name in ("DATABASE_URL", "PGOPTIONS")
+        for name in ("DATABASE_URL", "CELERY_BROKER_URL", "PGOPTIONS")
         if os.environ.get(name)
     ]
     return " ".join(
