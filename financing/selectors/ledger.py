@@ -175,7 +175,7 @@ def ledger_figures(
     answered from them.
 
     The transactions are summed first, by instrument, and the sums joined to the
-    instruments (a CTE: summing over the join cost a fifth more, ``bench/exposure.py``).
+    instruments (a CTE: summing over the join cost a sixth more, ``bench/exposure.py``).
 
     Columns: ``f_committed``, ``f_drawn``, ``f_repaid``, ``f_exposure``, ``f_undrawn``,
     ``f_claims``, ``f_rate`` (USD per unit; null: no rate), ``f_exposure_usd``,
