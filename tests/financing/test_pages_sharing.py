@@ -344,6 +344,23 @@ def test_today_counts_the_instruments_the_job_has_not_reached_yet(browser_of, us
     assert total.format(125) in client.get("/exposure/").content.decode()
 
 
+def test_the_page_says_how_fresh_the_figures_are_and_when_they_are_computed_on_request(
+    browser_of, us_staff, funded
+):
+    from financing.models import ExposureDay
+
+    services.exposure_recompute()  # the nightly run: every figure checked
+    checked = ExposureDay.objects.get(as_of=selectors.today()).checked_at
+    client = browser_of(us_staff)
+
+    today = client.get("/exposure/").content.decode()
+    assert f"computed or checked at {checked:%Y-%m-%d %H:%M} UTC or later" in today
+    past = client.get("/exposure/", {"as_of": "2025-01-31"}).content.decode()
+    assert "Computed on request from every transaction valued on or before this date." in past
+    client.cookies["django_language"] = "ja"
+    assert "以降に計算または確認" in client.get("/exposure/").content.decode()
+
+
 def test_there_is_no_financing_panel_before_approval(browser_of, us_staff, make_proposal):
     proposal = make_proposal("in_review")
     assert (
