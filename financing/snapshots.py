@@ -29,7 +29,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import selectors
+from . import rules, selectors
 from .models import ExposureDay, Instrument
 
 # Stored figure <- ledger_figures column.
@@ -128,8 +128,9 @@ def totals_record(as_of: dt.date) -> ExposureDay:
                 "totals_at": now,
                 "instruments": instruments,
                 "missing": missing,
-                "exposure_usd": _money(exposure_usd),
-                "committed_usd": _money(committed_usd),
+                # SQLite hands back floats for computed sums: read them as text.
+                "exposure_usd": rules.cents(Decimal(str(exposure_usd))),
+                "committed_usd": rules.cents(Decimal(str(committed_usd))),
             },
         )
     return ExposureDay.objects.get(as_of=as_of)
@@ -151,8 +152,3 @@ def _day_write(cursor, as_of: dt.date, values: dict) -> None:
         f"OR {table}.{quote(stamp)} <= excluded.{quote(stamp)}",
         [connection.ops.adapt_datefield_value(as_of), *values.values()],
     )
-
-
-def _money(value) -> Decimal:
-    """A sum as the database handed it back (SQLite: a float of cents) to the cent."""
-    return Decimal(str(value)).quantize(Decimal("0.01"))

@@ -14,7 +14,6 @@ from django.db.models import (
     Count,
     F,
     Max,
-    Min,
     QuerySet,
 )
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from .. import rules
 from ..models import ExposureDay, Instrument
 from .ledger import (
     ZERO,
-    checked_at,
+    figures_computed_at,
     fx_rate_on,
     ledger_figures,
     program_limits,
@@ -218,19 +217,6 @@ def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
         "series": exposure_series(as_of, current=sum(totals["by_kind"].values(), ZERO)),
         "computed_at": figures_computed_at(as_of),
     }
-
-
-def figures_computed_at(as_of: dt.date) -> dt.datetime | None:
-    """Today: when the oldest of the figures the exposure job stored was computed or last
-    checked by it (as the API's ``computed_at``); None for another day (computed on request)
-    or before the job reached any instrument."""
-    if as_of != today():
-        return None
-    oldest = Instrument.objects.aggregate(oldest=Min("figures_computed_at"))["oldest"]
-    checked = checked_at(as_of)
-    if oldest is None or checked is None:
-        return oldest
-    return max(oldest, checked)
 
 
 def _limit_use(name: str, limit: Decimal, used: Decimal) -> dict:

@@ -18,6 +18,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
+    Min,
     Q,
     QuerySet,
     Sum,
@@ -311,7 +312,7 @@ def _rate(value: Decimal) -> Decimal:
     return Decimal(value).quantize(Decimal("1e-10"))
 
 
-def _exposure_row(values: dict, figures: dict, computed_at: Any) -> dict:
+def _exposure_row(values: dict, figures: dict) -> dict:
     return {
         **{key: values[key] for key in _EXPOSURE_COLUMNS},
         "committed": _money(figures["committed"]),
@@ -322,18 +323,16 @@ def _exposure_row(values: dict, figures: dict, computed_at: Any) -> dict:
         "exposure_usd": _money(figures["exposure_usd"]),
         "committed_usd": _money(figures["committed_usd"]),
         "rate_missing": figures["exposure_usd"] is None,
-        "computed_at": computed_at,
     }
 
 
-def _rows_from_figures(queryset: QuerySet, computed_at: dt.datetime) -> list[dict]:
+def _rows_from_figures(queryset: QuerySet) -> list[dict]:
     names = ("committed", "exposure", "undrawn", "claims", "rate", "exposure_usd", "committed_usd")
     rows = queryset.values(*_EXPOSURE_COLUMNS.values(), *[f"f_{n}" for n in names])
     return [
         _exposure_row(
             {key: row[column] for key, column in _EXPOSURE_COLUMNS.items()},
             {n: row[f"f_{n}"] for n in names},
-            computed_at,
         )
         for row in rows
     ]
@@ -341,7 +340,7 @@ def _rows_from_figures(queryset: QuerySet, computed_at: dt.datetime) -> list[dic
 
 def _rows_from_snapshots(as_of: dt.date) -> list[dict]:
     """Today's rows from the figures the exposure job stored on the instruments, converted to
-    USD at today's rate, each with the time its figures were computed (``computed_at``)."""
+    USD at today's rate."""
     names = ("committed", "exposure", "undrawn", "claims")
     rate = fx_rate_on("JPY", as_of)
     rows = (
@@ -358,7 +357,6 @@ def _rows_from_snapshots(as_of: dt.date) -> list[dict]:
             "s_rate",
             "s_exposure_usd",
             "s_committed_usd",
-            "figures_computed_at",
         )
     )
     return [
@@ -370,10 +368,22 @@ def _rows_from_snapshots(as_of: dt.date) -> list[dict]:
                 "exposure_usd": row["s_exposure_usd"],
                 "committed_usd": row["s_committed_usd"],
             },
-            row["figures_computed_at"],
         )
         for row in rows
     ]
+
+
+def figures_computed_at(as_of: dt.date) -> dt.datetime | None:
+    """Today: when the oldest of the figures the exposure job stored was computed, or last
+    checked by it if later (the report's ``computed_at``); None for another day (computed on
+    request) or before the job has reached any instrument."""
+    if as_of != today():
+        return None
+    oldest = Instrument.objects.aggregate(oldest=Min("figures_computed_at"))["oldest"]
+    checked = checked_at(as_of)
+    if oldest is None or checked is None:
+        return oldest
+    return max(oldest, checked)
 
 
 def checked_at(as_of: dt.date) -> dt.datetime | None:
@@ -426,17 +436,12 @@ def exposure_report(user: Any, as_of: dt.date | None = None) -> dict:
     now = timezone.now()
     if as_of == today():
         rows = _rows_from_snapshots(as_of)
-        rows += _rows_from_figures(ledger_figures(as_of, unreached=True), now)
+        rows += _rows_from_figures(ledger_figures(as_of, unreached=True))
         rows.sort(key=lambda row: row["id"])
-        # Figures are rewritten only when they change; the job's last run over every
-        # instrument found the others unchanged: they are as fresh as that run.
-        checked = checked_at(as_of)
-        if checked is not None:
-            for row in rows:
-                row["computed_at"] = max(row["computed_at"], checked)
     else:
-        rows = _rows_from_figures(ledger_figures(as_of).order_by("id"), now)
-    computed_at = min((row.pop("computed_at") for row in rows), default=now)
+        rows = _rows_from_figures(ledger_figures(as_of).order_by("id"))
+    # The instruments the job has not reached yet, and other days, are computed now.
+    computed_at = figures_computed_at(as_of) or now
     limits = program_limits()
     committed = _totals(rows, "committed_usd")
     complete = not any(row["rate_missing"] for row in rows)
