@@ -276,8 +276,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_deadline_reminders",
         "schedule": 300.0,
     },
-    # Issue 6: every instrument's figures checked (changed ones written) and the new day's
-    # totals recorded, just after midnight UTC.
+    # Issue 6: every instrument's figures checked (changed ones written), and the totals of
+    # the month-end just closed recorded, just after midnight UTC.
     "recompute-exposure-nightly": {
         "task": "financing.tasks.recompute_exposure",
         "schedule": crontab(hour=0, minute=10),

@@ -256,7 +256,7 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
         data={"date": day, "currency": currency, "usd_per_unit": rate, "previous": previous},
     )
     for converted in selectors.exposure_days_converted_by(currency, day):
-        enqueue_on_commit(tasks.recompute_exposure, converted.isoformat())
+        enqueue_on_commit(tasks.record_exposure_totals, converted.isoformat())
     return row
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from celery import shared_task
 from django.db import OperationalError
 
-from .snapshots import exposure_job
+from .snapshots import exposure_job, totals_record
 
 RETRY = {
     "acks_late": True,
@@ -33,5 +33,13 @@ def recompute_exposure(as_of: str | None = None) -> int:
     """The exposure job over every instrument: their figures brought up to today (the changed
     ones written), then the program's totals recorded as of ``as_of`` (ISO date) if given,
     else as of the month-end just closed if they are not yet. Nightly (no day), from
-    ``recompute_exposure``, and for each day whose totals a new rate changes."""
+    ``recompute_exposure``."""
     return exposure_job(as_of=dt.date.fromisoformat(as_of) if as_of else None)
+
+
+@shared_task(**RETRY)
+def record_exposure_totals(as_of: str) -> None:
+    """Record again the program's totals as of ``as_of`` (ISO date), after a rate entered
+    later changed what they convert at. The figures are in their own currencies and do not
+    depend on the rate: nothing else needs doing."""
+    totals_record(dt.date.fromisoformat(as_of))

@@ -148,6 +148,7 @@ def test_a_rate_entered_late_records_again_the_totals_it_converts(
     for day in (days_ago(12), days_ago(3)):
         services.exposure_recompute(as_of=day)
     assert ExposureDay.objects.get(as_of=days_ago(12)).exposure_usd == D("1055.00")
+    checked = ExposureDay.objects.get(as_of=today()).checked_at
 
     with django_capture_on_commit_callbacks(execute=True):
         services.fx_rate_set(
@@ -158,6 +159,8 @@ def test_a_rate_entered_late_records_again_the_totals_it_converts(
     # rate of five days ago, which the new one does not replace.
     assert ExposureDay.objects.get(as_of=days_ago(12)).exposure_usd == D("1020.00")
     assert ExposureDay.objects.get(as_of=days_ago(3)).exposure_usd == D("920.00")
+    # Only totals: the figures, in their own currencies, were not checked again.
+    assert ExposureDay.objects.get(as_of=today()).checked_at == checked
 
 
 def test_the_nightly_run_makes_unchanged_figures_as_fresh_as_itself(api, us_staff, ledger):
