@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -56,7 +57,15 @@ def _group_ids(user: Any) -> list[int]:
     PostgreSQL than a subquery (bench/permissions.py)."""
     cache = user.__dict__.setdefault("_accord_perm_cache", {})
     if "groups" not in cache:
-        cache["groups"] = list(user.groups.values_list("id", flat=True))
+        # The link table alone, in plain SQL: it is read on every request, and building and
+        # compiling the ORM's join on the groups cost as much as the trivial request.
+        links = get_user_model().groups.through
+        table = connection.ops.quote_name(links._meta.db_table)
+        group_id = connection.ops.quote_name(links._meta.get_field("group").column)
+        user_id = connection.ops.quote_name(links._meta.get_field("user").column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {group_id} FROM {table} WHERE {user_id} = %s", [user.pk])
+            cache["groups"] = [row[0] for row in cursor.fetchall()]
     return cache["groups"]
 
 
@@ -118,6 +127,16 @@ def visible_proposals(user: Any, queryset: QuerySet | None = None) -> QuerySet:
         permission_id=_permission_id(VIEW), group_id__in=_group_ids(user)
     )
     return queryset.filter(Exists(grants.filter(content_object=OuterRef("pk"))))
+
+
+def visibility_key(user: Any) -> tuple[int, ...] | None:
+    """What ``visible_proposals`` depends on for ``user`` besides the grants themselves: the
+    ids of the user's groups, read on this request. ``None`` for a user who sees nothing.
+    Two users with the same key see the same proposals; caches of what a user sees are keyed
+    by it (``selectors.proposal_list_key``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return tuple(sorted(_group_ids(user)))
 
 
 def can_view(user: Any, proposal: Proposal) -> bool:

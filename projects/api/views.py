@@ -50,12 +50,19 @@ class ProposalListView(PolicyAPIView):
     )
     def get(self, request):
         self.parse_query(ProposalFilterIn)
-        # Rows as values(): the page's JSON is built without a model instance per row.
-        rows = self.paginator.paginate_values(
-            self.get_queryset().prefetch_related(None), request, PROPOSAL_VALUES
+        filters = request.query_params
+        # Rows as values(): the page's JSON is built without a model instance per row; kept
+        # under a key that changes with every write the rows depend on (``proposal_list_key``).
+        page = self.paginator.paginate_values(
+            lambda: self.get_queryset().prefetch_related(None),
+            request,
+            PROPOSAL_VALUES,
+            render=lambda rows: proposal_rows(
+                rows, selectors.co_sponsor_names([row["id"] for row in rows])
+            ),
+            cache_key=selectors.proposal_list_key(user=request.user, filters=filters),
         )
-        partners = selectors.co_sponsor_names([row["id"] for row in rows])
-        return self.get_paginated_response(proposal_rows(rows, partners))
+        return self.get_paginated_response(page)
 
     @extend_schema(
         operation_id="proposals_create",

@@ -1,0 +1,139 @@
+"""Database triggers that version what the proposal list reads (``ListVersion``).
+
+The proposal list's pages are cached (``projects.selectors.proposal_list_key``) under a token
+that these triggers replace, with a random one, on every write to the four tables the list
+reads: the proposals, the sponsors (their names), the co-sponsor links and the group grants
+that decide who sees which proposal. The user's groups are not versioned: they are read on
+every request and are part of the cache key.
+
+- PostgreSQL: the token is replaced by a deferred constraint trigger, at the commit of the
+  writing transaction, so other sessions see the new token exactly when they see the new
+  rows, and the one row is locked only for the commit's last moment (no lock-order cycle
+  with the rows a transaction writes). Until then, a statement trigger marks the writing
+  transaction itself (``accord.list_written``): it reads its own writes afresh, uncached.
+- SQLite: one writer at a time; plain row triggers replace the token inside the transaction,
+  which then reads under its own, new token.
+- Any other database: no triggers, no token, no cache (the list is always read afresh).
+
+A random token rather than a counter: a database restored from a backup, or a test
+database flushed, can never meet again a token that some cache still holds.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+LIST = "proposals"
+VERSION_TABLE = "projects_listversion"
+TABLES = (
+    "projects_proposal",
+    "projects_sponsor",
+    "projects_proposal_co_sponsors",
+    "projects_proposalgroupobjectpermission",
+)
+OPERATIONS = ("INSERT", "UPDATE", "DELETE")
+
+_SQLITE_NEW = "lower(hex(randomblob(16)))"
+# No conflict clause in the body: SQLite lets the firing statement's own (Django's
+# ``INSERT OR IGNORE`` for many-to-many links) override it, which would skip the new token.
+_SQLITE_INSTALL = [
+    f"""CREATE TRIGGER IF NOT EXISTS accord_list_{table}_{op.lower()} AFTER {op} ON {table}
+        BEGIN
+            UPDATE {VERSION_TABLE} SET version = {_SQLITE_NEW} WHERE name = '{LIST}';
+            INSERT INTO {VERSION_TABLE} (name, version) SELECT '{LIST}', {_SQLITE_NEW}
+                WHERE NOT EXISTS (SELECT 1 FROM {VERSION_TABLE} WHERE name = '{LIST}');
+        END"""
+    for table in TABLES
+    for op in OPERATIONS
+]
+_SQLITE_DROP = [
+    f"DROP TRIGGER IF EXISTS accord_list_{table}_{op.lower()}"
+    for table in TABLES
+    for op in OPERATIONS
+]
+_POSTGRES_FUNCTIONS = [
+    """CREATE OR REPLACE FUNCTION accord_list_written() RETURNS trigger AS $$
+        BEGIN PERFORM set_config('accord.list_written', '1', true); RETURN NULL; END;
+        $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION accord_list_bump() RETURNS trigger AS $$
+        BEGIN
+            IF current_setting('accord.list_bumped', true) = '1' THEN RETURN NULL; END IF;
+            PERFORM set_config('accord.list_bumped', '1', true);
+            INSERT INTO {VERSION_TABLE} (name, version)
+                VALUES ('{LIST}', gen_random_uuid()::text)
+                ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version;
+            RETURN NULL;
+        END;
+        $$ LANGUAGE plpgsql""",
+]
+_POSTGRES_DROP = [
+    statement
+    for table in TABLES
+    for statement in (
+        f"DROP TRIGGER IF EXISTS accord_list_written ON {table}",
+        f"DROP TRIGGER IF EXISTS accord_list_bump ON {table}",
+    )
+]
+_POSTGRES_INSTALL = [
+    *_POSTGRES_FUNCTIONS,
+    *_POSTGRES_DROP,  # constraint triggers cannot be created OR REPLACE
+    *(
+        statement
+        for table in TABLES
+        for statement in (
+            f"""CREATE TRIGGER accord_list_written AFTER INSERT OR UPDATE OR DELETE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION accord_list_written()""",
+            f"""CREATE CONSTRAINT TRIGGER accord_list_bump AFTER INSERT OR UPDATE OR DELETE
+                ON {table} DEFERRABLE INITIALLY DEFERRED
+                FOR EACH ROW EXECUTE FUNCTION accord_list_bump()""",
+        )
+    ),
+]
+
+
+def _statements(vendor: str, install: bool) -> list[str]:
+    if vendor == "sqlite":
+        return _SQLITE_INSTALL if install else _SQLITE_DROP
+    if vendor == "postgresql":
+        return _POSTGRES_INSTALL if install else _POSTGRES_DROP
+    return []
+
+
+def install_list_version(connection) -> None:
+    """Create the triggers and the first token (idempotent)."""
+    with connection.cursor() as cursor:
+        for sql in _statements(connection.vendor, install=True):
+            cursor.execute(sql)
+    if connection.vendor in ("sqlite", "postgresql"):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {VERSION_TABLE} (name, version) SELECT %s, %s WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {VERSION_TABLE} WHERE name = %s)",
+                [LIST, secrets.token_hex(16), LIST],
+            )
+
+
+def drop_list_version(connection) -> None:
+    with connection.cursor() as cursor:
+        for sql in _statements(connection.vendor, install=False):
+            cursor.execute(sql)
+
+
+def list_version(connection) -> str | None:
+    """The list's current token as this connection may use it, or ``None``: no token (no
+    triggers, or a flushed table), or, on PostgreSQL, this transaction has written to a
+    versioned table and not committed yet (its own token is set only at the commit)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT (SELECT version FROM {VERSION_TABLE} WHERE name = %s), "
+                "current_setting('accord.list_written', true)",
+                [LIST],
+            )
+            version, written = cursor.fetchone()
+            return None if written else version
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT version FROM {VERSION_TABLE} WHERE name = %s", [LIST])
+            row = cursor.fetchone()
+            return row[0] if row else None
+    return None
