@@ -11,6 +11,7 @@ class ProjectsConfig(AppConfig):
 
         from config import checks  # noqa: F401 - registers Accord's deployment checks
 
-        from . import permissions
+        from . import db, permissions
 
         post_migrate.connect(permissions.forget_permission_ids, dispatch_uid="accord-perm-ids")
+        post_migrate.connect(db.reinstall_after_migrate, sender=self, dispatch_uid="accord-list")

@@ -6,17 +6,23 @@ reads: the proposals, the sponsors (their names), the co-sponsor links and the g
 that decide who sees which proposal. The user's groups are not versioned: they are read on
 every request and are part of the cache key.
 
-- PostgreSQL: the token is replaced by a deferred constraint trigger, at the commit of the
-  writing transaction, so other sessions see the new token exactly when they see the new
-  rows, and the one row is locked only for the commit's last moment (no lock-order cycle
-  with the rows a transaction writes). Until then, a statement trigger marks the writing
-  transaction itself (``accord.list_written``): it reads its own writes afresh, uncached.
+- PostgreSQL: the first write of a transaction to any of the four tables marks the
+  transaction (``accord.list_written``, transaction-local, undone with a rolled-back
+  savepoint) and queues one deferred constraint trigger, which replaces the token at commit:
+  other sessions see the new token exactly when they see the new rows, and the marked
+  transaction reads its own writes afresh, uncached, until then. The token's row is locked
+  from the moment the commit runs that trigger, through the deferred checks queued after it
+  and the commit's flush: writers to these tables commit one at a time (most already do, on
+  the decision log's head). ``TRUNCATE`` replaces the token at once.
 - SQLite: one writer at a time; plain row triggers replace the token inside the transaction,
   which then reads under its own, new token.
 - Any other database: no triggers, no token, no cache (the list is always read afresh).
 
-A random token rather than a counter: a database restored from a backup, or a test
-database flushed, can never meet again a token that some cache still holds.
+A random token rather than a counter: a flushed test database never meets again a token
+that some cache still holds. The triggers are installed by migration ``0002`` and again
+after every ``migrate`` (a SQLite table rebuilt by a later migration loses its triggers).
+Restoring a backup brings back the token of the moment of the backup with its rows;
+restart the web processes after a restore all the same, as the pages live in their memory.
 """
 
 from __future__ import annotations
@@ -51,28 +57,35 @@ _SQLITE_DROP = [
     for table in TABLES
     for op in OPERATIONS
 ]
+_POSTGRES_NEW_TOKEN = f"""INSERT INTO {VERSION_TABLE} (name, version)
+    VALUES ('{LIST}', gen_random_uuid()::text)
+    ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version"""
 _POSTGRES_FUNCTIONS = [
-    """CREATE OR REPLACE FUNCTION accord_list_written() RETURNS trigger AS $$
-        BEGIN PERFORM set_config('accord.list_written', '1', true); RETURN NULL; END;
-        $$ LANGUAGE plpgsql""",
-    f"""CREATE OR REPLACE FUNCTION accord_list_bump() RETURNS trigger AS $$
+    # True for the transaction's first write to the versioned tables, and marks it: the
+    # constraint trigger's WHEN runs at the write, so a transaction queues one event, not one
+    # per row.
+    """CREATE OR REPLACE FUNCTION accord_list_first_write() RETURNS boolean AS $$
         BEGIN
-            IF current_setting('accord.list_bumped', true) = '1' THEN RETURN NULL; END IF;
-            PERFORM set_config('accord.list_bumped', '1', true);
-            INSERT INTO {VERSION_TABLE} (name, version)
-                VALUES ('{LIST}', gen_random_uuid()::text)
-                ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version;
+            IF current_setting('accord.list_written', true) = '1' THEN RETURN false; END IF;
+            PERFORM set_config('accord.list_written', '1', true);
+            RETURN true;
+        END;
+        $$ LANGUAGE plpgsql VOLATILE""",
+    f"""CREATE OR REPLACE FUNCTION accord_list_bump() RETURNS trigger AS $$
+        BEGIN {_POSTGRES_NEW_TOKEN}; RETURN NULL; END;
+        $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION accord_list_truncated() RETURNS trigger AS $$
+        BEGIN
+            PERFORM set_config('accord.list_written', '1', true);
+            {_POSTGRES_NEW_TOKEN};
             RETURN NULL;
         END;
         $$ LANGUAGE plpgsql""",
 ]
 _POSTGRES_DROP = [
-    statement
+    f"DROP TRIGGER IF EXISTS {name} ON {table}"
     for table in TABLES
-    for statement in (
-        f"DROP TRIGGER IF EXISTS accord_list_written ON {table}",
-        f"DROP TRIGGER IF EXISTS accord_list_bump ON {table}",
-    )
+    for name in ("accord_list_bump", "accord_list_truncate")
 ]
 _POSTGRES_INSTALL = [
     *_POSTGRES_FUNCTIONS,
@@ -81,14 +94,16 @@ _POSTGRES_INSTALL = [
         statement
         for table in TABLES
         for statement in (
-            f"""CREATE TRIGGER accord_list_written AFTER INSERT OR UPDATE OR DELETE ON {table}
-                FOR EACH STATEMENT EXECUTE FUNCTION accord_list_written()""",
             f"""CREATE CONSTRAINT TRIGGER accord_list_bump AFTER INSERT OR UPDATE OR DELETE
-                ON {table} DEFERRABLE INITIALLY DEFERRED
-                FOR EACH ROW EXECUTE FUNCTION accord_list_bump()""",
+                ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+                WHEN (accord_list_first_write()) EXECUTE FUNCTION accord_list_bump()""",
+            f"""CREATE TRIGGER accord_list_truncate AFTER TRUNCATE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION accord_list_truncated()""",
         )
     ),
 ]
+# Triggers each database should have once installed (checked by the tests).
+TRIGGER_COUNT = {"sqlite": len(TABLES) * len(OPERATIONS), "postgresql": len(TABLES) * 2}
 
 
 def _statements(vendor: str, install: bool) -> list[str]:
@@ -100,7 +115,10 @@ def _statements(vendor: str, install: bool) -> list[str]:
 
 
 def install_list_version(connection) -> None:
-    """Create the triggers and the first token (idempotent)."""
+    """Create the triggers and the first token (idempotent); nothing before the tables exist
+    (``post_migrate`` also runs for a database migrated part of the way)."""
+    if not {VERSION_TABLE, *TABLES} <= set(connection.introspection.table_names()):
+        return
     with connection.cursor() as cursor:
         for sql in _statements(connection.vendor, install=True):
             cursor.execute(sql)
@@ -111,6 +129,13 @@ def install_list_version(connection) -> None:
                 f"(SELECT 1 FROM {VERSION_TABLE} WHERE name = %s)",
                 [LIST, secrets.token_hex(16), LIST],
             )
+
+
+def reinstall_after_migrate(using: str = "default", **kwargs) -> None:
+    """``post_migrate``: put back triggers that a table rebuilt by a migration lost."""
+    from django.db import connections
+
+    install_list_version(connections[using])
 
 
 def drop_list_version(connection) -> None:

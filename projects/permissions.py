@@ -131,7 +131,8 @@ def visible_proposals(user: Any, queryset: QuerySet | None = None) -> QuerySet:
 
 def visibility_key(user: Any) -> tuple[int, ...] | None:
     """What ``visible_proposals`` depends on for ``user`` besides the grants themselves: the
-    ids of the user's groups, read on this request. ``None`` for a user who sees nothing.
+    ids of the user's groups, read on this request. ``None`` for a user signed out or
+    inactive (who sees nothing); a user without groups has the empty key (and sees nothing).
     Two users with the same key see the same proposals; caches of what a user sees are keyed
     by it (``selectors.proposal_list_key``)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

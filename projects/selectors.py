@@ -54,7 +54,7 @@ def proposal_list_key(*, user: Any, filters: Mapping[str, Any]) -> str | None:
     version = None if seen_as is None else db.list_version(connection)
     if version is None:
         return None
-    parts = [version, seen_as, [filters.get(name) for name in FILTERS]]
+    parts = [version, seen_as, [filters.get(name) or None for name in FILTERS]]
     return "proposals:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 

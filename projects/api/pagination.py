@@ -43,6 +43,8 @@ class CountFirstPagination(PageNumberPagination):
         self.request = request
         size = self.get_page_size(request)
         requested = request.query_params.get(self.page_query_param) or "1"
+        if requested.isascii() and requested.isdigit():
+            requested = requested.lstrip("0") or "0"  # "01" is page 1: one entry, not two
         key = None
         if cache_key is not None:
             digest = hashlib.sha256(f"{size}:{requested}".encode()).hexdigest()[:32]

@@ -81,8 +81,8 @@ def test_a_transaction_reads_its_own_writes_and_a_rollback_changes_nothing(make_
     assert titles(client) == ["Before"]
 
 
-def test_one_new_token_per_transaction_however_many_rows(sponsor_softbank):
-    """The deferred trigger sets the token once per committing transaction."""
+def test_a_transaction_of_many_rows_commits_one_new_token(sponsor_softbank):
+    """Only the first write queues the deferred trigger; the commit sets one token."""
     before = db.list_version(connection)
     with transaction.atomic():
         for number in range(30):
@@ -130,3 +130,32 @@ def test_concurrent_writers_neither_deadlock_nor_leave_a_stale_page(sponsor_soft
     caches["lists"].clear()
     assert cached == titles(client)
     assert len(cached) == 8  # staff see the eight submitted ones
+
+
+def test_a_rolled_back_savepoint_leaves_the_token_and_the_cache_in_use(make_proposal,
+                                                                       us_member):  # fmt: skip
+    proposal = make_proposal("in_review", title="Before")
+    client = client_of(us_member)
+    assert titles(client) == ["Before"]
+    token = db.list_version(connection)
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Proposal.objects.filter(pk=proposal.pk).update(title="Undone")
+            assert db.list_version(connection) is None
+            raise RuntimeError("roll back to the savepoint")
+        assert db.list_version(connection) == token  # the mark went with the savepoint
+        Proposal.objects.filter(pk=proposal.pk).update(title="Kept")
+        assert titles(client) == ["Kept"]
+    assert db.list_version(connection) not in (None, token)
+    assert titles(client) == ["Kept"]
+
+
+def test_truncate_replaces_the_token_at_once(make_proposal, us_member, hitachi):
+    make_proposal("in_review", co_sponsors=["Hitachi"])
+    client = client_of(us_member)
+    assert client.get("/api/v1/proposals/").json()["results"][0]["co_sponsors"] == ["Hitachi"]
+    token = db.list_version(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE projects_proposal_co_sponsors")
+    assert db.list_version(connection) not in (None, token)
+    assert client.get("/api/v1/proposals/").json()["results"][0]["co_sponsors"] == []

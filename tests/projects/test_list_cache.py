@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from projects import services
+from projects import db, services
 from projects.models import Proposal, ProposalGroupObjectPermission, Sponsor
 from tests.conftest import GOOD_DRAFT
 
@@ -229,3 +230,40 @@ def test_a_very_large_page_is_not_kept(sponsor_softbank, django_assert_num_queri
     # co-sponsors), so the bounded cache never holds megabytes per process.
     with django_assert_num_queries(6):
         assert listing(client) == first
+
+
+def _installed_triggers() -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                ["accord_list_%"],
+            )
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s AND NOT tgisinternal",
+                ["accord_list_%"],
+            )
+        return cursor.fetchone()[0]
+
+
+def test_every_versioned_table_has_its_triggers_and_migrate_puts_lost_ones_back():
+    """A SQLite table rebuilt by a later migration loses its triggers; ``migrate`` (its
+    ``post_migrate``) installs them again, or the cache would outlive the writes."""
+    assert _installed_triggers() == db.TRIGGER_COUNT[connection.vendor]
+    db.drop_list_version(connection)
+    assert _installed_triggers() == 0
+    call_command("migrate", verbosity=0)
+    assert _installed_triggers() == db.TRIGGER_COUNT[connection.vendor]
+
+
+def test_spellings_of_one_page_and_empty_filters_share_an_entry(sponsor_softbank):
+    services.proposal_create(user=sponsor_softbank, **GOOD_DRAFT)
+    client = client_of(sponsor_softbank)
+    listing(client)
+    assert len(caches["lists"]._cache) == 1
+    for query in ("?page=1", "?page=01", "?q=", "?sponsor=&q="):
+        listing(client, query)
+    assert len(caches["lists"]._cache) == 1
+    assert client.get("/api/v1/proposals/?page=²").status_code == 404
+    assert client.get(f"/api/v1/proposals/?page={'9' * 5000}").status_code == 404
