@@ -63,12 +63,12 @@ def ooxml(kind: str, *, content_type: str | None = None, extra: dict | None = No
         "</Types>"
     )
     buffer = io.BytesIO()
+    members = {"[Content_Types].xml": types, "_rels/.rels": "<Relationships/>", part: "<main/>"}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", types)
-        archive.writestr("_rels/.rels", "<Relationships/>")
-        archive.writestr(part, "<main/>")
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
+        for name, data in {**members, **(extra or {})}.items():
+            # A fixed time: two calls give the same bytes, even across a second's boundary.
+            entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            archive.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
