@@ -131,11 +131,32 @@ def install_list_version(connection) -> None:
             )
 
 
+def installed_triggers(connection) -> int:
+    """How many of the triggers are in the database."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                ["accord_list_%"],
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s AND NOT tgisinternal",
+                ["accord_list_%"],
+            )
+        else:
+            return 0
+        return cursor.fetchone()[0]
+
+
 def reinstall_after_migrate(using: str = "default", **kwargs) -> None:
-    """``post_migrate``: put back triggers that a table rebuilt by a migration lost."""
+    """``post_migrate``: put back triggers that a table rebuilt by a migration lost (one
+    count when none did: no DDL, no table lock)."""
     from django.db import connections
 
-    install_list_version(connections[using])
+    connection = connections[using]
+    if installed_triggers(connection) < TRIGGER_COUNT.get(connection.vendor, 0):
+        install_list_version(connection)
 
 
 def drop_list_version(connection) -> None:

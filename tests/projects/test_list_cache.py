@@ -232,29 +232,14 @@ def test_a_very_large_page_is_not_kept(sponsor_softbank, django_assert_num_queri
         assert listing(client) == first
 
 
-def _installed_triggers() -> int:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-                ["accord_list_%"],
-            )
-        else:
-            cursor.execute(
-                "SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s AND NOT tgisinternal",
-                ["accord_list_%"],
-            )
-        return cursor.fetchone()[0]
-
-
 def test_every_versioned_table_has_its_triggers_and_migrate_puts_lost_ones_back():
     """A SQLite table rebuilt by a later migration loses its triggers; ``migrate`` (its
     ``post_migrate``) installs them again, or the cache would outlive the writes."""
-    assert _installed_triggers() == db.TRIGGER_COUNT[connection.vendor]
+    assert db.installed_triggers(connection) == db.TRIGGER_COUNT[connection.vendor]
     db.drop_list_version(connection)
-    assert _installed_triggers() == 0
+    assert db.installed_triggers(connection) == 0
     call_command("migrate", verbosity=0)
-    assert _installed_triggers() == db.TRIGGER_COUNT[connection.vendor]
+    assert db.installed_triggers(connection) == db.TRIGGER_COUNT[connection.vendor]
 
 
 def test_spellings_of_one_page_and_empty_filters_share_an_entry(sponsor_softbank):
