@@ -11,27 +11,17 @@ import threading
 import pytest
 from django.core.cache import caches
 from django.db import connection, connections, transaction
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from projects import db, services
 from projects.models import Proposal
-from tests.conftest import GOOD_DRAFT
+from tests.conftest import GOOD_DRAFT, token_client
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    caches["lists"].clear()
-    yield
-    caches["lists"].clear()
-
-
-def client_of(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_list_cache"),
+]
 
 
 def titles(client: APIClient) -> list[str]:
@@ -42,7 +32,7 @@ def titles(client: APIClient) -> list[str]:
 
 def test_another_sessions_write_is_seen_when_it_commits_not_before(make_proposal, us_member):
     proposal = make_proposal("in_review", title="Before")
-    client = client_of(us_member)
+    client = token_client(us_member)
     assert titles(client) == ["Before"]
     written, release, done = threading.Event(), threading.Event(), threading.Event()
 
@@ -69,7 +59,7 @@ def test_another_sessions_write_is_seen_when_it_commits_not_before(make_proposal
 def test_a_transaction_reads_its_own_writes_and_a_rollback_changes_nothing(make_proposal,
                                                                           us_member):  # fmt: skip
     proposal = make_proposal("in_review", title="Before")
-    client = client_of(us_member)
+    client = token_client(us_member)
     assert titles(client) == ["Before"]
     token = db.list_version(connection)
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -102,7 +92,7 @@ def test_concurrent_writers_neither_deadlock_nor_leave_a_stale_page(sponsor_soft
         services.proposal_create(user=sponsor_softbank, **{**GOOD_DRAFT, "title": f"D{n}"}).pk
         for n in range(16)
     ]
-    client = client_of(us_staff)
+    client = token_client(us_staff)
     titles(client)
     barrier = threading.Barrier(8)
     errors: list[BaseException] = []
@@ -135,7 +125,7 @@ def test_concurrent_writers_neither_deadlock_nor_leave_a_stale_page(sponsor_soft
 def test_a_rolled_back_savepoint_leaves_the_token_and_the_cache_in_use(make_proposal,
                                                                        us_member):  # fmt: skip
     proposal = make_proposal("in_review", title="Before")
-    client = client_of(us_member)
+    client = token_client(us_member)
     assert titles(client) == ["Before"]
     token = db.list_version(connection)
     with transaction.atomic():
@@ -152,7 +142,7 @@ def test_a_rolled_back_savepoint_leaves_the_token_and_the_cache_in_use(make_prop
 
 def test_truncate_replaces_the_token_at_once(make_proposal, us_member, hitachi):
     make_proposal("in_review", co_sponsors=["Hitachi"])
-    client = client_of(us_member)
+    client = token_client(us_member)
     assert client.get("/api/v1/proposals/").json()["results"][0]["co_sponsors"] == ["Hitachi"]
     token = db.list_version(connection)
     with connection.cursor() as cursor:

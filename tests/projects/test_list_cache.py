@@ -14,30 +14,13 @@ from django.core.management import call_command
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from projects import db, services
 from projects.models import Proposal, ProposalGroupObjectPermission, Sponsor
-from tests.conftest import GOOD_DRAFT
+from tests.conftest import GOOD_DRAFT, token_client
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    caches["lists"].clear()
-    yield
-    caches["lists"].clear()
-
-
-def client_of(user) -> APIClient:
-    """A client that signs in with a token on every request, as integrations do: the user
-    and its groups are read afresh each time, as in production."""
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_list_cache")]
 
 
 def listing(client: APIClient, query: str = "") -> dict:
@@ -60,7 +43,7 @@ def test_a_second_read_is_served_from_the_cache(make_proposal, us_member,
                                                 django_assert_num_queries):  # fmt: skip
     make_proposal("in_review", title="Westinghouse AP1000, Georgia")
     make_proposal("voting", title="SMR fleet, Tennessee")
-    client = client_of(us_member)
+    client = token_client(us_member)
     first = listing(client)
     assert first["count"] == 2
     # The token, the member's groups, the list's version: no count, no page, no co-sponsors.
@@ -128,7 +111,7 @@ CHANGES = {
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
 def test_a_change_is_seen_at_once(change, make_proposal, committee, us_member, hitachi):
     proposal = make_proposal("in_review", title="Westinghouse AP1000, Georgia")
-    client = client_of(us_member)
+    client = token_client(us_member)
     before = listing(client)
     assert before["count"] == 1
     shows_it = change(proposal, committee=committee, us_member=us_member, hitachi=hitachi,
@@ -144,7 +127,7 @@ def test_pages_and_filters_are_kept_apart(sponsor_softbank):
 
     for number in range(50):
         draft(f"Draft {number}")
-    client = client_of(sponsor_softbank)
+    client = token_client(sponsor_softbank)
     first = listing(client)
     assert (first["count"], len(first["results"]), first["next"]) == (50, 50, None)
     assert client.get("/api/v1/proposals/?page=2").status_code == 404
@@ -167,9 +150,9 @@ def test_pages_and_filters_are_kept_apart(sponsor_softbank):
 def test_readers_with_other_groups_do_not_share_pages(make_proposal, sponsor_softbank,
                                                       sponsor_hitachi, us_member):  # fmt: skip
     make_proposal("draft", title="SoftBank's own draft")
-    assert listing(client_of(sponsor_softbank))["count"] == 1
-    assert listing(client_of(sponsor_hitachi))["count"] == 0
-    assert listing(client_of(us_member))["count"] == 0
+    assert listing(token_client(sponsor_softbank))["count"] == 1
+    assert listing(token_client(sponsor_hitachi))["count"] == 0
+    assert listing(token_client(us_member))["count"] == 0
 
 
 OPERATIONS = st.lists(
@@ -187,7 +170,7 @@ def test_cached_answers_always_equal_fresh_ones(operations, sponsor_softbank, hi
                                                 us_member):  # fmt: skip
     """Random runs of writes, each followed by every reader's every query: the cached answer
     is the fresh one (the database keeps what earlier examples wrote)."""
-    readers = [client_of(user) for user in (sponsor_softbank, us_staff, us_member)]
+    readers = [token_client(user) for user in (sponsor_softbank, us_staff, us_member)]
     for operation in operations:
         for client in readers:
             for query in QUERIES:
@@ -224,7 +207,7 @@ def test_a_very_large_page_is_not_kept(sponsor_softbank, django_assert_num_queri
             user=sponsor_softbank,
             **{**GOOD_DRAFT, "title": f"Long {number}", "description": "x" * 100_000},
         )
-    client = client_of(sponsor_softbank)
+    client = token_client(sponsor_softbank)
     first = listing(client)
     # Over 256 KB of values: read afresh each time (token, groups, version, count, page,
     # co-sponsors), so the bounded cache never holds megabytes per process.
@@ -244,7 +227,7 @@ def test_every_versioned_table_has_its_triggers_and_migrate_puts_lost_ones_back(
 
 def test_spellings_of_one_page_and_empty_filters_share_an_entry(sponsor_softbank):
     services.proposal_create(user=sponsor_softbank, **GOOD_DRAFT)
-    client = client_of(sponsor_softbank)
+    client = token_client(sponsor_softbank)
     listing(client)
     assert len(caches["lists"]._cache) == 1
     for query in ("?page=1", "?page=01", "?q=", "?sponsor=&q="):
