@@ -25,7 +25,9 @@ Printed: requests/s and p50/p95/p99 per endpoint and errors. Locust runs on the 
 the server, so every figure includes the load generator's share of the CPU.
 
 Targets: p95 < 150 ms over the member mix at 50 users; list-only requests/s at least half the
-trivial endpoint's at 50 users; 0 errors.
+trivial endpoint's at 50 users; 0 errors. A last line, `feasibility`, says whether the trivial
+endpoint itself meets the p95 target at 50 users: without think time p95 is about users /
+throughput, so where the trivial endpoint misses it, no endpoint that does real work meets it.
 """
 
 from __future__ import annotations
@@ -266,7 +268,8 @@ def main() -> None:
         f"{world['proposals']:,} proposals, {world['members']} members, "
         f"{len(world['voting'])} open ballots, seeded in {seeded:.0f} s; locust, no think time"
     )
-    verdicts: dict[str, bool] = {}
+    errors = 0
+    at_target = None
     for users, (mix, only, trivial, paced) in results.items():
         print(f"  {users} users, member mix {RUN_SECONDS} s:")
         for name in ORDER:
@@ -291,19 +294,29 @@ def main() -> None:
             f"p50 {pa['p50']:5.0f} ms  p95 {pa['p95']:5.0f} ms  p99 {pa['p99']:5.0f} ms  "
             f"{pa['n']:6d} requests, {pa['errors']} errors"
         )
-        errors = total["errors"] + lo["errors"] + tr["errors"] + pa["errors"]
+        errors += total["errors"] + lo["errors"] + tr["errors"] + pa["errors"]
         if users == TARGET_USERS:
-            verdicts[f"p95 < {P95_TARGET_MS} ms over the mix at {users} users"] = (
-                total["p95"] < P95_TARGET_MS
-            )
-            verdicts[f"list >= half the trivial ceiling at {users} users"] = (
-                lo["rps"] >= tr["rps"] / 2
-            )
-        verdicts["0 errors at every level"] = verdicts.get("0 errors at every level", True) and (
-            errors == 0
-        )
-    if TARGET_USERS not in results:
+            at_target = (total, lo, tr)
+    verdicts: dict[str, bool] = {}
+    if at_target is None:
         print(f"targets: {TARGET_USERS} users not run; only errors are judged")
+    else:
+        total, lo, tr = at_target
+        verdicts[f"p95 < {P95_TARGET_MS} ms over the mix at {TARGET_USERS} users"] = (
+            total["p95"] < P95_TARGET_MS
+        )
+        verdicts[f"list >= half the trivial ceiling at {TARGET_USERS} users"] = (
+            lo["rps"] >= tr["rps"] / 2
+        )
+        # Without think time p95 is about users / throughput: what the trivial endpoint
+        # reaches here bounds what any endpoint that does real work can reach.
+        reach = "within" if tr["p95"] < P95_TARGET_MS else "beyond"
+        print(
+            f"feasibility: the trivial endpoint alone has p95 {tr['p95']:.0f} ms at "
+            f"{TARGET_USERS} users ({tr['rps']:.0f} req/s): the {P95_TARGET_MS} ms target is "
+            f"{reach} what this machine serves without think time"
+        )
+    verdicts["0 errors at every level"] = errors == 0
     print(
         "targets: "
         + "; ".join(f"{name}: {'met' if met else 'MISSED'}" for name, met in verdicts.items())
