@@ -89,6 +89,12 @@ beat: .venv
 
 # --- checks ------------------------------------------------------------------------------
 
+# On the embedded default the suite runs in one process per core (pytest-xdist): each has its
+# own SQLite database and tasks run in-process. With a broker configured it runs in one
+# process: the integration tests' Celery worker consumes the one Redis queue, and would take
+# another process's tasks to its own database. PYTEST_WORKERS=0 runs in one process anyway.
+PYTEST_WORKERS ?= $(if $(CELERY_BROKER_URL),0,auto)
+
 # The key below is for tests only; a real deployment sets its own SECRET_KEY.
 test: export SECRET_KEY ?= insecure-test-only-key
 test: export CHROMIUM_PATH := $(CHROMIUM_PATH)
@@ -97,7 +103,7 @@ test: dev-venv chromium
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: dev-venv
 	$(BIN)/ruff check .
