@@ -222,8 +222,14 @@ def test_a_worker_killed_mid_recompute_has_the_job_redelivered_and_the_figures_r
     assert ExposureDay.objects.get(as_of=selectors.today()).checked_at is not None
 
 
+def _let_the_worker_finish() -> None:
+    """Wait until the worker has computed every instrument's figures: a task still running
+    when the test ends holds locks that the database's flush deadlocks with."""
+    wait_for(lambda: not Instrument.objects.filter(figures_computed_at__isnull=True).exists())
+
+
 def test_two_staff_committing_equity_at_once_cannot_breach_the_ceiling_together(
-    make_proposal, us_staff, jp_staff
+    celery_worker_process, make_proposal, us_staff, jp_staff
 ):
     # Two projects, so that nothing but the limits' lock stands between the two commits.
     proposals = {us_staff: make_proposal("funding"), jp_staff: make_proposal("funding")}
@@ -261,9 +267,12 @@ def test_two_staff_committing_equity_at_once_cannot_breach_the_ceiling_together(
     assert sorted(answers) == [201, 409]
     equity = sum(Instrument.objects.filter(kind="equity").values_list("committed", flat=True))
     assert equity == D("10500000000.00") <= D("11000000000")
+    _let_the_worker_finish()
 
 
-def test_usd_figures_round_half_even_in_the_database(make_proposal, us_staff):
+def test_usd_figures_round_half_even_in_the_database(
+    celery_worker_process, make_proposal, us_staff
+):
     services.fx_rate_set(user=us_staff, date=days_ago(10), currency="JPY", usd_per_unit="0.125")
     proposal = make_proposal("funding")
     for committed, expected in (("1.00", "0.12"), ("3.00", "0.38"), ("0.20", "0.02")):
@@ -274,6 +283,7 @@ def test_usd_figures_round_half_even_in_the_database(make_proposal, us_staff):
         row = selectors.ledger_figures(selectors.today(), instrument_ids=[instrument.pk]).get()
         assert row.f_committed_usd == D(expected), committed
         assert row.f_committed_usd == rules.cents(D(committed) * D("0.125"))
+    _let_the_worker_finish()
 
 
 def test_two_full_recomputes_at_once_leave_one_right_row_per_instrument(make_proposal, us_staff):
