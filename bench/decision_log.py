@@ -4,7 +4,7 @@
 
 Drops and recreates the bench database (DATABASE_URL, default
 postgres://root@127.0.0.1:5432/accord_bench), migrates it, writes a valid chain of
-97,900 entries in bulk (hashes computed here with ``committee.rules``), then appends the last
+97,900 entries in bulk (hashes computed here with ``core.rules``), then appends the last
 2,100 through ``decision_log_append`` (100 warm-up, 2,000 timed), so that verify and the
 exports run over exactly 100,000 entries. Each export runs in a fresh child process of this
 script (``--export-child FMT ROWS``) whose peak RSS is read at its start and end (see
@@ -147,8 +147,8 @@ def payload(rng: random.Random, seq: int) -> tuple[str, str | None, dict]:
 
 def build_chain(count: int) -> None:
     """Write entries 1..count in bulk, with hashes computed here, then move the head."""
-    from committee import rules
-    from committee.models import DecisionLogEntry, DecisionLogHead
+    from core import rules
+    from core.models import DecisionLogEntry, DecisionLogHead
 
     rng = random.Random(550)
     now = dt.datetime.now(dt.UTC)
@@ -196,7 +196,7 @@ def build_chain(count: int) -> None:
 def measure_appends() -> tuple[float, list[float]]:
     from django.db import transaction
 
-    from committee.decision_log import decision_log_append
+    from core.decision_log import decision_log_append
 
     rng = random.Random(2025)
 
@@ -219,7 +219,7 @@ def measure_appends() -> tuple[float, list[float]]:
 
 def measure_verify_and_read(rounds: int = 3) -> tuple[float, float]:
     """Median seconds of ``decision_log_verify()`` and of merely reading the same rows."""
-    from committee.decision_log import decision_log_verify, iter_entries
+    from core.decision_log import decision_log_verify, iter_entries
 
     def read() -> int:
         return sum(1 for _entry in iter_entries())
@@ -268,7 +268,7 @@ def export_child(fmt: str, rows: int) -> None:
     """
     start_kb = peak_rss_kb()
     from committee.exports import iter_export
-    from committee.models import DecisionLogEntry
+    from core.models import DecisionLogEntry
 
     def run(queryset) -> int:
         size = 0
@@ -308,7 +308,7 @@ def main() -> None:
     setup()
     from django.db import connection
 
-    from committee.models import DecisionLogEntry
+    from core.models import DecisionLogEntry
 
     build_chain(BULK)
     with connection.cursor() as cursor:

@@ -1,11 +1,13 @@
-"""Admin: memberships managed on the user page (groups follow the role), the log read-only."""
+"""Admin: memberships managed on the user page (groups follow the role), ballots read-only."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Ballot, DecisionLogEntry, Membership
+from core.models import Membership
+
+from .models import Ballot
 from .services import membership_assign
 
 User = get_user_model()
@@ -47,22 +49,6 @@ class AccordUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, AccordUserAdmin)
-
-
-@admin.register(DecisionLogEntry)
-class DecisionLogEntryAdmin(admin.ModelAdmin):
-    list_display = ("seq", "at", "actor", "proposal", "event")
-    list_filter = ("event",)
-    search_fields = ("proposal", "actor")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ballot)

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.errors import Invalid, NotVisible
-from projects.forms import add_domain_errors
-from projects.views import domain_errors, get_proposal
+from core.errors import Invalid, NotVisible
+from core.web import add_domain_errors, domain_errors
+from projects.views import get_proposal
 
 from . import selectors, services
 from .forms import ConditionForm, DecisionForm, SatisfyForm

@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from .decision_log import FIELDS, iter_entries
+from core.decision_log import FIELDS, iter_entries
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from committee.models import Visibility
+from core.models import Visibility
 
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 RECOMMENDATION_CHOICES = [

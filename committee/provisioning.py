@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from core.errors import Invalid
+from core.models import Delegation, Role
 from notifications.services import language_check, preference_set
-from projects.errors import Invalid
 from projects.models import Sponsor
 from projects.services import sponsor_upsert
 
-from .models import Delegation, Role
 from .services import membership_assign
 
 DELEGATION_ROLES = [r for r in Role.values if r != Role.SPONSOR]

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from core.errors import Invalid, NotAllowed, object_pk
+from core.models import DecisionLogEntry
+from core.roles import VOTERS, role_of
 from projects import permissions
-from projects.errors import Invalid, NotAllowed, object_pk
 from projects.models import Proposal, Status
 
-from .models import Ballot, Condition, Conflict, DecisionLogEntry, Note, Review, Vote
-from .roles import VOTERS, role_of
+from .models import Ballot, Condition, Conflict, Note, Review, Vote
 
 
 def reviews_for(*, user: Any, proposal: Proposal) -> QuerySet[Review]:

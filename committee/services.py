@@ -15,29 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications import tasks as notification_tasks
-from projects import permissions
-from projects.errors import Invalid, InvalidState, object_pk
-from projects.jobs import enqueue_on_commit
-from projects.models import Proposal, Sponsor
-
-from . import rules, selectors
-from .decision_log import decision_log_append
-from .exports import FORMATS
-from .models import (
-    Ballot,
-    Condition,
-    Conflict,
-    DecisionLogEntry,
-    Delegation,
-    Membership,
-    Note,
-    Review,
-    Role,
-    Visibility,
-    Vote,
-)
-from .roles import (
+from core.decision_log import decision_log_append
+from core.errors import Invalid, InvalidState, object_pk
+from core.jobs import enqueue_on_commit
+from core.models import DecisionLogEntry, Delegation, Membership, Role, Visibility
+from core.roles import (
     DELEGATION_ROLES,
     DELEGATIONS,
     VOTERS,
@@ -45,6 +27,13 @@ from .roles import (
     membership_of,
     role_of,
 )
+from notifications import tasks as notification_tasks
+from projects import permissions
+from projects.models import Proposal, Sponsor
+
+from . import rules, selectors
+from .exports import FORMATS
+from .models import Ballot, Condition, Conflict, Note, Review, Vote
 
 SCORE_FIELDS = ("strategic_fit", "financial_viability", "risk", "execution")
 RECOMMENDATIONS = ("approve", "approve_with_conditions", "reject")

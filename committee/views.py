@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.errors import Invalid
+from core.web import add_domain_errors, domain_errors, error_message
 from projects import permissions
-from projects.errors import Invalid
-from projects.forms import add_domain_errors
-from projects.views import domain_errors, error_message, get_proposal, render_detail
+from projects.views import get_proposal, render_detail
 
 from . import exports, selectors, services
 from .forms import ConflictForm, DecisionLogFilterForm, NoteForm, ReviewForm, VoteForm

@@ -12,4 +12,4 @@ urlpatterns = [
 ]
 
 # Under /api/ a URL no route matches answers the API's JSON error body (documented 404).
-handler404 = "projects.api.base.not_found"
+handler404 = "core.api.base.not_found"

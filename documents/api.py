@@ -14,8 +14,9 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
-from projects.errors import Invalid, NotVisible
+from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from core.errors import Invalid, NotVisible
+from projects.api.base import ProposalAPIView
 
 from . import selectors, services, sniffing
 from .models import Document, Kind
@@ -74,7 +75,7 @@ def _too_large() -> Invalid:
     return Invalid(message, detail={"file": [message]})
 
 
-class DocumentListView(PolicyAPIView):
+class DocumentListView(ProposalAPIView):
     """Every version of the proposal's documents; those allowed attach a new one (multipart)."""
 
     policy = staticmethod(anyone_signed_in)
@@ -157,7 +158,7 @@ class DocumentDownloadView(PolicyAPIView):
         return response
 
 
-class PackageView(PolicyAPIView):
+class PackageView(ProposalAPIView):
     """The decision package frozen when the latest ballot opened, byte for byte: its SHA-256
     is the ballot's ``package_sha256``. Members, chairs, staff and observers."""
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from committee.roles import role_of
+from core.errors import NotVisible, object_pk
+from core.roles import role_of
 from projects import permissions
-from projects.errors import NotVisible, object_pk
 from projects.models import Proposal
 
 from .models import DecisionPackage, Document, Party

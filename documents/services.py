@@ -18,12 +18,13 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from committee import rules as committee_rules
-from committee.decision_log import decision_log_append
-from committee.models import Review, Visibility
-from committee.roles import DELEGATIONS
+from committee.models import Review
+from core import rules as log_rules
+from core.decision_log import decision_log_append
+from core.errors import Invalid, InvalidState, object_pk
+from core.models import Visibility
+from core.roles import DELEGATIONS
 from projects import permissions
-from projects.errors import Invalid, InvalidState, object_pk
 from projects.models import Proposal
 
 from . import selectors, sniffing
@@ -276,16 +277,14 @@ def package_contents(*, proposal: Proposal, ballot_id: int) -> dict[str, Any]:
         "reviews": [_review_entry(review) for review in reviews],
         "delegation_only_reviews": private,
     }
-    return committee_rules.jsonable(body)
+    return log_rules.jsonable(body)
 
 
 def package_freeze(*, proposal: Proposal, ballot_id: int) -> DecisionPackage:
     """Freeze the package of the ballot just opened; call inside the transition's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("package_freeze must run inside the ballot's transaction")
-    canonical = committee_rules.canonical_json(
-        package_contents(proposal=proposal, ballot_id=ballot_id)
-    )
+    canonical = log_rules.canonical_json(package_contents(proposal=proposal, ballot_id=ballot_id))
     return DecisionPackage.objects.create(
         ballot_id=ballot_id,
         proposal=proposal,

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from projects.errors import Invalid
-from projects.forms import add_domain_errors
-from projects.views import domain_errors, get_proposal, render_detail
+from core.errors import Invalid
+from core.web import add_domain_errors, domain_errors
+from projects.views import get_proposal, render_detail
 
 from . import selectors, services
 from .forms import DocumentForm

@@ -2,7 +2,7 @@
 
 No rule lives here: which types fit which kind, what an amount may be, the program limits and
 the waterfall are the services' and ``rules``' to say; their errors come back beside the
-fields through ``projects.forms.add_domain_errors``.
+fields through ``core.web.add_domain_errors``.
 """
 
 from __future__ import annotations

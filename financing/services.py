@@ -12,10 +12,10 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from committee.decision_log import decision_log_append
+from core.decision_log import decision_log_append
+from core.errors import Invalid, InvalidState, NotVisible, object_pk
+from core.jobs import enqueue_on_commit
 from projects import permissions
-from projects.errors import Invalid, InvalidState, NotVisible, object_pk
-from projects.jobs import enqueue_on_commit
 from projects.models import Proposal
 
 from . import rules, selectors, snapshots, tasks

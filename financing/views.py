@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import Invalid, InvalidState
+from core.web import add_domain_errors, domain_errors
 from financing import selectors, services
 from financing.forms import (
     AsOfForm,
@@ -28,10 +30,8 @@ from financing.forms import (
     instrument_label,
 )
 from projects import permissions
-from projects.errors import Invalid, InvalidState
-from projects.forms import add_domain_errors
 from projects.templatetags.accord import money
-from projects.views import domain_errors, get_proposal, render_detail
+from projects.views import get_proposal, render_detail
 
 
 def instrument_choices(user: Any, proposal: Any) -> list[tuple[int, str]]:

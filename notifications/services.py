@@ -25,8 +25,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from committee.models import Ballot, Condition, DecisionLogEntry, Role, Vote
-from projects.errors import Invalid
+from committee.models import Ballot, Condition, Vote
+from core.errors import Invalid
+from core.models import DecisionLogEntry, Role
 from projects.models import Proposal, ProposalUserObjectPermission
 
 from .models import Notification, Preference

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from projects.errors import Invalid
-from projects.forms import add_domain_errors
+from core.errors import Invalid
+from core.web import add_domain_errors
 
 from .forms import PreferenceForm
 from .middleware import remember_language

@@ -16,9 +16,9 @@ from committee import rules as committee_rules
 from committee import services as committee_services
 from committee.models import Ballot
 from committee.provisioning import provision
+from core.errors import DomainError
 
 from . import permissions, services
-from .errors import DomainError
 from .models import Proposal, Sponsor
 
 DEMO_PASSWORD = "accord-demo-2025"

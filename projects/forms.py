@@ -2,7 +2,7 @@
 
 They hold no business rule: what a draft must contain, who may do what and which
 transitions exist are answered by ``projects.services``, ``permissions`` and ``workflow``;
-errors those raise are put back on the form with ``add_domain_errors``.
+errors those raise are put back on the form with ``core.web.add_domain_errors``.
 """
 
 from __future__ import annotations
@@ -12,27 +12,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.errors import DomainError
 from projects.models import Currency, Sector, Sponsor, Status
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def add_domain_errors(form: forms.Form, error: DomainError) -> None:
-    """Put a service's per-field messages beside the fields they name (others on top)."""
-    aliases = getattr(form, "error_aliases", {})
-    placed = False
-    for key, messages in error.detail.items():
-        name = aliases.get(key, key)
-        if name not in form.fields:
-            # e.g. "scores.risk" → "risk"
-            name = aliases.get(key.rsplit(".", 1)[-1], key.rsplit(".", 1)[-1])
-        field = name if name in form.fields else None
-        for message in messages if isinstance(messages, list | tuple) else [messages]:
-            form.add_error(field, str(message))
-            placed = True
-    if not placed and error.message:
-        form.add_error(None, error.message)
 
 
 class ProposalForm(forms.Form):

@@ -20,8 +20,9 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from committee.models import Role, Visibility
-from committee.roles import (
+from core.errors import NotAllowed, NotVisible
+from core.models import Role, Visibility
+from core.roles import (
     COMMITTEE_READERS,
     DELEGATIONS,
     VOTERS,
@@ -32,7 +33,6 @@ from committee.roles import (
 )
 
 from . import workflow
-from .errors import NotAllowed, NotVisible
 from .models import (
     Proposal,
     ProposalGroupObjectPermission,

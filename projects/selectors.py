@@ -10,8 +10,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.errors import object_pk
+
 from . import db, permissions
-from .errors import object_pk
 from .models import Proposal, Sponsor, Status
 
 FILTERS = ("status", "sector", "sponsor", "q")

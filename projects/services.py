@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 
 from committee import selectors as committee_selectors
 from committee import services as committee_services
-from committee.decision_log import decision_log_append
 from committee.models import Ballot
-from committee.roles import membership_of, sponsor_group_name
+from core.decision_log import decision_log_append
+from core.errors import Invalid, InvalidState, NotAllowed, object_pk
+from core.jobs import enqueue_on_commit
+from core.roles import membership_of, sponsor_group_name
 from documents import services as document_services
 from notifications import tasks as notification_tasks
-from projects.jobs import enqueue_on_commit
 
 from . import permissions, rules, workflow
-from .errors import Invalid, InvalidState, NotAllowed, object_pk
 from .models import Proposal, ReferenceCounter, Sponsor, Status
 
 EDITABLE_FIELDS = ("title", "description", "sector", "amount_requested", "currency")

@@ -7,106 +7,29 @@ invalid input or state → a message and back to where the user was. Never a 500
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committee import selectors as committee_selectors
 from committee.forms import ConflictForm, NoteForm, ReviewForm, VoteForm
-from committee.roles import membership_of
+from core.errors import Invalid
+from core.roles import membership_of
+from core.web import add_domain_errors, domain_errors
 
 from . import permissions, selectors, services, workflow
-from .errors import DomainError, Invalid, InvalidState, NotAllowed, NotVisible
-from .forms import ProposalFilterForm, ProposalForm, TransitionForm, add_domain_errors
+from .forms import ProposalFilterForm, ProposalForm, TransitionForm
 from .models import Proposal
 
 PAGE_SIZE = 25
 BACKWARD_ACTIONS = ("return", "withdraw")
-
-# How the field names that services report read in a message.
-FIELD_LABELS = {
-    "title": gettext_lazy("Title"),
-    "description": gettext_lazy("Description"),
-    "sector": gettext_lazy("Sector"),
-    "amount_requested": gettext_lazy("Amount requested"),
-    "currency": gettext_lazy("Currency"),
-    "co_sponsors": gettext_lazy("Co-sponsors"),
-    "comment": gettext_lazy("Comment"),
-    "closes_at": gettext_lazy("Closes at"),
-    "choice": gettext_lazy("Vote"),
-    "reason": gettext_lazy("Reason"),
-    "text": gettext_lazy("Note"),
-    "visibility": gettext_lazy("Visibility"),
-    "recommendation": gettext_lazy("Recommendation"),
-    "format": gettext_lazy("Format"),
-    "since": gettext_lazy("Since"),
-    "until": gettext_lazy("Until"),
-}
-
-
-# --- Error mapping shared by every page -----------------------------------------------
-
-
-def error_message(error: DomainError) -> str:
-    """The error's message, followed by its per-field messages as a short list."""
-    items = [
-        (FIELD_LABELS.get(field, field.rsplit(".", 1)[-1].replace("_", " ")), message)
-        for field, field_messages in error.detail.items()
-        for message in (
-            field_messages if isinstance(field_messages, list | tuple) else [field_messages]
-        )
-    ]
-    headline = error.message or _("That did not work.")
-    if not items:
-        return headline
-    return format_html(
-        '{}<ul class="message-details">{}</ul>',
-        headline,
-        format_html_join("", "<li><strong>{}</strong>: {}</li>", items),
-    )
-
-
-def redirect_back(request: HttpRequest, fallback: str) -> HttpResponse:
-    """Back to the page the user came from, if it is ours; otherwise to ``fallback``."""
-    referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(referer)
-    return redirect(fallback)
-
-
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Map domain errors to answers: 404, 403, or a message and back."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotVisible:
-            raise Http404(_("Not found.")) from None
-        except NotAllowed as error:
-            raise PermissionDenied(error.message) from None
-        except (Invalid, InvalidState) as error:
-            messages.error(request, error_message(error))
-            pk = kwargs.get("pk")
-            fallback = reverse("proposal-detail", args=[pk]) if pk else reverse("home")
-            return redirect_back(request, fallback)
-
-    return wrapper
 
 
 def get_proposal(request: HttpRequest, pk: Any) -> Proposal:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from committee.models import Role
+from core.models import Role
 
 from .models import Status
 

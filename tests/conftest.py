@@ -15,14 +15,22 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
+from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
-from committee.db import drop_append_only_guard, install_append_only_guard
 from committee.services import membership_assign
+from core.db import drop_append_only_guard, install_append_only_guard
 from projects import services
 from projects.models import Proposal
 
 PASSWORD = "correct-horse-battery"
+
+# Properties are checked for what they find, not for how fast: a loaded machine (two pytest
+# processes per core) must not fail them on generation time or on a per-example deadline.
+settings.register_profile(
+    "accord", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("accord")
 
 
 @pytest.fixture(autouse=True, scope="session")

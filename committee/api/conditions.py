@@ -9,9 +9,10 @@ from rest_framework.response import Response
 
 from committee import selectors, services
 from committee.models import Ballot, Condition
+from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from core.errors import NotVisible
 from projects import permissions
-from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
-from projects.errors import NotVisible
+from projects.api.base import ProposalAPIView
 
 
 class ConditionOut(serializers.ModelSerializer):
@@ -46,7 +47,7 @@ class DecisionOut(serializers.Serializer):
     recorded_at = serializers.DateTimeField(source="decision_at", allow_null=True)
 
 
-class ConditionListView(PolicyAPIView):
+class ConditionListView(ProposalAPIView):
     """Conditions of approval: whoever sees the proposal reads them; chairs and staff add."""
 
     policy = staticmethod(anyone_signed_in)
@@ -101,7 +102,7 @@ class ConditionSatisfyView(PolicyAPIView):
         return Response(ConditionOut(condition).data)
 
 
-class DecisionView(PolicyAPIView):
+class DecisionView(ProposalAPIView):
     """The committee's decision after its ballot closed: outcome, date and terms."""
 
     policy = staticmethod(anyone_signed_in)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from committee.models import Conflict, Note, Review, Visibility, Vote
-from committee.rules import format_at
+from committee.models import Conflict, Note, Review, Vote
+from core.models import Visibility
+from core.rules import format_at
 
 
 class AuthoredOut(serializers.ModelSerializer):

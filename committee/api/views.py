@@ -22,13 +22,14 @@ from committee.api.serializers import (
     VoteIn,
     VoteOut,
 )
+from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from core.api.schema import DATE_OR_DATETIME, text_query
+from core.errors import NotVisible
 from projects import permissions
-from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
-from projects.api.schema import DATE_OR_DATETIME, text_query
-from projects.errors import NotVisible
+from projects.api.base import ProposalAPIView
 
 
-class ReviewListView(PolicyAPIView):
+class ReviewListView(ProposalAPIView):
     """Reviews you may read; a member or chair writes (or replaces) theirs."""
 
     policy = staticmethod(anyone_signed_in)
@@ -60,7 +61,7 @@ class ReviewListView(PolicyAPIView):
         return Response(ReviewOut(review).data, status=status.HTTP_201_CREATED)
 
 
-class NoteListView(PolicyAPIView):
+class NoteListView(ProposalAPIView):
     """Notes you may read; members, chairs and staff write them."""
 
     policy = staticmethod(anyone_signed_in)
@@ -90,7 +91,7 @@ class NoteListView(PolicyAPIView):
         return Response(NoteOut(note).data, status=status.HTTP_201_CREATED)
 
 
-class ConflictListView(PolicyAPIView):
+class ConflictListView(ProposalAPIView):
     """Declared conflicts; a member or chair recuses with a reason."""
 
     policy = staticmethod(anyone_signed_in)
@@ -123,7 +124,7 @@ class ConflictListView(PolicyAPIView):
         return Response(ConflictOut(conflict).data, status=status.HTTP_201_CREATED)
 
 
-class VoteView(PolicyAPIView):
+class VoteView(ProposalAPIView):
     """Cast or change your vote on the open ballot."""
 
     policy = staticmethod(anyone_signed_in)
@@ -182,7 +183,7 @@ class BallotOut(serializers.Serializer):
     package_sha256 = serializers.CharField(required=False, allow_null=True)
 
 
-class BallotView(PolicyAPIView):
+class BallotView(ProposalAPIView):
     """The latest ballot: counts while open, the tally once closed."""
 
     policy = staticmethod(anyone_signed_in)

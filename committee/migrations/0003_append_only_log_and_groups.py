@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from committee.db import drop_append_only_guard, install_append_only_guard
+from core.db import drop_append_only_guard, install_append_only_guard
 
 DELEGATIONS = ("US", "JP")
 ROLES = ("member", "chair", "staff", "observer")

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from committee import rules
-from committee.roles import DELEGATIONS
+from core.roles import DELEGATIONS
 
 register = template.Library()
 

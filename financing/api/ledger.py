@@ -9,6 +9,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from core.api.schema import DATE_OR_EMPTY
+from core.errors import Invalid
 from financing import selectors, services
 from financing.api.serializers_ledger import (
     ExposureOut,
@@ -20,12 +23,10 @@ from financing.api.serializers_ledger import (
     TransactionOut,
 )
 from projects import permissions
-from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
-from projects.api.schema import DATE_OR_EMPTY
-from projects.errors import Invalid
+from projects.api.base import ProposalAPIView
 
 
-class InstrumentListView(PolicyAPIView):
+class InstrumentListView(ProposalAPIView):
     """A project's instruments with their figures; secretariat staff commit one."""
 
     policy = staticmethod(anyone_signed_in)

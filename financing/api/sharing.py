@@ -9,11 +9,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from core.api.schema import DATE_OR_EMPTY
+from core.errors import Invalid
 from financing import rules, selectors, services
 from financing.api.ledger import parse_as_of
-from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
-from projects.api.schema import DATE_OR_EMPTY
-from projects.errors import Invalid
+from projects.api.base import ProposalAPIView
 from projects.permissions import can_read_exposure
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
@@ -60,7 +61,7 @@ class RecoveryOut(serializers.Serializer):
     distributions = DistributionOut(many=True)
 
 
-class DistributionListView(PolicyAPIView):
+class DistributionListView(ProposalAPIView):
     """A project's recovery position and distributions; staff record a distribution."""
 
     policy = staticmethod(anyone_signed_in)

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_cte import CTE, with_cte
 
+from core.errors import NotVisible, object_pk
 from projects import permissions
-from projects.errors import NotVisible, object_pk
 from projects.models import Proposal
 
 from .. import rules

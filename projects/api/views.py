@@ -6,10 +6,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
+from core.api.pagination import CountFirstPagination
+from core.api.schema import AccordAutoSchema, text_query
 from projects import permissions, selectors, services, workflow
-from projects.api.base import PolicyAPIView, anyone_signed_in, error_responses
-from projects.api.pagination import CountFirstPagination
-from projects.api.schema import AccordAutoSchema, text_query
+from projects.api.base import ProposalAPIView
 from projects.api.serializers import (
     PROPOSAL_VALUES,
     ProposalFilterIn,
@@ -76,7 +77,7 @@ class ProposalListView(PolicyAPIView):
         return Response(ProposalOut(proposal).data, status=status.HTTP_201_CREATED)
 
 
-class ProposalDetailView(PolicyAPIView):
+class ProposalDetailView(ProposalAPIView):
     """One proposal; its lead sponsor edits it while it is a draft."""
 
     policy = staticmethod(anyone_signed_in)
@@ -117,7 +118,7 @@ class ProposalActionSchema(AccordAutoSchema):
         return f"Fire `{self.view.action_name}` on the proposal (CONTRACT §3)."
 
 
-class ProposalActionView(PolicyAPIView):
+class ProposalActionView(ProposalAPIView):
     """Fire a lifecycle action (CONTRACT §3); the URL names the action."""
 
     policy = staticmethod(anyone_signed_in)

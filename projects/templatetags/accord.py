@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from committee.models import Role, Visibility
+from core.models import Role, Visibility
 from projects import permissions
 from projects.models import Sector, Status
 

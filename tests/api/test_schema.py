@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 
-from projects.api.schema import NON_BLANK_TEXT
+from core.api.schema import NON_BLANK_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_a_positive_decimal_pattern_refuses_every_spelling_of_zero():
 
     from rest_framework import serializers
 
-    from projects.api.schema import decimal_rules
+    from core.api.schema import decimal_rules
 
     field = serializers.DecimalField(max_digits=20, decimal_places=2, min_value=Decimal("0.01"))
     pattern = decimal_rules(field)["pattern"]

@@ -62,9 +62,9 @@ def test_changing_the_role_moves_the_user_between_groups(admin_client):
 
 def test_the_admin_lists_users_with_their_role_and_shows_the_log_read_only(admin_client, us_chair):
     assert "Chair" in admin_client.get("/admin/auth/user/").content.decode()
-    page = admin_client.get("/admin/committee/decisionlogentry/")
+    page = admin_client.get("/admin/core/decisionlogentry/")
     assert page.status_code == 200
-    assert admin_client.get("/admin/committee/decisionlogentry/add/").status_code == 403
+    assert admin_client.get("/admin/core/decisionlogentry/add/").status_code == 403
 
 
 def test_the_admin_shows_who_may_see_a_proposal(admin_client, make_proposal):

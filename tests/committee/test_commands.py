@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from committee.models import Membership
+from core.models import Membership
 from projects.models import Proposal, Sponsor
 
 User = get_user_model()

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from openpyxl import load_workbook
 
-from committee.db import drop_append_only_guard
-from committee.models import AppendOnlyError, DecisionLogEntry
+from core.db import drop_append_only_guard
+from core.models import AppendOnlyError, DecisionLogEntry
 
 EIGHT_KEYS = {"seq", "at", "actor", "proposal", "event", "data", "prev_hash", "hash"}
 

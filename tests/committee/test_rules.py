@@ -11,6 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from committee import rules
+from core import rules as log_rules
 
 delegation = st.sampled_from(rules.DELEGATIONS)
 choice = st.sampled_from(rules.CHOICES)
@@ -86,7 +87,7 @@ json_values = st.recursive(
 
 @st.composite
 def chains(draw):
-    entries, prev = [], rules.GENESIS_HASH
+    entries, prev = [], log_rules.GENESIS_HASH
     for seq in range(1, draw(st.integers(min_value=1, max_value=8)) + 1):
         entry = {
             "seq": seq,
@@ -94,33 +95,33 @@ def chains(draw):
             "actor": draw(st.text(min_size=1, max_size=10)),
             "proposal": draw(st.none() | st.just("P-2025-0001")),
             "event": "proposal_submitted",
-            "data": rules.jsonable(
+            "data": log_rules.jsonable(
                 draw(st.dictionaries(st.text(max_size=5), json_values, max_size=4))
             ),
             "prev_hash": prev,
         }
-        entry["hash"] = prev = rules.entry_hash(entry)
+        entry["hash"] = prev = log_rules.entry_hash(entry)
         entries.append(entry)
     return entries
 
 
 @given(chains())
 def test_an_untouched_chain_verifies(chain):
-    assert rules.first_broken_seq(chain) is None
+    assert log_rules.first_broken_seq(chain) is None
 
 
 @given(chains(), st.data())
 def test_any_altered_entry_is_named(chain, data):
     index = data.draw(st.integers(min_value=0, max_value=len(chain) - 1))
     chain[index] = {**chain[index], "actor": chain[index]["actor"] + "x"}
-    assert rules.first_broken_seq(chain) == chain[index]["seq"]
+    assert log_rules.first_broken_seq(chain) == chain[index]["seq"]
 
 
 @given(chains(), st.data())
 def test_a_removed_entry_breaks_the_chain_where_it_was_cut(chain, data):
     assume(len(chain) > 2)
     cut = data.draw(st.integers(min_value=0, max_value=len(chain) - 2))
-    assert rules.first_broken_seq(chain[:cut] + chain[cut + 1 :]) == chain[cut + 1]["seq"]
+    assert log_rules.first_broken_seq(chain[:cut] + chain[cut + 1 :]) == chain[cut + 1]["seq"]
 
 
 def test_hash_is_the_contracts_canonical_json():
@@ -137,16 +138,16 @@ def test_hash_is_the_contracts_canonical_json():
         '{"actor":"佐藤","at":"2025-01-01T00:00:00.000000Z","data":{"a":1,"b":"1.50"},'
         '"event":"e","prev_hash":"' + "0" * 64 + '","proposal":null,"seq":1}'
     )
-    assert rules.canonical_bytes(entry) == text.encode()
+    assert log_rules.canonical_bytes(entry) == text.encode()
 
 
 def test_jsonable_writes_decimals_and_dates_as_strings():
     value = {"amount": Decimal("10.50"), "day": dt.date(2025, 3, 1), 1: {3.5}}
-    assert rules.jsonable(value) == {"amount": "10.50", "day": "2025-03-01", "1": ["3.5"]}
+    assert log_rules.jsonable(value) == {"amount": "10.50", "day": "2025-03-01", "1": ["3.5"]}
 
 
 def test_timestamps_are_utc_with_microseconds():
     moment = dt.datetime(2025, 1, 2, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
-    assert rules.format_at(moment) == "2025-01-02T03:00:00.000000Z"
+    assert log_rules.format_at(moment) == "2025-01-02T03:00:00.000000Z"
     with pytest.raises(ValueError):
-        rules.format_at(dt.datetime(2025, 1, 1))
+        log_rules.format_at(dt.datetime(2025, 1, 1))

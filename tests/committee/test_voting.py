@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time_machine
 
-from committee.models import DecisionLogEntry, Vote
+from committee.models import Vote
 from committee.tasks import close_due_ballots
+from core.models import DecisionLogEntry
 from tests.conftest import in_days
 
 FOUR_SCORES = {"strategic_fit": 4, "financial_viability": 4, "risk": 3, "execution": 5}

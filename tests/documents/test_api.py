@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from committee.decision_log import decision_log_verify
-from committee.models import DecisionLogEntry
+from core.decision_log import decision_log_verify
+from core.models import DecisionLogEntry
 from documents import services
 from documents.models import Document
 from tests.documents import files

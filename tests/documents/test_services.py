@@ -9,12 +9,12 @@ import json
 import pytest
 from django.core.management import call_command
 
-from committee.decision_log import decision_log_verify
-from committee.models import DecisionLogEntry
 from committee.services import review_submit
+from core.decision_log import decision_log_verify
+from core.errors import Invalid, InvalidState, NotAllowed, NotVisible
+from core.models import DecisionLogEntry
 from documents import services
 from documents.models import Document
-from projects.errors import Invalid, InvalidState, NotAllowed, NotVisible
 from projects.services import proposal_transition
 from tests.documents import files
 
@@ -292,7 +292,7 @@ def test_each_ballot_gets_its_own_package(make_proposal, us_chair, jp_chair, med
 
 
 def test_freezing_the_same_record_twice_gives_the_same_bytes(make_proposal, media_root):
-    from committee import rules
+    from core import rules
 
     proposal = make_proposal("voting")
     ballot = proposal.ballots.get()

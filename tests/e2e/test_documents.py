@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from committee.decision_log import decision_log_verify
-from committee.models import DecisionLogEntry
+from core.decision_log import decision_log_verify
+from core.models import DecisionLogEntry
 from documents.models import Document
 from projects.services import proposal_transition
 from tests.documents import files

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from committee.decision_log import decision_log_verify
+from core.decision_log import decision_log_verify
 from projects.models import Proposal
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from committee.models import DecisionLogEntry
+from core.models import DecisionLogEntry
 from financing import services
 from financing.models import FxRate, Instrument, Transaction
 from financing.selectors import today

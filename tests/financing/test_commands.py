@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from committee.models import DecisionLogEntry
+from core.models import DecisionLogEntry
 from financing.models import ExposureDay, FxRate, Instrument
 from financing.selectors import today
 from tests.financing.ledger_fixtures import commit, days_ago, record

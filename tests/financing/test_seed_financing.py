@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from committee.decision_log import decision_log_verify
+from core.decision_log import decision_log_verify
 from financing.models import Distribution, ExposureDay, Instrument
 
 

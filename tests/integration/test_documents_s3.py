@@ -18,7 +18,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from committee.decision_log import decision_log_verify
+from core.decision_log import decision_log_verify
 from documents.models import Document
 from projects.services import proposal_transition
 from tests.documents import files

@@ -20,8 +20,9 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from committee import rules
-from committee.decision_log import decision_log_verify
-from committee.models import Ballot, DecisionLogEntry, Vote
+from committee.models import Ballot, Vote
+from core.decision_log import decision_log_verify
+from core.models import DecisionLogEntry
 from projects.models import Proposal, ReferenceCounter
 from tests.api.server import APPLICATION_NAME, database_url, free_port, http, serve
 from tests.conftest import GOOD_DRAFT, make_user

@@ -9,10 +9,10 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from committee.decision_log import decision_log_append, decision_log_verify
-from committee.models import DecisionLogEntry
 from committee.services import vote_cast
 from committee.tasks import close_due_ballots
+from core.decision_log import decision_log_append, decision_log_verify
+from core.models import DecisionLogEntry
 from projects.models import Proposal
 from projects.services import proposal_transition
 from tests.integration.conftest import wait_for

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from committee.models import DecisionLogEntry
+from core.models import DecisionLogEntry
 from projects import services
 from projects.models import Proposal
 

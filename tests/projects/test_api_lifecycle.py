@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from committee.models import DecisionLogEntry
+from core.models import DecisionLogEntry
 
 STATES = [
     "draft",

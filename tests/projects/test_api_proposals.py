@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from committee.models import DecisionLogEntry
+from core.models import DecisionLogEntry
 from projects.models import Proposal
 
 GOOD = {

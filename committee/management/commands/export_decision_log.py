@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from committee import services
 from committee.exports import FORMATS, write_export
-from projects.errors import DomainError
+from core.errors import DomainError
 
 
 def _date(value: str) -> str:

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from committee.provisioning import provision
-from projects.errors import DomainError
+from core.errors import DomainError
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.errors import DomainError
 from financing import selectors, services
 from financing.models import FxRate, Instrument
-from projects.errors import DomainError
 from projects.models import Proposal, Status
 from projects.services import proposal_transition
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from committee.decision_log import decision_log_verify
+from core.decision_log import decision_log_verify
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-from committee.roles import membership_of
+from core.roles import membership_of
 
 
 def membership(request):

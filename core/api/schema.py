@@ -97,7 +97,7 @@ class AccordAutoSchema(AutoSchema):
 class ErrorOutExtension(OpenApiSerializerExtension):
     """The one error body: ``detail`` and, per field, a list of messages."""
 
-    target_class = "projects.api.base.ErrorOut"
+    target_class = "core.api.base.ErrorOut"
 
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)

@@ -1,0 +1,137 @@
+"""What every page shares: domain errors mapped to answers, and the form → service pattern.
+
+Not visible → 404, not allowed → 403, invalid input or state → a message beside the form (or
+at the top of the page) and back to where the user was. Never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import DomainError, Invalid, InvalidState, NotAllowed, NotVisible
+
+# How the field names that services report read in a message.
+FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "description": gettext_lazy("Description"),
+    "sector": gettext_lazy("Sector"),
+    "amount_requested": gettext_lazy("Amount requested"),
+    "currency": gettext_lazy("Currency"),
+    "co_sponsors": gettext_lazy("Co-sponsors"),
+    "comment": gettext_lazy("Comment"),
+    "closes_at": gettext_lazy("Closes at"),
+    "choice": gettext_lazy("Vote"),
+    "reason": gettext_lazy("Reason"),
+    "text": gettext_lazy("Note"),
+    "visibility": gettext_lazy("Visibility"),
+    "recommendation": gettext_lazy("Recommendation"),
+    "format": gettext_lazy("Format"),
+    "since": gettext_lazy("Since"),
+    "until": gettext_lazy("Until"),
+}
+
+
+def error_message(error: DomainError) -> str:
+    """The error's message, followed by its per-field messages as a short list."""
+    items = [
+        (FIELD_LABELS.get(field, field.rsplit(".", 1)[-1].replace("_", " ")), message)
+        for field, field_messages in error.detail.items()
+        for message in (
+            field_messages if isinstance(field_messages, list | tuple) else [field_messages]
+        )
+    ]
+    headline = error.message or _("That did not work.")
+    if not items:
+        return headline
+    return format_html(
+        '{}<ul class="message-details">{}</ul>',
+        headline,
+        format_html_join("", "<li><strong>{}</strong>: {}</li>", items),
+    )
+
+
+def redirect_back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """Back to the page the user came from, if it is ours; otherwise to ``fallback``."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(referer)
+    return redirect(fallback)
+
+
+def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Map domain errors to answers: 404, 403, or a message and back."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotVisible:
+            raise Http404(_("Not found.")) from None
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from None
+        except (Invalid, InvalidState) as error:
+            messages.error(request, error_message(error))
+            pk = kwargs.get("pk")
+            fallback = reverse("proposal-detail", args=[pk]) if pk else reverse("home")
+            return redirect_back(request, fallback)
+
+    return wrapper
+
+
+def add_domain_errors(form: forms.Form, error: DomainError) -> None:
+    """Put a service's per-field messages beside the fields they name (others on top)."""
+    aliases = getattr(form, "error_aliases", {})
+    placed = False
+    for key, field_messages in error.detail.items():
+        name = aliases.get(key, key)
+        if name not in form.fields:
+            # e.g. "scores.risk" → "risk"
+            name = aliases.get(key.rsplit(".", 1)[-1], key.rsplit(".", 1)[-1])
+        field = name if name in form.fields else None
+        listed = field_messages if isinstance(field_messages, list | tuple) else [field_messages]
+        for message in listed:
+            form.add_error(field, str(message))
+            placed = True
+    if not placed and error.message:
+        form.add_error(None, error.message)
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.Form,
+    service: Callable[[dict[str, Any]], Any],
+    *,
+    success: Callable[[Any], HttpResponse],
+    invalid: Callable[[forms.Form], HttpResponse],
+    message: str | None = None,
+) -> HttpResponse:
+    """Bind → call the service → on success flash ``message`` and answer ``success(result)``;
+    on bad input or a refused service call put the errors on the form and ``invalid(form)``.
+
+    ``NotVisible`` and ``NotAllowed`` propagate, for ``domain_errors`` to map to 404 and 403.
+    """
+    if form.is_valid():
+        try:
+            result = service(form.cleaned_data)
+        except (Invalid, InvalidState) as error:
+            add_domain_errors(form, error)
+        else:
+            if message:
+                messages.success(request, message)
+            return success(result)
+    return invalid(form)
