@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CommitteeConfig(AppConfig):
     name = "committee"
     verbose_name = _("Committee")
+
+    def ready(self) -> None:
+        from .services import register_transition_steps
+
+        register_transition_steps()

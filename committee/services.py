@@ -1,7 +1,9 @@
 """Writes of the committee: memberships, ballots, votes, conflicts, reviews and notes.
 
 Each public service is one transaction: lock, check the policy, save, append to the log.
-``ballot_open`` and ``ballot_close`` run inside ``projects.services.proposal_transition``.
+The ballot's opening and closing and the conditions guard on ``start_funding`` are steps of
+the lifecycle's transitions (``register_transition_steps``, called from ``apps.py``): they run
+inside ``projects.services.proposal_transition``'s transaction.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from core.roles import (
     role_of,
 )
 from notifications import tasks as notification_tasks
-from projects import permissions
+from projects import permissions, workflow
 from projects.models import Proposal, Sponsor
+from projects.services import proposal_transition
 
 from . import rules, selectors
 from .exports import FORMATS
@@ -152,6 +155,66 @@ def ballot_close(*, proposal: Proposal) -> dict:
             for v in votes
         ],
     }
+
+
+def _ballot_open_step(context: workflow.TransitionContext) -> None:
+    context.data.update(
+        ballot_open(
+            proposal=context.proposal,
+            user=context.user,
+            closes_at=context.options.get("closes_at"),
+        )
+    )
+
+
+def _ballot_close_step(context: workflow.TransitionContext) -> None:
+    result = ballot_close(proposal=context.proposal)
+    context.data.update(result)
+    context.outcome = result["outcome"]
+
+
+def _conditions_guard_step(context: workflow.TransitionContext) -> None:
+    """Funding waits for every condition of approval (an overdue one is not met)."""
+    unmet = selectors.conditions_unsatisfied(context.proposal)
+    if unmet:
+        raise InvalidState(
+            _("Funding cannot start while conditions of approval are not satisfied: %(list)s")
+            % {"list": "; ".join(f"“{c.text}” (due {c.due:%Y-%m-%d})" for c in unmet)},
+            detail={"conditions": [c.text for c in unmet]},
+        )
+
+
+def register_transition_steps() -> None:
+    """Attach the committee's part of the lifecycle's transitions."""
+    workflow.register_step("open_ballot", app_label="committee", order=10, run=_ballot_open_step)
+    workflow.register_step("close_ballot", app_label="committee", order=10, run=_ballot_close_step)
+    workflow.register_step(
+        "start_funding", app_label="committee", order=10, run=_conditions_guard_step
+    )
+
+
+def ballots_close_due(*, now: dt.datetime | None = None) -> list[str]:
+    """Close every ballot whose ``closes_at`` has passed, each in its own transaction.
+
+    Safe to run twice or beside a chair closing by hand: a proposal that is no longer in
+    ``voting`` by the time its row is locked is left alone.
+    """
+    now = now or timezone.now()
+    due = (
+        Ballot.objects.filter(status=Ballot.Status.OPEN, closes_at__lte=now)
+        .values_list("proposal_id", flat=True)
+        .order_by("closes_at")
+    )
+    closed = []
+    for proposal_id in list(due):
+        try:
+            proposal = proposal_transition(
+                user=None, proposal_id=proposal_id, action="close_ballot"
+            )
+        except InvalidState:
+            continue  # closed meanwhile by its chair
+        closed.append(proposal.reference)
+    return closed
 
 
 def _proposal_for(user: Any, proposal_id: Any, *, lock: bool = False) -> Proposal:

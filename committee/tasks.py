@@ -3,9 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from projects.services import ballots_close_due
-
-from .services import conditions_mark_overdue
+from .services import ballots_close_due, conditions_mark_overdue
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

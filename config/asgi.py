@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
 
-from config.checks import secret_key_problem  # noqa: E402 - needs the settings configured
+from core.checks import secret_key_problem  # noqa: E402 - needs the settings configured
 
 if problem := secret_key_problem():
     raise ImproperlyConfigured(problem)

@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Accord")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers Accord's deployment checks

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from .services import register_transition_steps
+
+        register_transition_steps()

@@ -24,7 +24,7 @@ from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, object_pk
 from core.models import Visibility
 from core.roles import DELEGATIONS
-from projects import permissions
+from projects import permissions, workflow
 from projects.models import Proposal
 
 from . import selectors, sniffing
@@ -291,3 +291,14 @@ def package_freeze(*, proposal: Proposal, ballot_id: int) -> DecisionPackage:
         canonical=canonical,
         sha256=hashlib.sha256(canonical).hexdigest(),
     )
+
+
+def _package_freeze_step(context: workflow.TransitionContext) -> None:
+    """``open_ballot``: freeze what is put to the vote; its hash goes into the log entry."""
+    package = package_freeze(proposal=context.proposal, ballot_id=context.data["ballot"])
+    context.data["package_sha256"] = package.sha256
+
+
+def register_transition_steps() -> None:
+    """Attach the decision package's freeze to the ballot's opening (after the ballot)."""
+    workflow.register_step("open_ballot", app_label="documents", order=20, run=_package_freeze_step)

@@ -9,9 +9,10 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from config import checks  # noqa: F401 - registers Accord's deployment checks
+        from . import checks, db, permissions, services, workflow  # noqa: F401 - checks registers
 
-        from . import db, permissions
-
+        workflow.register_step(
+            "submit", app_label="projects", order=0, run=services.submission_step
+        )
         post_migrate.connect(permissions.forget_permission_ids, dispatch_uid="accord-perm-ids")
         post_migrate.connect(db.reinstall_after_migrate, sender=self, dispatch_uid="accord-list")

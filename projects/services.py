@@ -12,14 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import selectors as committee_selectors
-from committee import services as committee_services
-from committee.models import Ballot
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotAllowed, object_pk
 from core.jobs import enqueue_on_commit
 from core.roles import membership_of, sponsor_group_name
-from documents import services as document_services
 from notifications import tasks as notification_tasks
 
 from . import permissions, rules, workflow
@@ -153,6 +149,52 @@ def _snapshot(proposal: Proposal) -> dict[str, Any]:
     }
 
 
+def submission_step(context: workflow.TransitionContext) -> None:
+    """``submit``: refuse a draft that lacks what a submission needs; log what was sent."""
+    proposal = context.proposal
+    problems = rules.submission_problems(
+        title=proposal.title,
+        description=proposal.description,
+        sector=proposal.sector,
+        amount=proposal.amount_requested,
+    )
+    if problems:
+        raise Invalid(_("The proposal is not ready to submit."), detail=problems)
+    context.data.update(_snapshot(proposal))
+
+
+def _transition_or_invalid(action: str) -> workflow.Transition:
+    transition = workflow.transition_for(action)
+    if transition is None:
+        raise Invalid(_("Unknown action."), detail={"action": [_("Unknown action.")]})
+    return transition
+
+
+def _locked_for(user: Any, proposal_id: Any, transition: workflow.Transition) -> Proposal:
+    """The proposal, locked, once ``user`` may see it (404) and fire ``transition`` (403);
+    ``user=None`` (the scheduler) only for a transition the table marks as scheduled."""
+    proposal = _locked(proposal_id)
+    if user is None:
+        if proposal is None or not transition.scheduled:
+            raise NotAllowed(_("Only closing a ballot runs without a user."))
+        return proposal
+    proposal = permissions.require_view(user, proposal)
+    permissions.require(
+        permissions.can_fire(user, proposal, transition),
+        _("Your role may not %(action)s this proposal.") % {"action": transition.label},
+    )
+    return proposal
+
+
+def _checked_comment(transition: workflow.Transition, comment: str) -> str:
+    comment = (comment or "").strip()
+    if transition.comment_required and not comment:
+        raise Invalid(
+            _("A comment is required."), detail={"comment": [_("Say why, for the sponsor.")]}
+        )
+    return comment
+
+
 @transaction.atomic
 def proposal_transition(
     *,
@@ -162,86 +204,44 @@ def proposal_transition(
     comment: str = "",
     closes_at: dt.datetime | None = None,
 ) -> Proposal:
-    """Fire one action of the lifecycle table; ``user=None`` is the scheduler (system)."""
-    transition = workflow.transition_for(action)
-    if transition is None:
-        raise Invalid(_("Unknown action."), detail={"action": [_("Unknown action.")]})
-    proposal = _locked(proposal_id)
-    if user is not None:
-        proposal = permissions.require_view(user, proposal)
-        permissions.require(
-            permissions.can_fire(user, proposal, transition),
-            _("Your role may not %(action)s this proposal.") % {"action": transition.label},
-        )
-    elif proposal is None or action != "close_ballot":
-        raise NotAllowed(_("Only closing a ballot runs without a user."))
+    """Fire one action of the lifecycle table; ``user=None`` is the scheduler (system).
+
+    Lock, check (404, 403, then the state: 409), run the steps other apps registered for the
+    action, move, stamp, grant, and log, all in one transaction (docs/lifecycle.md).
+    """
+    transition = _transition_or_invalid(action)
+    proposal = _locked_for(user, proposal_id, transition)
     if proposal.status not in transition.sources:
         raise InvalidState(
             _("A proposal that is %(status)s cannot be sent to “%(action)s”.")
             % {"status": proposal.get_status_display(), "action": transition.label}
         )
-    comment = (comment or "").strip()
-    if transition.comment_required and not comment:
-        raise Invalid(
-            _("A comment is required."), detail={"comment": [_("Say why, for the sponsor.")]}
-        )
-    now = timezone.now()
-    source = proposal.status
-    data: dict[str, Any] = {"from": source}
-
-    if action == "submit":
-        problems = rules.submission_problems(
-            title=proposal.title,
-            description=proposal.description,
-            sector=proposal.sector,
-            amount=proposal.amount_requested,
-        )
-        if problems:
-            raise Invalid(_("The proposal is not ready to submit."), detail=problems)
-        data.update(_snapshot(proposal))
-        target = transition.target
-    elif action == "open_ballot":
-        opened = committee_services.ballot_open(proposal=proposal, user=user, closes_at=closes_at)
-        data.update(opened)
-        # What is put to the vote is frozen with the ballot; its hash goes into this entry.
-        package = document_services.package_freeze(proposal=proposal, ballot_id=opened["ballot"])
-        data["package_sha256"] = package.sha256
-        target = transition.target
-    elif action == "close_ballot":
-        result = committee_services.ballot_close(proposal=proposal)
-        data.update(result)
-        target = {"approved": Status.APPROVED, "rejected": Status.REJECTED}.get(
-            result["outcome"], Status.IN_REVIEW
-        )
-    elif action == "start_funding":
-        # CONTRACT §4a: funding waits for every condition of approval (overdue is not met).
-        unmet = committee_selectors.conditions_unsatisfied(proposal)
-        if unmet:
-            raise InvalidState(
-                _("Funding cannot start while conditions of approval are not satisfied: %(list)s")
-                % {"list": "; ".join(f"“{c.text}” (due {c.due:%Y-%m-%d})" for c in unmet)},
-                detail={"conditions": [c.text for c in unmet]},
-            )
-        target = transition.target
-    else:
-        target = transition.target
-
+    context = workflow.TransitionContext(
+        proposal=proposal,
+        user=user,
+        transition=transition,
+        comment=_checked_comment(transition, comment),
+        options={"closes_at": closes_at},
+        data={"from": proposal.status},
+    )
+    for step in workflow.steps_for(action):
+        step.run(context)
+    target = transition.target_for(context.outcome)
     proposal.status = target
-    if action == "submit":
-        proposal.submitted_at = now
-    if target in (Status.APPROVED, Status.REJECTED):
-        proposal.decided_at = now
+    now = timezone.now()
+    for name in transition.stamped_fields(target):
+        setattr(proposal, name, now)
     proposal.save()
     permissions.apply_transition_grants(proposal, transition)
     if user is not None:
         permissions.forget_cached_perms(user)
-    data["to"] = target
-    if comment:
-        data["comment"] = comment
+    data = {**context.data, "to": target}
+    if context.comment:
+        data["comment"] = context.comment
     entry = decision_log_append(
         actor=user, event=transition.event, proposal=proposal.reference, data=data
     )
-    # CONTRACT §4b: mail once the change commits (issue 7).
+    # Mail once the change commits.
     event, object_id = {
         "open_ballot": ("ballot_opened", data.get("ballot")),
         "close_ballot": ("ballot_closed", data.get("ballot")),
@@ -250,27 +250,3 @@ def proposal_transition(
     if event is not None:
         enqueue_on_commit(notification_tasks.send_notifications, event, object_id)
     return proposal
-
-
-def ballots_close_due(*, now: dt.datetime | None = None) -> list[str]:
-    """Close every ballot whose ``closes_at`` has passed, each in its own transaction.
-
-    Safe to run twice or beside a chair closing by hand: a proposal that is no longer in
-    ``voting`` by the time its row is locked is left alone.
-    """
-    now = now or timezone.now()
-    due = (
-        Ballot.objects.filter(status=Ballot.Status.OPEN, closes_at__lte=now)
-        .values_list("proposal_id", flat=True)
-        .order_by("closes_at")
-    )
-    closed = []
-    for proposal_id in list(due):
-        try:
-            proposal = proposal_transition(
-                user=None, proposal_id=proposal_id, action="close_ballot"
-            )
-        except InvalidState:
-            continue  # closed meanwhile by its chair
-        closed.append(proposal.reference)
-    return closed

@@ -6,9 +6,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from committee.demo import PROPOSALS
 from committee.models import Ballot, Vote
 from core.models import DecisionLogEntry, Membership
-from projects.demo import PROPOSALS
 from projects.models import Proposal
 from tests.conftest import make_user
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from committee.demo import DEMO_PASSWORD, USERS, seed_demo
 from core.errors import DomainError
-from projects.demo import DEMO_PASSWORD, USERS, seed_demo
 
 
 class Command(BaseCommand):

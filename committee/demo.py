@@ -12,14 +12,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from committee import rules as committee_rules
-from committee import services as committee_services
-from committee.models import Ballot
-from committee.provisioning import provision
 from core.errors import DomainError
+from projects import permissions, services
+from projects.models import Proposal, Sponsor
 
-from . import permissions, services
-from .models import Proposal, Sponsor
+from . import rules as committee_rules
+from . import services as committee_services
+from .models import Ballot
+from .provisioning import provision
 
 DEMO_PASSWORD = "accord-demo-2025"
 
