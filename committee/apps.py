@@ -7,6 +7,8 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Committee")
 
     def ready(self) -> None:
+        from . import panels
         from .services import register_transition_steps
 
         register_transition_steps()
+        panels.register()

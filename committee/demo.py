@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from committee import permissions
 from core.errors import DomainError
-from projects import permissions, services
+from projects import services
 from projects.models import Proposal, Sponsor
 
 from . import rules as committee_rules

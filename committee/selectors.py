@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from committee import permissions
 from core.errors import Invalid, NotAllowed, object_pk
 from core.models import DecisionLogEntry
 from core.roles import VOTERS, role_of
-from projects import permissions
+from projects import permissions as proposal_permissions
 from projects.models import Proposal, Status
 
 from .models import Ballot, Condition, Conflict, Note, Review, Vote
@@ -22,7 +23,7 @@ from .models import Ballot, Condition, Conflict, Note, Review, Vote
 
 def reviews_for(*, user: Any, proposal: Proposal) -> QuerySet[Review]:
     """Reviews on the proposal that the user may read."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_record(user, proposal), _("Reviews are not shown to you.")
     )
     return (
@@ -34,7 +35,7 @@ def reviews_for(*, user: Any, proposal: Proposal) -> QuerySet[Review]:
 
 def notes_for(*, user: Any, proposal: Proposal) -> QuerySet[Note]:
     """Notes on the proposal that the user may read."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_record(user, proposal), _("Notes are not shown to you.")
     )
     return (
@@ -45,7 +46,9 @@ def notes_for(*, user: Any, proposal: Proposal) -> QuerySet[Note]:
 
 
 def conflicts_for(*, user: Any, proposal: Proposal) -> QuerySet[Conflict]:
-    permissions.require(permissions.can_read_record(user, proposal), _("Not shown to you."))
+    proposal_permissions.require(
+        permissions.can_read_record(user, proposal), _("Not shown to you.")
+    )
     return Conflict.objects.filter(proposal=proposal).select_related("user")
 
 
@@ -145,10 +148,10 @@ def decision_log_filter(
 
 def decision_log_entries(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[DecisionLogEntry]:
     """Entries the user may read: those about proposals they can see, and program-wide ones."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_decision_log(user), _("The decision log is not shown to you.")
     )
-    visible = permissions.visible_proposals(user).values("reference")
+    visible = proposal_permissions.visible_proposals(user).values("reference")
     rows = DecisionLogEntry.objects.filter(Q(proposal__isnull=True) | Q(proposal__in=visible))
     return decision_log_filter(rows, filters).order_by("seq")
 
@@ -168,7 +171,7 @@ COMMITTEE_ONLY_EVENTS = ("vote_cast", "vote_changed", "vote_voided", "conflict_d
 
 def timeline(*, user: Any, proposal: Proposal) -> list[DecisionLogEntry]:
     """The proposal's history from the log, oldest first, as much of it as the user may read."""
-    permissions.require_view(user, proposal)
+    proposal_permissions.require_view(user, proposal)
     rows = DecisionLogEntry.objects.filter(proposal=proposal.reference).order_by("seq")
     if permissions.can_read_record(user, proposal):
         return list(rows)
@@ -182,7 +185,11 @@ def timeline(*, user: Any, proposal: Proposal) -> list[DecisionLogEntry]:
 def my_work(*, user: Any) -> dict[str, list[Proposal]]:
     """What waits for the user, by role: the home page's lists."""
     role = role_of(user)
-    visible = permissions.visible_proposals(user).select_related("sponsor").order_by("-created_at")
+    visible = (
+        proposal_permissions.visible_proposals(user)
+        .select_related("sponsor")
+        .order_by("-created_at")
+    )
     work: dict[str, list[Proposal]] = {}
     if role == "sponsor":
         work["drafts"] = list(visible.filter(status=Status.DRAFT)[:50])
@@ -197,7 +204,9 @@ def my_work(*, user: Any) -> dict[str, list[Proposal]]:
         voted = Vote.objects.filter(
             voter=user, voided=False, ballot__status=Ballot.Status.OPEN
         ).values("ballot__proposal_id")
-        eligible = permissions.votable_proposals(user, visible.filter(status=Status.VOTING))
+        eligible = proposal_permissions.votable_proposals(
+            user, visible.filter(status=Status.VOTING)
+        )
         work["to_vote"] = list(eligible.exclude(pk__in=voted)[:50])
         reviewed = Review.objects.filter(author=user).values("proposal_id")
         work["to_review"] = list(
@@ -218,7 +227,7 @@ CONDITION_SOON = 14  # days: the home page lists conditions due this soon, and o
 
 def conditions_for(*, user: Any, proposal: Proposal) -> QuerySet[Condition]:
     """The proposal's conditions: whoever may see the proposal sees its conditions."""
-    permissions.require_view(user, proposal)
+    proposal_permissions.require_view(user, proposal)
     return Condition.objects.filter(proposal=proposal).order_by("due", "id")
 
 
@@ -234,7 +243,7 @@ def conditions_unsatisfied(proposal: Proposal) -> list[Condition]:
 def conditions_due(*, user: Any, within_days: int = CONDITION_SOON) -> list[Condition]:
     """Unsatisfied conditions due within ``within_days`` or overdue, on visible proposals."""
     limit = timezone.localdate() + dt.timedelta(days=within_days)
-    visible = permissions.visible_proposals(user).values("pk")
+    visible = proposal_permissions.visible_proposals(user).values("pk")
     return list(
         Condition.objects.filter(proposal__in=visible)
         .filter(
@@ -247,7 +256,7 @@ def conditions_due(*, user: Any, within_days: int = CONDITION_SOON) -> list[Cond
 
 def decision_for(*, user: Any, proposal: Proposal) -> Ballot | None:
     """The latest closed ballot with an outcome, carrying the decision text if recorded."""
-    permissions.require_view(user, proposal)
+    proposal_permissions.require_view(user, proposal)
     return (
         Ballot.objects.filter(proposal=proposal, status=Ballot.Status.CLOSED)
         .exclude(outcome=Ballot.Outcome.NO_QUORUM)
@@ -261,5 +270,5 @@ def condition_get(*, user: Any, condition_id: Any) -> Condition:
     """One condition, if the user may see its proposal; otherwise ``NotVisible``."""
     pk = object_pk(condition_id)
     condition = Condition.objects.select_related("proposal__sponsor").filter(pk=pk).first()
-    permissions.require_view(user, condition.proposal if condition else None)
+    proposal_permissions.require_view(user, condition.proposal if condition else None)
     return condition

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee import permissions
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, object_pk
 from core.jobs import enqueue_on_commit
@@ -30,7 +31,8 @@ from core.roles import (
     role_of,
 )
 from notifications import tasks as notification_tasks
-from projects import permissions, workflow
+from projects import permissions as proposal_permissions
+from projects import workflow
 from projects.models import Proposal, Sponsor
 from projects.services import proposal_transition
 
@@ -79,7 +81,7 @@ def membership_assign(
     user.groups.remove(*groups.values(), *Group.objects.filter(sponsor__isnull=False))
     user.groups.add(sponsor.group if sponsor is not None else groups[(delegation, role)])
     user.__dict__.pop("_accord_membership", None)
-    permissions.forget_cached_perms(user)
+    proposal_permissions.forget_cached_perms(user)
     return membership
 
 
@@ -117,7 +119,7 @@ def ballot_open(*, proposal: Proposal, user: Any, closes_at: dt.datetime | None)
         eligible_us=eligible["US"],
         eligible_jp=eligible["JP"],
     )
-    permissions.grant_votes(proposal, [m.user for m in voters])
+    proposal_permissions.grant_votes(proposal, [m.user for m in voters])
     return {"ballot": ballot.pk, "rule": ballot.rule, "closes_at": closes_at, "eligible": eligible}
 
 
@@ -143,7 +145,7 @@ def ballot_close(*, proposal: Proposal) -> dict:
     ballot.tally = result.counts
     ballot.outcome = result.outcome
     ballot.save()
-    permissions.revoke_votes(proposal)
+    proposal_permissions.revoke_votes(proposal)
     return {
         "ballot": ballot.pk,
         "rule": ballot.rule,
@@ -222,18 +224,18 @@ def _proposal_for(user: Any, proposal_id: Any, *, lock: bool = False) -> Proposa
     rows = Proposal.objects.select_related("sponsor")
     if lock:
         rows = rows.select_for_update()
-    return permissions.require_view(user, rows.filter(pk=pk).first())
+    return proposal_permissions.require_view(user, rows.filter(pk=pk).first())
 
 
 @transaction.atomic
 def vote_cast(*, user: Any, proposal_id: Any, choice: str, rationale: str = "") -> Vote:
     """Cast or change the user's vote on the proposal's open ballot."""
     proposal = _proposal_for(user, proposal_id, lock=True)
-    permissions.require(role_of(user) in VOTERS, _("Only members and chairs vote."))
+    proposal_permissions.require(role_of(user) in VOTERS, _("Only members and chairs vote."))
     ballot = _open_ballot(proposal, lock=True)
     if ballot is None or (ballot.closes_at and ballot.closes_at <= timezone.now()):
         raise InvalidState(_("No ballot is open on this proposal."))
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_vote(user, proposal),
         _("You are not eligible to vote on this ballot, or you have recused yourself."),
     )
@@ -264,14 +266,14 @@ def vote_cast(*, user: Any, proposal_id: Any, choice: str, rationale: str = "") 
 def conflict_declare(*, user: Any, proposal_id: Any, reason: str) -> Conflict:
     """Recuse the user from the proposal: no vote now or on any later ballot."""
     proposal = _proposal_for(user, proposal_id, lock=True)
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_declare_conflict(user, proposal),
         _("Only members and chairs declare conflicts."),
     )
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(_("Give a reason."), detail={"reason": [_("Give a reason.")]})
-    if proposal.status not in permissions.REVIEWABLE:
+    if proposal.status not in proposal_permissions.REVIEWABLE:
         raise InvalidState(_("Conflicts are declared while a proposal is in review or voting."))
     if Conflict.objects.filter(proposal=proposal, user=user).exists():
         raise InvalidState(_("You have already declared a conflict on this proposal."))
@@ -289,8 +291,8 @@ def conflict_declare(*, user: Any, proposal_id: Any, reason: str) -> Conflict:
                 proposal=proposal.reference,
                 data={"ballot": ballot.pk, "reason": "conflict declared"},
             )
-    permissions.revoke_votes(proposal, [user])
-    permissions.forget_cached_perms(user)
+    proposal_permissions.revoke_votes(proposal, [user])
+    proposal_permissions.forget_cached_perms(user)
     decision_log_append(
         actor=user, event="conflict_declared", proposal=proposal.reference, data={"reason": reason}
     )
@@ -321,10 +323,10 @@ def review_submit(
 ) -> Review:
     """Write, or replace, the user's review of a proposal in review or voting."""
     proposal = _proposal_for(user, proposal_id)
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_review(user, proposal), _("Only members and chairs review.")
     )
-    if proposal.status not in permissions.REVIEWABLE:
+    if proposal.status not in proposal_permissions.REVIEWABLE:
         raise InvalidState(_("Reviews are written while a proposal is in review or voting."))
     problems: dict[str, list[str]] = {}
     for name in SCORE_FIELDS:
@@ -353,7 +355,7 @@ def review_submit(
 def note_add(*, user: Any, proposal_id: Any, text: str, visibility: str) -> Note:
     """Add a deliberation note for the committee or for the author's delegation only."""
     proposal = _proposal_for(user, proposal_id)
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_write_note(user, proposal),
         _("Only members, chairs and secretariat staff write notes."),
     )
@@ -424,7 +426,7 @@ def _due_date(value: Any) -> dt.date:
 def condition_add(*, user: Any, proposal_id: Any, text: str, due: Any) -> Condition:
     """Attach a condition of approval to an approved (or later) proposal."""
     proposal = _proposal_for(user, proposal_id, lock=True)
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_add_condition(user, proposal),
         _("Only chairs and secretariat staff set conditions of approval."),
     )
@@ -460,8 +462,8 @@ def condition_satisfy(*, user: Any, condition_id: Any, evidence: str) -> Conditi
     condition = (
         Condition.objects.select_for_update().select_related("proposal").filter(pk=pk).first()
     )
-    proposal = permissions.require_view(user, condition.proposal if condition else None)
-    permissions.require(
+    proposal = proposal_permissions.require_view(user, condition.proposal if condition else None)
+    proposal_permissions.require(
         permissions.can_satisfy_condition(user, proposal),
         _("Only secretariat staff mark conditions satisfied."),
     )
@@ -524,7 +526,7 @@ def conditions_mark_overdue(*, today: dt.date | None = None) -> list[int]:
 def decision_record(*, user: Any, proposal_id: Any, text: str) -> Ballot:
     """Write down what the committee decided, and on what terms, after its ballot closed."""
     proposal = _proposal_for(user, proposal_id, lock=True)
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_record_decision(user, proposal),
         _("Only a chair records the committee's decision."),
     )

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from committee import permissions
 from core.errors import Invalid
 from core.web import add_domain_errors, domain_errors, error_message
-from projects import permissions
+from projects import permissions as proposal_permissions
 from projects.views import get_proposal, render_detail
 
 from . import exports, selectors, services
@@ -96,7 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "sections": sections,
             "waiting": waiting,
-            "can_create": permissions.can_create(request.user),
+            "can_create": proposal_permissions.can_create(request.user),
         },
     )
 

@@ -7,6 +7,16 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from projects.panels import register_panel
+
         from .services import register_transition_steps
+        from .templatetags.documents_ui import documents_panel
 
         register_transition_steps()
+        register_panel(
+            "documents",
+            slot="main",
+            order=20,
+            template="documents/_panel.html",
+            context=documents_panel,
+        )

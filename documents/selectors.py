@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotVisible, object_pk
 from core.roles import role_of
-from projects import permissions
+from documents import permissions
+from projects import permissions as proposal_permissions
 from projects.models import Proposal
 
 from .models import DecisionPackage, Document, Party
@@ -17,7 +18,7 @@ from .models import DecisionPackage, Document, Party
 
 def documents_for(*, user: Any, proposal: Proposal) -> QuerySet[Document]:
     """Every version of the proposal's documents, oldest first, each marked ``superseded``."""
-    permissions.require_view(user, proposal)
+    proposal_permissions.require_view(user, proposal)
     newer = Document.objects.filter(supersedes=OuterRef("pk"))
     return (
         Document.objects.filter(proposal=proposal)
@@ -33,7 +34,7 @@ def document_get(*, user: Any, document_id: Any) -> Document:
     document = Document.objects.select_related("proposal").filter(pk=pk).first()
     if document is None:
         raise NotVisible(_("Not found."))
-    permissions.require_view(user, document.proposal)
+    proposal_permissions.require_view(user, document.proposal)
     return document
 
 
@@ -49,8 +50,8 @@ def latest_package(proposal: Proposal) -> DecisionPackage | None:
 
 def package_for(*, user: Any, proposal: Proposal) -> DecisionPackage:
     """The frozen package of the latest ballot, for the record's readers; 404 before one."""
-    permissions.require_view(user, proposal)
-    permissions.require(
+    proposal_permissions.require_view(user, proposal)
+    proposal_permissions.require(
         permissions.can_read_package(user, proposal),
         _("The decision package is for the committee and the secretariat."),
     )

@@ -24,7 +24,9 @@ from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, object_pk
 from core.models import Visibility
 from core.roles import DELEGATIONS
-from projects import permissions, workflow
+from documents import permissions
+from projects import permissions as proposal_permissions
+from projects import workflow
 from projects.models import Proposal
 
 from . import selectors, sniffing
@@ -44,7 +46,7 @@ def _proposal(proposal_id: Any, *, lock: bool = False) -> Proposal | None:
 
 def document_upload_check(user: Any, proposal: Proposal) -> None:
     """Refuse an upload the user's role never makes (403) or the state does not allow (409)."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.may_upload_documents(user, proposal),
         _("Your role may not attach documents to this proposal."),
     )
@@ -113,7 +115,7 @@ def document_add(
     supersedes_id: Any = None,
 ) -> Document:
     """Check, store and record one uploaded file, optionally as a new version of another."""
-    proposal = permissions.require_view(user, _proposal(proposal_id))
+    proposal = proposal_permissions.require_view(user, _proposal(proposal_id))
     document_upload_check(user, proposal)
     problems: dict[str, list[str]] = {}
     if kind not in Kind.values:
@@ -175,7 +177,7 @@ def document_add(
 @transaction.atomic
 def _document_record(*, user: Any, document: Document, stored: str) -> Document:
     """Save the row and log it, checking again under the proposal's lock."""
-    proposal = permissions.require_view(user, _proposal(document.proposal_id, lock=True))
+    proposal = proposal_permissions.require_view(user, _proposal(document.proposal_id, lock=True))
     document_upload_check(user, proposal)
     if document.supersedes_id is not None:
         _superseded(proposal, user, document.supersedes_id)

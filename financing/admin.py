@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from projects import permissions
+from financing import permissions
 
 from . import selectors, services
 from .models import FxRate, Instrument, Transaction

@@ -8,6 +8,17 @@ class FinancingConfig(AppConfig):
     verbose_name = _("Financing")
 
     def ready(self) -> None:
+        from projects.panels import register_panel
+
+        from .templatetags.financing_ui import financing_panel
+
+        register_panel(
+            "financing",
+            slot="main",
+            order=30,
+            template="financing/_panel.html",
+            context=financing_panel,
+        )
         connection_created.connect(_sqlite_functions, dispatch_uid="financing-sqlite-functions")
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotVisible, object_pk
 from core.jobs import enqueue_on_commit
-from projects import permissions
+from financing import permissions
+from projects import permissions as proposal_permissions
 from projects.models import Proposal
 
 from . import rules, selectors, snapshots, tasks
@@ -71,8 +72,8 @@ def _funding_proposal(user: Any, proposal_id: Any) -> Proposal:
     """Lock the proposal; 404 if the user may not see it, 403 unless staff."""
     pk = object_pk(proposal_id)
     proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
-    proposal = permissions.require_view(user, proposal)
-    permissions.require(
+    proposal = proposal_permissions.require_view(user, proposal)
+    proposal_permissions.require(
         permissions.can_run_funding(user, proposal),
         _("Only secretariat staff record financing."),
     )
@@ -230,7 +231,7 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
     """Enter (or correct) the day's rate of a currency. USD figures are converted when read,
     so every page shows the rate at once; the recorded totals of the days it now converts
     (those on or after ``date``, up to the next rate) are recorded again on commit."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_set_fx_rates(user), _("Only secretariat staff enter FX rates.")
     )
     problems: dict[str, list[str]] = {}

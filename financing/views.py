@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Invalid, InvalidState
 from core.web import add_domain_errors, domain_errors
-from financing import selectors, services
+from financing import permissions, selectors, services
 from financing.forms import (
     AsOfForm,
     DistributionForm,
@@ -29,7 +29,6 @@ from financing.forms import (
     TransactionForm,
     instrument_label,
 )
-from projects import permissions
 from projects.templatetags.accord import money
 from projects.views import get_proposal, render_detail
 

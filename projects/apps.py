@@ -9,10 +9,17 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import checks, db, permissions, services, workflow  # noqa: F401 - checks registers
+        from . import checks, db, panels, permissions, services, views, workflow  # noqa: F401
 
         workflow.register_step(
             "submit", app_label="projects", order=0, run=services.submission_step
+        )
+        panels.register_panel(
+            "actions",
+            slot="side",
+            order=10,
+            template="projects/_actions.html",
+            context=views.actions_panel,
         )
         post_migrate.connect(permissions.forget_permission_ids, dispatch_uid="accord-perm-ids")
         post_migrate.connect(db.reinstall_after_migrate, sender=self, dispatch_uid="accord-list")

@@ -17,17 +17,16 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed, NotVisible
-from core.models import Role, Visibility
+from core.models import Role
 from core.roles import (
     COMMITTEE_READERS,
     DELEGATIONS,
     VOTERS,
     delegation_group_name,
-    delegation_of,
     membership_of,
     role_of,
 )
@@ -45,8 +44,6 @@ CHANGE = "change_proposal"
 VOTE = "vote_proposal"
 
 REVIEWABLE = (Status.IN_REVIEW, Status.VOTING)
-RECORD_READERS = (Role.MEMBER, Role.CHAIR, Role.STAFF, Role.OBSERVER)
-NOTE_WRITERS = (Role.MEMBER, Role.CHAIR, Role.STAFF)
 
 
 # --- Asking -----------------------------------------------------------------------------
@@ -170,44 +167,6 @@ def allowed_actions(user: Any, proposal: Proposal) -> list[workflow.Transition]:
     return [t for t in workflow.actions_from(proposal.status) if can_fire(user, proposal, t)]
 
 
-def can_read_record(user: Any, proposal: Proposal) -> bool:
-    """Reviews, notes, conflicts and ballot detail: the committee and secretariat only."""
-    return role_of(user) in RECORD_READERS and can_view(user, proposal)
-
-
-def can_review(user: Any, proposal: Proposal) -> bool:
-    return role_of(user) in VOTERS and can_view(user, proposal)
-
-
-def can_write_note(user: Any, proposal: Proposal) -> bool:
-    return role_of(user) in NOTE_WRITERS and can_view(user, proposal)
-
-
-def can_declare_conflict(user: Any, proposal: Proposal) -> bool:
-    return role_of(user) in VOTERS and can_view(user, proposal)
-
-
-def can_vote(user: Any, proposal: Proposal) -> bool:
-    """Eligible on the open ballot: granted when it opened, removed by a recusal."""
-    return role_of(user) in VOTERS and has_object_perm(user, VOTE, proposal, user_only=True)
-
-
-def can_read_decision_log(user: Any) -> bool:
-    return role_of(user) in RECORD_READERS
-
-
-def can_export_decision_log(user: Any) -> bool:
-    return role_of(user) == Role.STAFF
-
-
-def record_visibility_q(user: Any) -> Q:
-    """Reviews and notes ``user`` may read: committee-wide ones and their delegation's own."""
-    delegation = delegation_of(user)
-    if not delegation:
-        return Q(pk__in=[])
-    return Q(visibility=Visibility.COMMITTEE) | Q(delegation=delegation)
-
-
 def require(allowed: bool, message: str) -> None:
     """Raise ``NotAllowed`` with ``message`` unless ``allowed``."""
     if not allowed:
@@ -219,36 +178,6 @@ def require_view(user: Any, proposal: Proposal | None) -> Proposal:
     if proposal is None or not can_view(user, proposal):
         raise NotVisible(_("Not found."))
     return proposal
-
-
-# --- Financing (issue 6, CONTRACT §6): plain arguments, ``projects`` never imports it -----
-
-FUNDING_STATES = (Status.FUNDING, Status.ACTIVE)
-FINANCING_READERS = (Role.STAFF, Role.CHAIR, Role.MEMBER, Role.OBSERVER)
-
-
-def can_run_funding(user: Any, proposal: Proposal) -> bool:
-    """Secretariat staff commit instruments and record transactions (state aside)."""
-    return role_of(user) == Role.STAFF and can_view(user, proposal)
-
-
-def can_read_financing(user: Any, proposal: Proposal) -> bool:
-    """Staff and the committee of both delegations, and the proposal's own sponsors (lead
-    and co-sponsors: the ones who see it), read its instruments and transactions."""
-    return role_of(user) in (*FINANCING_READERS, Role.SPONSOR) and can_view(user, proposal)
-
-
-def can_read_exposure(user: Any) -> bool:
-    """The program-wide exposure: staff, chairs, members and observers; never a sponsor."""
-    return role_of(user) in FINANCING_READERS
-
-
-def can_set_fx_rates(user: Any) -> bool:
-    return role_of(user) == Role.STAFF
-
-
-def can_read_fx_rates(user: Any) -> bool:
-    return role_of(user) in FINANCING_READERS
 
 
 # --- Granting (called by services, inside their transaction) --------------------------
@@ -335,59 +264,3 @@ def votable_proposals(user: Any, queryset: QuerySet) -> QuerySet:
         user=user, permission_id=_permission_id(VOTE)
     )
     return queryset.filter(Exists(grants.filter(content_object=OuterRef("pk"))))
-
-
-# --- Conditions of approval and the recorded decision (issue 7, CONTRACT §4a) ----------
-
-CONDITION_STATES = (Status.APPROVED, Status.FUNDING, Status.ACTIVE, Status.CLOSED)
-CONDITION_WRITERS = (Role.CHAIR, Role.STAFF)
-
-
-def can_add_condition(user: Any, proposal: Proposal) -> bool:
-    """Chairs and secretariat staff set conditions of approval (state aside)."""
-    return role_of(user) in CONDITION_WRITERS and can_view(user, proposal)
-
-
-def can_satisfy_condition(user: Any, proposal: Proposal) -> bool:
-    """Secretariat staff mark a condition satisfied, with evidence (state aside)."""
-    return role_of(user) == Role.STAFF and can_view(user, proposal)
-
-
-def can_record_decision(user: Any, proposal: Proposal) -> bool:
-    """A chair writes down what the committee decided once the ballot has closed."""
-    return role_of(user) == Role.CHAIR and can_view(user, proposal)
-
-
-# --- Documents and the decision package (issue 9, CONTRACT §4c) --------------------------
-# Uploading is split like every action: the role (403) and then the state (409). Only the
-# lead sponsor's users attach to a draft: co-sponsors do not see drafts and never edit the
-# proposal (CONTRACT §3), and attaching a file is editing the draft.
-
-DOCUMENT_STAFF_CLOSED = (Status.DRAFT, Status.WITHDRAWN)
-
-
-def may_upload_documents(user: Any, proposal: Proposal) -> bool:
-    """Whether the user's role ever attaches documents to this proposal (state aside)."""
-    role = role_of(user)
-    if role == Role.SPONSOR:
-        return is_lead_sponsor_user(user, proposal)
-    return role in (Role.STAFF, *VOTERS) and can_view(user, proposal)
-
-
-def document_upload_open(user: Any, proposal: Proposal) -> bool:
-    """Whether the proposal's state lets the user's role attach documents now."""
-    role = role_of(user)
-    if role == Role.SPONSOR:
-        return proposal.status == Status.DRAFT
-    if role == Role.STAFF:
-        return proposal.status not in DOCUMENT_STAFF_CLOSED
-    return role in VOTERS and proposal.status in REVIEWABLE
-
-
-def can_upload_document(user: Any, proposal: Proposal) -> bool:
-    return may_upload_documents(user, proposal) and document_upload_open(user, proposal)
-
-
-def can_read_package(user: Any, proposal: Proposal) -> bool:
-    """The decision package holds the committee's reviews: the record's readers only."""
-    return can_read_record(user, proposal)

@@ -18,8 +18,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from committee import selectors as committee_selectors
-from committee.forms import ConflictForm, NoteForm, ReviewForm, VoteForm
 from core.errors import Invalid
 from core.roles import membership_of
 from core.web import add_domain_errors, domain_errors
@@ -27,6 +25,7 @@ from core.web import add_domain_errors, domain_errors
 from . import permissions, selectors, services, workflow
 from .forms import ProposalFilterForm, ProposalForm, TransitionForm
 from .models import Proposal
+from .panels import render_panels
 
 PAGE_SIZE = 25
 BACKWARD_ACTIONS = ("return", "withdraw")
@@ -119,53 +118,29 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def render_detail(
     request: HttpRequest, proposal: Proposal, *, status: int = 200, **bound_forms: Any
 ) -> HttpResponse:
-    """The proposal page; a POST view that failed passes its bound form to show the errors."""
+    """The proposal page: its header and description, then the panels apps registered
+    (``projects.panels``); a POST view that failed passes its bound form to show the errors."""
     user = request.user
+    page = {"request": request, "user": user, "proposal": proposal, "bound_forms": bound_forms}
     context: dict[str, Any] = {
         "proposal": proposal,
         "co_sponsors": list(proposal.co_sponsors.all()),
-        # Moves forward first, then the ones that send a proposal back or out.
-        "actions": sorted(
-            permissions.allowed_actions(user, proposal),
-            key=lambda transition: transition.action in BACKWARD_ACTIONS,
-        ),
         "can_edit": permissions.can_edit(user, proposal),
-        "timeline": list(committee_selectors.timeline(user=user, proposal=proposal)),
-        "ballot": committee_selectors.ballot_summary(user=user, proposal=proposal),
-        "can_read_record": permissions.can_read_record(user, proposal),
-        "backward_actions": BACKWARD_ACTIONS,
+        "panels": render_panels(request, page),
     }
-    reviewable = proposal.status in permissions.REVIEWABLE
-    if context["can_read_record"]:
-        reviews = list(committee_selectors.reviews_for(user=user, proposal=proposal))
-        conflicts = list(committee_selectors.conflicts_for(user=user, proposal=proposal))
-        my_review = next((r for r in reviews if r.author_id == user.pk), None)
-        my_conflict = next((c for c in conflicts if c.user_id == user.pk), None)
-        context.update(
-            reviews=reviews,
-            notes=list(committee_selectors.notes_for(user=user, proposal=proposal)),
-            conflicts=conflicts,
-            my_review=my_review,
-            my_conflict=my_conflict,
-        )
-        if permissions.can_write_note(user, proposal):
-            context["note_form"] = bound_forms.get("note_form") or NoteForm()
-        if reviewable and permissions.can_review(user, proposal):
-            context["review_form"] = bound_forms.get("review_form") or ReviewForm(
-                initial=ReviewForm.initial_for(my_review)
-            )
-        if reviewable and my_conflict is None and permissions.can_declare_conflict(user, proposal):
-            context["conflict_form"] = bound_forms.get("conflict_form") or ConflictForm()
-    ballot = context["ballot"]
-    if ballot and ballot["status"] == "open" and permissions.can_vote(user, proposal):
-        vote = committee_selectors.my_vote(user=user, proposal=proposal)
-        initial = {"choice": vote.choice, "rationale": vote.rationale} if vote else {}
-        context["my_vote"] = vote
-        context["vote_form"] = bound_forms.get("vote_form") or VoteForm(initial=initial)
-    # Bound forms of other apps' panels (conditions, documents, financing): their inclusion
-    # tags find them here and show the errors beside the fields.
-    context["bound_forms"] = bound_forms
     return render(request, "projects/proposal_detail.html", context, status=status)
+
+
+def actions_panel(page: dict[str, Any]) -> dict[str, Any] | None:
+    """The lifecycle buttons the user may press: forward moves first, then the ones that send
+    a proposal back or out."""
+    actions = sorted(
+        permissions.allowed_actions(page["user"], page["proposal"]),
+        key=lambda transition: transition.action in BACKWARD_ACTIONS,
+    )
+    if not actions:
+        return None
+    return {"actions": actions, "backward_actions": BACKWARD_ACTIONS}
 
 
 @login_required

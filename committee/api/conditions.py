@@ -7,11 +7,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from committee import selectors, services
+from committee import permissions, selectors, services
 from committee.models import Ballot, Condition
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.errors import NotVisible
-from projects import permissions
+from projects import permissions as proposal_permissions
 from projects.api.base import ProposalAPIView
 
 
@@ -71,7 +71,7 @@ class ConditionListView(ProposalAPIView):
     )
     def post(self, request, pk):
         proposal = self.get_proposal(co_sponsors=False)
-        permissions.require(
+        proposal_permissions.require(
             permissions.can_add_condition(request.user, proposal),
             "Only chairs and secretariat staff set conditions of approval.",
         )
@@ -93,7 +93,7 @@ class ConditionSatisfyView(PolicyAPIView):
     )
     def post(self, request, condition_id):
         condition = selectors.condition_get(user=request.user, condition_id=condition_id)
-        permissions.require(
+        proposal_permissions.require(
             permissions.can_satisfy_condition(request.user, condition.proposal),
             "Only secretariat staff mark conditions satisfied.",
         )
@@ -126,7 +126,7 @@ class DecisionView(ProposalAPIView):
     )
     def post(self, request, pk):
         proposal = self.get_proposal(co_sponsors=False)
-        permissions.require(
+        proposal_permissions.require(
             permissions.can_record_decision(request.user, proposal),
             "Only a chair records the committee's decision.",
         )

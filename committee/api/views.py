@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from committee import exports, selectors, services
+from committee import exports, permissions, selectors, services
 from committee.api.serializers import (
     ConflictIn,
     ConflictOut,
@@ -25,7 +25,7 @@ from committee.api.serializers import (
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.api.schema import DATE_OR_DATETIME, text_query
 from core.errors import NotVisible
-from projects import permissions
+from projects import permissions as proposal_permissions
 from projects.api.base import ProposalAPIView
 
 
@@ -53,7 +53,7 @@ class ReviewListView(ProposalAPIView):
     )
     def post(self, request, pk):
         proposal = self.get_proposal(co_sponsors=False)
-        permissions.require(
+        proposal_permissions.require(
             permissions.can_review(request.user, proposal), "Only members and chairs review."
         )
         data = self.parse(ReviewIn)
@@ -82,7 +82,7 @@ class NoteListView(ProposalAPIView):
     )
     def post(self, request, pk):
         proposal = self.get_proposal(co_sponsors=False)
-        permissions.require(
+        proposal_permissions.require(
             permissions.can_write_note(request.user, proposal),
             "Only members, chairs and secretariat staff write notes.",
         )
@@ -115,7 +115,7 @@ class ConflictListView(ProposalAPIView):
     )
     def post(self, request, pk):
         proposal = self.get_proposal(co_sponsors=False)
-        permissions.require(
+        proposal_permissions.require(
             permissions.can_declare_conflict(request.user, proposal),
             "Only members and chairs declare conflicts.",
         )
@@ -137,8 +137,9 @@ class VoteView(ProposalAPIView):
     )
     def post(self, request, pk):
         proposal = self.get_proposal(co_sponsors=False)
-        permissions.require(
-            permissions.role_of(request.user) in permissions.VOTERS, "Only members and chairs vote."
+        proposal_permissions.require(
+            proposal_permissions.role_of(request.user) in proposal_permissions.VOTERS,
+            "Only members and chairs vote.",
         )
         data = self.parse(VoteIn)
         vote = services.vote_cast(user=request.user, proposal_id=proposal.pk, **data)

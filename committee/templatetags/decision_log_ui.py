@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from committee import permissions
 from projects.models import Status
 
 register = template.Library()
@@ -107,3 +108,8 @@ def data_summary(data: Any) -> str:
     if not parts:
         parts = [f"{key}: {_text(key, value)}" for key, value in list(data.items())[:3]]
     return " · ".join(parts)
+
+
+@register.filter
+def can_read_decision_log(user: Any) -> bool:
+    return permissions.can_read_decision_log(user)

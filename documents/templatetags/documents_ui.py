@@ -1,15 +1,13 @@
-"""The documents panel of the proposal page, and the package line of the ballot panel.
-
-``projects`` never imports this app: its page loads these tags (``{% documents_panel %}``).
-"""
+"""The documents panel of the proposal page (registered in ``apps.py``), and labels."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
 
-from projects import permissions
+from documents import permissions
 
 from .. import selectors
 from ..forms import DocumentForm
@@ -19,8 +17,7 @@ register = template.Library()
 KIND_LABELS = dict(Kind.choices)
 
 
-@register.inclusion_tag("documents/_panel.html", takes_context=True)
-def documents_panel(context: template.Context) -> dict[str, Any]:
+def documents_panel(context: Mapping[str, Any]) -> dict[str, Any]:
     """The list of documents (every version), download links and the upload form."""
     request = context["request"]
     proposal = context["proposal"]
@@ -43,17 +40,6 @@ def documents_panel(context: template.Context) -> dict[str, Any]:
         "package": package,
         "csrf_token": context.get("csrf_token"),
     }
-
-
-@register.inclusion_tag("documents/_package_line.html", takes_context=True)
-def ballot_package(context: template.Context) -> dict[str, Any]:
-    """Which package the ballot is about: its short hash and a link, for the record's readers."""
-    request = context["request"]
-    proposal = context["proposal"]
-    ballot = context.get("ballot") or {}
-    sha256 = ballot.get("package_sha256")
-    show = bool(sha256) and permissions.can_read_package(request.user, proposal)
-    return {"proposal": proposal, "sha256": sha256 if show else None}
 
 
 @register.filter

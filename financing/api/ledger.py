@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.api.schema import DATE_OR_EMPTY
 from core.errors import Invalid
-from financing import selectors, services
+from financing import permissions, selectors, services
 from financing.api.serializers_ledger import (
     ExposureOut,
     FxRateIn,
@@ -22,7 +22,7 @@ from financing.api.serializers_ledger import (
     TransactionIn,
     TransactionOut,
 )
-from projects import permissions
+from projects import permissions as proposal_permissions
 from projects.api.base import ProposalAPIView
 
 
@@ -47,7 +47,7 @@ class InstrumentListView(ProposalAPIView):
     )
     def post(self, request, pk):
         proposal = self.get_proposal()
-        permissions.require(
+        proposal_permissions.require(
             permissions.can_run_funding(request.user, proposal),
             _("Only secretariat staff commit instruments."),
         )
@@ -74,7 +74,7 @@ class TransactionListView(PolicyAPIView):
     )
     def post(self, request, instrument_id):
         instrument = selectors.instrument_get(user=request.user, instrument_id=instrument_id)
-        permissions.require(
+        proposal_permissions.require(
             permissions.can_run_funding(request.user, instrument.proposal),
             _("Only secretariat staff record transactions."),
         )
@@ -100,7 +100,7 @@ class FxRateListView(PolicyAPIView):
 
     @extend_schema(request=FxRateIn, responses={201: FxRateOut, **error_responses(400)})
     def post(self, request):
-        permissions.require(
+        proposal_permissions.require(
             permissions.can_set_fx_rates(request.user), _("Only secretariat staff enter FX rates.")
         )
         data = self.parse(FxRateIn)

@@ -14,8 +14,8 @@ from core.api.schema import DATE_OR_EMPTY
 from core.errors import Invalid
 from financing import rules, selectors, services
 from financing.api.ledger import parse_as_of
+from financing.permissions import can_read_exposure
 from projects.api.base import ProposalAPIView
-from projects.permissions import can_read_exposure
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 # Up to 10 shocks, each 0 <= s < 100 (rules.parse_shocks), as the schema states them.

@@ -18,7 +18,8 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from projects import permissions
+from financing import permissions
+from projects import permissions as proposal_permissions
 from projects.models import Sponsor
 
 from .. import rules
@@ -178,7 +179,7 @@ def _by(groups: list[ExposureGroup], key: str, figure: str, order: tuple = ()) -
 
 def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
     """What the exposure page shows: totals by each grouping, limits, stress and the trend."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
     as_of = as_of or today()
@@ -259,7 +260,7 @@ def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
 
 def exposure_stress(*, user: Any, as_of: dt.date, shocks: list[Decimal]) -> dict:
     """CONTRACT §6 stress: USD totals with every JPY amount at its rate weakened by each shock."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
     return {"as_of": as_of, **_stress_of(exposure_groups(as_of), shocks)}

@@ -32,7 +32,8 @@ from django.utils.translation import gettext as _
 from django_cte import CTE, with_cte
 
 from core.errors import NotVisible, object_pk
-from projects import permissions
+from financing import permissions
+from projects import permissions as proposal_permissions
 from projects.models import Proposal
 
 from .. import rules
@@ -232,9 +233,9 @@ def instrument_get(*, user: Any, instrument_id: Any) -> Instrument:
     """The instrument if the user may read its proposal's financing, else ``NotVisible``."""
     pk = object_pk(instrument_id)
     instrument = Instrument.objects.select_related("proposal").filter(pk=pk).first()
-    if instrument is None or not permissions.can_view(user, instrument.proposal):
+    if instrument is None or not proposal_permissions.can_view(user, instrument.proposal):
         raise NotVisible(_("Not found."))
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_financing(user, instrument.proposal),
         _("Your role may not read this project's financing."),
     )
@@ -243,7 +244,7 @@ def instrument_get(*, user: Any, instrument_id: Any) -> Instrument:
 
 def instruments_for(user: Any, proposal: Proposal) -> QuerySet:
     """The proposal's instruments, each with its current figures (all transactions)."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_financing(user, proposal),
         _("Your role may not read this project's financing."),
     )
@@ -429,7 +430,7 @@ def exposure_report(user: Any, as_of: dt.date | None = None) -> dict:
     or another day, is computed on request by the same set-based query the job writes
     (``ledger_figures``).
     """
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
     as_of = as_of or today()

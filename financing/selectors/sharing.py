@@ -20,7 +20,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from projects import permissions
+from financing import permissions
+from projects import permissions as proposal_permissions
 from projects.models import Proposal
 
 from .. import rules
@@ -95,7 +96,7 @@ def distributions_for(*, user: Any, proposal: Proposal) -> list[Distribution]:
 
 def recovery_position(*, user: Any, proposal: Proposal, on: dt.date | None = None) -> dict:
     """J, R, what remains to recovery, the phase and the history with each split (§7)."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_financing(user, proposal),
         _("You may not read this project's financing."),
     )
@@ -127,7 +128,7 @@ def recovery_table(*, user: Any, on: dt.date, page: Any = 1) -> Page:
     By reference; a fixed number of queries whatever the program's size (R is a subquery of
     the page's query, J one grouped query over the page's projects).
     """
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
     projects = (
@@ -168,7 +169,7 @@ def recovery_table(*, user: Any, on: dt.date, page: Any = 1) -> Page:
 
 def proposal_transactions(*, user: Any, proposal: Proposal) -> QuerySet:
     """Every transaction on the proposal's instruments, by value date: one query."""
-    permissions.require(
+    proposal_permissions.require(
         permissions.can_read_financing(user, proposal),
         _("Your role may not read this project's financing."),
     )

@@ -1,8 +1,8 @@
 """The financing panel of the proposal page and the pieces of the exposure page.
 
-``{% financing_panel %}`` is included by ``templates/projects/proposal_detail.html``, so that
-``projects`` never imports ``financing``. Nothing here decides anything: who sees the panel
-and its forms is asked of ``projects.permissions``; figures come from ``financing.selectors``.
+``financing_panel`` is registered as a panel of the proposal page in ``apps.py``. Nothing here
+decides anything: who sees the panel and its forms is asked of ``financing.permissions``;
+figures come from ``financing.selectors``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from financing import charts, selectors
+from financing import charts, permissions, selectors
 from financing.forms import (
     TYPE_LABELS,
     DistributionForm,
@@ -24,7 +24,6 @@ from financing.forms import (
     instrument_label,
 )
 from financing.models import Distribution, Kind, Provider
-from projects import permissions
 from projects.models import Sector, Status
 
 register = template.Library()
@@ -52,6 +51,11 @@ def provider_label(provider: str) -> str:
 @register.filter
 def type_label(type_: str) -> str:
     return TYPE_LABELS.get(type_, type_)
+
+
+@register.filter
+def can_read_exposure(user) -> bool:
+    return permissions.can_read_exposure(user)
 
 
 @register.filter
@@ -129,8 +133,7 @@ def sector_name(sector: str) -> str:
 PANEL_STATES = (Status.APPROVED, *permissions.FUNDING_STATES, Status.CLOSED)
 
 
-@register.inclusion_tag("financing/_panel.html", takes_context=True)
-def financing_panel(context: template.Context) -> dict:
+def financing_panel(context) -> dict:
     """Instruments, transactions, distributions and recovery; staff get the forms."""
     request = context.get("request")
     proposal = context.get("proposal")

@@ -15,7 +15,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Role, Visibility
-from projects import permissions
 from projects.models import Sector, Status
 
 register = template.Library()
@@ -83,18 +82,3 @@ def display_name(user: Any) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
-
-
-@register.filter
-def can_read_decision_log(user: Any) -> bool:
-    return permissions.can_read_decision_log(user)
-
-
-@register.filter
-def can_create_proposal(user: Any) -> bool:
-    return permissions.can_create(user)
-
-
-@register.filter
-def can_read_exposure(user: Any) -> bool:
-    return permissions.can_read_exposure(user)

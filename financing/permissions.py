@@ -1,0 +1,39 @@
+"""Who may see and run a project's financing and the program's exposure (docs/roles.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.models import Role
+from core.roles import role_of
+from projects.models import Proposal, Status
+from projects.permissions import can_view
+
+FUNDING_STATES = (Status.FUNDING, Status.ACTIVE)
+
+
+FINANCING_READERS = (Role.STAFF, Role.CHAIR, Role.MEMBER, Role.OBSERVER)
+
+
+def can_run_funding(user: Any, proposal: Proposal) -> bool:
+    """Secretariat staff commit instruments and record transactions (state aside)."""
+    return role_of(user) == Role.STAFF and can_view(user, proposal)
+
+
+def can_read_financing(user: Any, proposal: Proposal) -> bool:
+    """Staff and the committee of both delegations, and the proposal's own sponsors (lead
+    and co-sponsors: the ones who see it), read its instruments and transactions."""
+    return role_of(user) in (*FINANCING_READERS, Role.SPONSOR) and can_view(user, proposal)
+
+
+def can_read_exposure(user: Any) -> bool:
+    """The program-wide exposure: staff, chairs, members and observers; never a sponsor."""
+    return role_of(user) in FINANCING_READERS
+
+
+def can_set_fx_rates(user: Any) -> bool:
+    return role_of(user) == Role.STAFF
+
+
+def can_read_fx_rates(user: Any) -> bool:
+    return role_of(user) in FINANCING_READERS
