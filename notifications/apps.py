@@ -10,6 +10,13 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from committee.provisioning import register_user_field
+
         from .middleware import language_on_login
+        from .services import language_set_by_provisioning, provisioned_language_check
 
         user_logged_in.connect(language_on_login, dispatch_uid="accord-language-on-login")
+        # ``provision`` files may give a user's language (docs/roles.md).
+        register_user_field(
+            "language", check=provisioned_language_check, apply=language_set_by_provisioning
+        )

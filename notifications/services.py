@@ -57,6 +57,19 @@ def preference_set(*, user: Any, language: str) -> Preference:
     return preference
 
 
+def provisioned_language_check(language: Any) -> None:
+    """Refuse a language a ``provision`` file gives that the site does not speak."""
+    try:
+        language_check(language)
+    except Invalid as error:
+        raise Invalid(f"unknown language {language!r}: {error.message}") from None
+
+
+def language_set_by_provisioning(user: Any, language: str) -> None:
+    """Store the language a ``provision`` file gives for ``user``."""
+    preference_set(user=user, language=language)
+
+
 def language_of(user: Any) -> str:
     """The user's chosen language, or the site's default."""
     if user is None or not getattr(user, "pk", None):
