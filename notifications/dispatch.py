@@ -57,7 +57,7 @@ from django.db.models import Max
 from core.models import DecisionLogEntry
 
 from . import services
-from .models import DispatchCursor
+from .models import DispatchCursor, Notification
 from .services import TRANSIENT, Outgoing
 
 logger = logging.getLogger(__name__)
@@ -75,6 +75,8 @@ def mail_for(event: str) -> Callable[[Handler], Handler]:
     """Register the decorated function as the mail that entries of ``event`` call for."""
 
     def register(handler: Handler) -> Handler:
+        if len(event) > Notification._meta.get_field("event").max_length:
+            raise ImproperlyConfigured(f"the log event {event!r} is too long to claim mail for")
         if event in MAIL and MAIL[event] is not handler:
             raise ImproperlyConfigured(f"two mail handlers for the log event {event!r}")
         MAIL[event] = handler

@@ -227,9 +227,11 @@ def test_mail_for_a_new_event_is_one_function_and_its_templates(
     assert "equity is over. https://accord.example.org/exposure/" in mail.outbox[0].body
 
 
-def test_a_second_handler_for_one_event_is_refused(registry):
+def test_a_second_handler_for_one_event_or_a_name_too_long_to_claim_is_refused(registry):
     with pytest.raises(ImproperlyConfigured, match="ballot_opened"):
         mail_for("ballot_opened")(lambda entry: None)
+    with pytest.raises(ImproperlyConfigured, match="too long"):
+        mail_for("x" * 33)(lambda entry: None)
 
 
 def test_the_migration_starts_the_cursor_after_the_entries_already_logged(make_proposal):
