@@ -330,7 +330,7 @@ def decision_log_export(*, user: Any, fmt: str, filters: dict[str, Any]):
     return rows.filter(seq__lte=entry.seq).order_by("seq")
 
 
-# --- Conditions of approval (CONTRACT §4a) and the recorded decision (issue 7) ----------
+# --- Conditions of approval and the recorded decision (docs/lifecycle.md) ----------------
 
 
 def _due_date(value: Any) -> dt.date:

@@ -1,4 +1,4 @@
-"""The proposal page's panels for the decision and the conditions of approval (issue 7)."""
+"""The proposal page's panels for the decision and the conditions of approval."""
 
 from __future__ import annotations
 
