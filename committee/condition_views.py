@@ -1,4 +1,4 @@
-"""Proposal-page forms for conditions of approval and the recorded decision (issue 7).
+"""Proposal-page forms for conditions of approval and the recorded decision.
 
 Thin like every view: parse, call one service, redirect; on bad input show the proposal
 page again with the form's errors (``render_detail``), and let ``domain_errors`` answer 404,

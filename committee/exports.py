@@ -1,7 +1,8 @@
 """Decision-log exports in CSV, JSON Lines and Excel, streamed so memory stays flat.
 
-Every format carries the eight fields of CONTRACT §5 as stored, so an auditor can recompute
-each ``hash`` from the other seven: in CSV and Excel ``data`` is the entry's JSON text.
+Every format carries the eight fields of an entry as stored (docs/decision-log.md), so an
+auditor can recompute each ``hash`` from the other seven: in CSV and Excel ``data`` is the
+entry's JSON text.
 """
 
 from __future__ import annotations

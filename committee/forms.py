@@ -19,7 +19,7 @@ RECOMMENDATION_CHOICES = [
     ("approve_with_conditions", _("Approve with conditions")),
     ("reject", _("Reject")),
 ]
-# CONTRACT §8 fixes these labels.
+# Users and their scripts rely on these labels of the vote form: keep them as they are.
 VOTE_CHOICES = [("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))]
 VISIBILITY_CHOICES = [
     (Visibility.COMMITTEE, _("Committee (both delegations)")),
@@ -137,7 +137,7 @@ class DecisionLogFilterForm(forms.Form):
         }
 
 
-# --- Conditions of approval and the recorded decision (issue 7) ------------------------
+# --- Conditions of approval and the recorded decision ---------------------------------
 
 
 class _OwnIds(forms.Form):

@@ -94,7 +94,7 @@ class Ballot(models.Model):
     eligible_jp = models.PositiveIntegerField(default=0)
     tally = models.JSONField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
-    # The decision in words, recorded by a chair once the ballot has closed (issue 7).
+    # The decision in words, recorded by a chair once the ballot has closed.
     decision_text = models.TextField(blank=True)
     decision_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -142,7 +142,7 @@ class Vote(models.Model):
 
 
 class Condition(models.Model):
-    """A condition of approval (CONTRACT §4a): funding waits until every one is satisfied."""
+    """A condition of approval: funding waits until every one is satisfied (docs/lifecycle.md)."""
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("condition", "Open")

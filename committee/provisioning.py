@@ -1,7 +1,12 @@
-"""Create or update sponsors and users from a provisioning document (CONTRACT §1)."""
+"""Create or update sponsors and users from a provisioning document (docs/roles.md).
+
+Optional user keys that belong to apps above this one (a user's language, say) are
+registered by those apps with ``register_user_field`` in their ``AppConfig.ready()``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,13 +18,31 @@ from django.db import transaction
 
 from core.errors import Invalid
 from core.models import Delegation, Role
-from notifications.services import language_check, preference_set
 from projects.models import Sponsor
 from projects.services import sponsor_upsert
 
 from .services import membership_assign
 
 DELEGATION_ROLES = [r for r in Role.values if r != Role.SPONSOR]
+
+
+@dataclass(frozen=True)
+class UserField:
+    """An optional key of a user in the file: ``check`` raises ``Invalid`` on a bad value
+    before anything of that user is written; ``apply(user, value)`` stores it afterwards."""
+
+    check: Callable[[Any], None]
+    apply: Callable[[Any, Any], None]
+
+
+USER_FIELDS: dict[str, UserField] = {}
+
+
+def register_user_field(
+    name: str, *, check: Callable[[Any], None], apply: Callable[[Any, Any], None]
+) -> None:
+    """Accept ``name`` on a user of a provisioning file, checked and stored as given."""
+    USER_FIELDS[name] = UserField(check=check, apply=apply)
 
 
 @dataclass
@@ -93,13 +116,12 @@ def provision(document: Any) -> Summary:
         elif delegation not in Delegation.values:
             raise _fail(where, f"unknown delegation {delegation!r} (use US or JP)")
 
-        # Issue 7: the user's language for mail and the site (optional; "en" or "ja").
-        language = item.get("language")
-        if language is not None:
+        extras = {name: item[name] for name in USER_FIELDS if item.get(name) is not None}
+        for name, value in extras.items():
             try:
-                language_check(language)
+                USER_FIELDS[name].check(value)
             except Invalid as error:
-                raise _fail(where, f"unknown language {language!r}: {error.message}") from None
+                raise _fail(where, error.message) from None
         email = item.get("email", "")
         if email:
             try:
@@ -129,6 +151,6 @@ def provision(document: Any) -> Summary:
             user.save()
             summary.users_updated += 1
         membership_assign(user=user, role=role, delegation=delegation, sponsor=sponsor)
-        if language is not None:
-            preference_set(user=user, language=language)
+        for name, value in extras.items():
+            USER_FIELDS[name].apply(user, value)
     return summary

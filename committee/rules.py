@@ -40,7 +40,7 @@ def count_votes(votes: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
 
 
 def tally(votes: Iterable[tuple[str, str]], eligible: Mapping[str, int], rule: str) -> Tally:
-    """Decide a ballot under ``dual_majority`` or ``simple_majority`` (CONTRACT §4).
+    """Decide a ballot under ``dual_majority`` or ``simple_majority`` (docs/voting.md).
 
     Quorum is per delegation in both rules. Dual majority needs ``for > against`` in each
     delegation; simple majority pools both delegations' votes.

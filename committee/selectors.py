@@ -57,7 +57,7 @@ def latest_ballot(proposal: Proposal) -> Ballot | None:
 
 
 def ballot_summary(*, user: Any, proposal: Proposal) -> dict[str, Any] | None:
-    """The latest ballot as CONTRACT §4 shows it; the sponsor sees status and outcome only."""
+    """The latest ballot; the sponsor sees status and outcome only (docs/voting.md)."""
     ballot = latest_ballot(proposal)
     if ballot is None:
         return None
@@ -220,7 +220,7 @@ def my_work(*, user: Any) -> dict[str, list[Proposal]]:
     return work
 
 
-# --- Conditions of approval (CONTRACT §4a) ---------------------------------------------
+# --- Conditions of approval (docs/lifecycle.md) ----------------------------------------
 
 CONDITION_SOON = 14  # days: the home page lists conditions due this soon, and overdue ones
 

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from committee import permissions
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, object_pk
-from core.jobs import enqueue_on_commit
 from core.models import DecisionLogEntry, Delegation, Membership, Role, Visibility
 from core.roles import (
     DELEGATION_ROLES,
@@ -30,7 +29,6 @@ from core.roles import (
     membership_of,
     role_of,
 )
-from notifications import tasks as notification_tasks
 from projects import permissions as proposal_permissions
 from projects import workflow
 from projects.models import Proposal, Sponsor
@@ -397,12 +395,7 @@ def decision_log_export(*, user: Any, fmt: str, filters: dict[str, Any]):
     return rows.filter(seq__lte=entry.seq).order_by("seq")
 
 
-# --- Conditions of approval (CONTRACT §4a) and the recorded decision (issue 7) ----------
-
-
-def _notify(event: str, object_id: int) -> None:
-    """Mail ``event`` once the change commits (never inside the request's transaction)."""
-    enqueue_on_commit(notification_tasks.send_notifications, event, object_id)
+# --- Conditions of approval and the recorded decision (docs/lifecycle.md) ----------------
 
 
 def _due_date(value: Any) -> dt.date:
@@ -517,7 +510,6 @@ def conditions_mark_overdue(*, today: dt.date | None = None) -> list[int]:
                 proposal=condition.proposal.reference,
                 data={"condition": pk, "due": condition.due.isoformat()},
             )
-            _notify("condition_overdue", pk)
         marked.append(pk)
     return marked
 
@@ -555,5 +547,4 @@ def decision_record(*, user: Any, proposal_id: Any, text: str) -> Ballot:
         proposal=proposal.reference,
         data={"ballot": ballot.pk, "outcome": ballot.outcome, "text": text},
     )
-    _notify("decision_recorded", ballot.pk)
     return ballot

@@ -290,6 +290,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_deadline_reminders",
         "schedule": 300.0,
     },
+    # Mail is queued on commit; this sweep sends what a commit could not queue (broker down).
+    "dispatch-decision-log-mail": {
+        "task": "notifications.tasks.dispatch_decision_log",
+        "schedule": 60.0,
+    },
     # Issue 6: every instrument's figures checked (changed ones written), and the totals of
     # the month-end just closed recorded, just after midnight UTC.
     "recompute-exposure-nightly": {

@@ -3,6 +3,10 @@
 Appends are serialised by locking the chain's head row (``SELECT … FOR UPDATE`` on
 PostgreSQL; SQLite serialises writers itself), so ``seq`` has no gaps and every entry's
 ``prev_hash`` is its predecessor's ``hash`` however many writers there are.
+
+``entry_appended`` is sent after each append, inside the same transaction, with the new
+``entry``. Apps above this one react to the log through it (the mail an entry calls for,
+for instance, is queued by ``notifications`` on commit), so no service here imports them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.dispatch import Signal
 from django.utils import timezone
 
 from . import rules
@@ -20,6 +25,10 @@ from .models import DecisionLogEntry, DecisionLogHead
 
 SYSTEM_ACTOR = "system"
 FIELDS = ("seq", "at", "actor", "proposal", "event", "data", "prev_hash", "hash")
+
+# Sent with ``entry`` (the new ``DecisionLogEntry``) inside the append's transaction; a
+# receiver that has work to do after the change defers it with ``transaction.on_commit``.
+entry_appended = Signal()
 
 
 def actor_name(user: Any) -> str:
@@ -57,6 +66,7 @@ def decision_log_append(
         hash=digest,
     )
     DecisionLogHead.objects.filter(id=1).update(seq=entry.seq, hash=digest)
+    entry_appended.send(sender=DecisionLogEntry, entry=entry)
     return entry
 
 

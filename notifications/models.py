@@ -48,3 +48,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.object_key} → {self.recipient_id}"
+
+
+class DispatchCursor(models.Model):
+    """How far the mail dispatcher has read the decision log: the last ``seq`` it handled.
+
+    One row. Entries after it are read, and the mail each calls for sent, by
+    ``notifications.dispatch``; the row is locked while it is read and moved on.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    moved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_cursor")]
+
+    def __str__(self) -> str:
+        return f"mail sent up to entry {self.seq}"

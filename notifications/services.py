@@ -1,24 +1,28 @@
-"""Mail about the committee's events (CONTRACT §4b), each sent once per recipient.
+"""Mail about the committee's events, each sent once per recipient, in their language.
 
-``notification_send`` finds the recipients of one event on one object, and for each one
-claims a ``Notification`` row (unique on event, object and recipient) in its own committed
-transaction BEFORE the mail leaves. A second run, a retry after a crash or a concurrent
-duplicate of the same job finds the row taken and sends nothing. The price is at-most-once:
-a worker killed between the claim and the SMTP hand-over loses that one mail; a failure the
-worker sees (an SMTP error) gives the claim back, so the retry sends it.
+``EVENTS`` says who hears of each event on one object; ``outgoing_send`` mails it. For each
+recipient it claims a ``Notification`` row (unique on event, object and recipient) in its own
+committed transaction BEFORE the mail leaves. A second run, a retry after a crash or a
+concurrent duplicate of the same job finds the row taken and sends nothing. The price is
+at-most-once: a worker killed between the claim and the SMTP hand-over loses that one mail;
+a failure the worker sees (an SMTP error) gives the claim back, so the retry sends it.
+
+Which log entry calls for which mail is decided in ``notifications.dispatch``; the
+recipients each event calls for (docs/lifecycle.md, "Mail") are chosen here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,6 +38,8 @@ from .models import Notification, Preference
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 REMINDER_BEFORE = dt.timedelta(hours=24)
+# Failures that pass (the database or the mail server is back a moment later): retried.
+TRANSIENT = (OperationalError, SMTPException, ConnectionError, TimeoutError)
 
 
 # --- Language preference ----------------------------------------------------------------
@@ -57,6 +63,19 @@ def preference_set(*, user: Any, language: str) -> Preference:
     return preference
 
 
+def provisioned_language_check(language: Any) -> None:
+    """Refuse a language a ``provision`` file gives that the site does not speak."""
+    try:
+        language_check(language)
+    except Invalid as error:
+        raise Invalid(f"unknown language {language!r}: {error.message}") from None
+
+
+def language_set_by_provisioning(user: Any, language: str) -> None:
+    """Store the language a ``provision`` file gives for ``user``."""
+    preference_set(user=user, language=language)
+
+
 def language_of(user: Any) -> str:
     """The user's chosen language, or the site's default."""
     if user is None or not getattr(user, "pk", None):
@@ -70,15 +89,21 @@ def language_of(user: Any) -> str:
 
 @dataclass
 class Outgoing:
-    """One event ready to mail: its object key, recipients and the template context."""
+    """One event ready to mail: what it is about, who hears of it, and what the mail shows.
+
+    ``key`` names the object (``ballot:12``, ``log:345``): an event and key reach each
+    recipient once. The mail links to ``link`` (a path) or else to the proposal's page.
+    """
 
     key: str
     recipients: list[Any]
-    proposal: Proposal
+    proposal: Proposal | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    link: str | None = None
 
 
-def _users(query: Q) -> list[Any]:
+def active_users(query: Q) -> list[Any]:
+    """Active users matching ``query``, each once, in a stable order."""
     return list(get_user_model().objects.filter(query, is_active=True).order_by("pk").distinct())
 
 
@@ -104,7 +129,7 @@ def _ballot_opened(ballot_id: int) -> Outgoing | None:
     ballot = _ballot(ballot_id)
     if ballot is None or ballot.status != Ballot.Status.OPEN:
         return None
-    recipients = _users(Q(pk__in=_eligible_ids(ballot.proposal)))
+    recipients = active_users(Q(pk__in=_eligible_ids(ballot.proposal)))
     return Outgoing(f"ballot:{ballot.pk}", recipients, ballot.proposal, {"ballot": ballot})
 
 
@@ -113,14 +138,14 @@ def _ballot_reminder(ballot_id: int) -> Outgoing | None:
     if ballot is None or ballot.status != Ballot.Status.OPEN or ballot.closes_at is None:
         return None
     voted = Vote.objects.filter(ballot=ballot, voided=False).values("voter_id")
-    recipients = _users(Q(pk__in=_eligible_ids(ballot.proposal)) & ~Q(pk__in=voted))
+    recipients = active_users(Q(pk__in=_eligible_ids(ballot.proposal)) & ~Q(pk__in=voted))
     return Outgoing(f"ballot:{ballot.pk}", recipients, ballot.proposal, {"ballot": ballot})
 
 
 def _outcome_audience(ballot: Ballot) -> list[Any]:
     """Voters, both chairs and the proposal's sponsors' users (lead and co-sponsors)."""
     voters = Vote.objects.filter(ballot=ballot, voided=False).values("voter_id")
-    return _users(
+    return active_users(
         Q(pk__in=voters) | Q(membership__role=Role.CHAIR) | _sponsor_users(ballot.proposal)
     )
 
@@ -159,10 +184,10 @@ def _proposal_returned(seq: int) -> Outgoing | None:
     if proposal is None:
         return None
     # Only the lead sponsor's users: a returned proposal is a draft again, which co-sponsors
-    # may not see (CONTRACT §2), so a mail linking to it would lead them to a 404.
+    # may not see (docs/roles.md), so a mail linking to it would lead them to a 404.
     return Outgoing(
         f"log:{entry.seq}",
-        _users(Q(membership__role=Role.SPONSOR, membership__sponsor_id=proposal.sponsor_id)),
+        active_users(Q(membership__role=Role.SPONSOR, membership__sponsor_id=proposal.sponsor_id)),
         proposal,
         {"comment": entry.data.get("comment", "")},
     )
@@ -176,7 +201,7 @@ def _condition_overdue(condition_id: int) -> Outgoing | None:
         return None
     return Outgoing(
         f"condition:{condition.pk}",
-        _users(Q(membership__role__in=[Role.STAFF, Role.CHAIR])),
+        active_users(Q(membership__role__in=[Role.STAFF, Role.CHAIR])),
         condition.proposal,
         {"condition": condition},
     )
@@ -197,7 +222,12 @@ EVENTS: dict[str, Callable[[int], Outgoing | None]] = {
 
 def page_url(proposal: Proposal) -> str:
     """The proposal page as an absolute link (``ACCORD_SITE_URL``)."""
-    return settings.ACCORD_SITE_URL.rstrip("/") + reverse("proposal-detail", args=[proposal.pk])
+    return absolute_url(reverse("proposal-detail", args=[proposal.pk]))
+
+
+def absolute_url(path: str) -> str:
+    """A path of the site as an absolute link (``ACCORD_SITE_URL``)."""
+    return settings.ACCORD_SITE_URL.rstrip("/") + path
 
 
 def _claim(event: str, key: str, user: Any, language: str) -> Notification | None:
@@ -221,19 +251,28 @@ def render_mail(event: str, context: dict[str, Any], language: str) -> tuple[str
 
 
 def notification_send(*, event: str, object_id: int) -> int:
-    """Mail one event to each of its recipients who has not had it yet; return how many."""
+    """Mail one event on one object to each recipient who has not had it yet; return how many."""
     if event not in EVENTS:
         raise ValueError(f"unknown notification event {event!r}")
     outgoing = EVENTS[event](int(object_id))
-    if outgoing is None:
-        return 0
+    return 0 if outgoing is None else outgoing_send(event=event, outgoing=outgoing)
+
+
+def outgoing_send(*, event: str, outgoing: Outgoing) -> int:
+    """Mail ``event`` to each of ``outgoing``'s recipients not yet told of it; return how many."""
     languages = dict(
         Preference.objects.filter(user__in=outgoing.recipients).values_list("user_id", "language")
     )
+    if outgoing.link is not None:
+        url = absolute_url(outgoing.link)
+    elif outgoing.proposal is not None:
+        url = page_url(outgoing.proposal)
+    else:
+        url = absolute_url("/")
     context = {
         **outgoing.context,
         "proposal": outgoing.proposal,
-        "url": page_url(outgoing.proposal),
+        "url": url,
         "site_url": settings.ACCORD_SITE_URL.rstrip("/"),
     }
     sent = 0
@@ -268,10 +307,3 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> list[int]:
         if notification_send(event="ballot_reminder", object_id=ballot_id):
             reminded.append(ballot_id)
     return reminded
-
-
-def sent_to(*, event: str, key: str) -> Iterable[str]:
-    """Usernames that were told of ``event`` on ``key`` (for the admin and tests)."""
-    return Notification.objects.filter(event=event, object_key=key).values_list(
-        "recipient__username", flat=True
-    )

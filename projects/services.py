@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotAllowed, object_pk
-from core.jobs import enqueue_on_commit
 from core.roles import membership_of, sponsor_group_name
-from notifications import tasks as notification_tasks
 
 from . import permissions, rules, workflow
 from .models import Proposal, ReferenceCounter, Sponsor, Status
@@ -238,15 +236,5 @@ def proposal_transition(
     data = {**context.data, "to": target}
     if context.comment:
         data["comment"] = context.comment
-    entry = decision_log_append(
-        actor=user, event=transition.event, proposal=proposal.reference, data=data
-    )
-    # Mail once the change commits.
-    event, object_id = {
-        "open_ballot": ("ballot_opened", data.get("ballot")),
-        "close_ballot": ("ballot_closed", data.get("ballot")),
-        "return": ("proposal_returned", entry.seq),
-    }.get(action, (None, None))
-    if event is not None:
-        enqueue_on_commit(notification_tasks.send_notifications, event, object_id)
+    decision_log_append(actor=user, event=transition.event, proposal=proposal.reference, data=data)
     return proposal

@@ -1,4 +1,4 @@
-"""Conditions of approval (CONTRACT §4a) and the committee's recorded decision (issue 7)."""
+"""Conditions of approval and the committee's recorded decision (docs/lifecycle.md)."""
 
 from __future__ import annotations
 

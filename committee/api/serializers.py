@@ -1,4 +1,4 @@
-"""Committee JSON (CONTRACT §4, §5): input parsing and output rendering kept apart."""
+"""Committee JSON: input parsing and output rendering kept apart."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ class ConflictOut(serializers.ModelSerializer):
 
 
 class DecisionLogEntryOut(serializers.Serializer):
-    """CONTRACT §5: the eight keys, each always present."""
+    """An entry's eight keys, each always present (docs/decision-log.md)."""
 
     seq = serializers.IntegerField(read_only=True)
     at = serializers.SerializerMethodField(

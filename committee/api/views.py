@@ -168,7 +168,7 @@ class TallyOut(serializers.Serializer):
 
 
 class BallotOut(serializers.Serializer):
-    """CONTRACT §4. A sponsor sees only `status` and `outcome`; the committee sees the rest."""
+    """A sponsor sees only `status` and `outcome`; the committee sees the rest (docs/voting.md)."""
 
     status = serializers.ChoiceField(choices=["open", "closed"])
     opened_at = serializers.DateTimeField(required=False)

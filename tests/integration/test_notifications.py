@@ -19,13 +19,16 @@ import threading
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db.models import Max
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerDown
 
 from committee.models import Ballot
 from config.celery import app
-from notifications.models import Notification
+from core.models import DecisionLogEntry
+from notifications.models import DispatchCursor, Notification
 from notifications.services import preference_set
-from notifications.tasks import send_notifications
+from notifications.tasks import dispatch_decision_log, send_notifications
 from projects.services import proposal_transition
 from tests.integration.conftest import ROOT, _database_url, wait_for
 
@@ -189,3 +192,34 @@ def test_the_same_job_run_twice_at_once_mails_nobody_twice(
     assert inbox.to() == sorted(VOTERS)  # each voter exactly once
     assert Notification.objects.filter(event="ballot_reminder").count() == len(VOTERS)
     assert not Notification.objects.filter(event="ballot_reminder", sent_at__isnull=True).exists()
+
+
+def test_mail_the_broker_missed_at_commit_goes_out_once_when_two_workers_sweep_at_once(
+    smtp, mail_workers, make_proposal, committee, monkeypatch
+):
+    inbox, _port = smtp
+    inbox.clear()
+    proposal = make_proposal("in_review")
+
+    def broker_down(*args, **kwargs):
+        raise BrokerDown("Error 111 connecting to the broker. Connection refused.")
+
+    monkeypatch.setattr(dispatch_decision_log, "delay", broker_down)
+    proposal_transition(
+        user=committee["us_chair"],
+        proposal_id=proposal.pk,
+        action="open_ballot",
+        closes_at=timezone.now() + dt.timedelta(days=2),
+    )  # committed; queuing its mail failed and was logged
+    monkeypatch.undo()
+    assert inbox.to() == [] and not Notification.objects.exists()
+
+    # The sweep, duplicated as beat and a late on-commit job might, taken by both workers.
+    results = [dispatch_decision_log.delay() for _ in range(4)]
+    sent = [result.get(timeout=60) for result in results]
+
+    assert sum(sent) == len(VOTERS)
+    wait_for(lambda: len(inbox.to()) >= len(VOTERS), timeout=30)
+    assert inbox.to() == sorted(VOTERS)  # each voter exactly once
+    last = DecisionLogEntry.objects.aggregate(last=Max("seq"))["last"]
+    assert DispatchCursor.objects.get(id=1).seq == last
