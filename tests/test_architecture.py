@@ -1,12 +1,14 @@
-"""The layering DESIGN.md asks for, checked on the source: no import cycles between files."""
+"""The layering, checked on the source: apps import only apps ranked below them (modules,
+function-local imports and template tags alike), and no two files import each other."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "projects", "committee", "financing", "documents", "notifications")
+PACKAGES = ("config", "core", "projects", "committee", "financing", "documents", "notifications")
 
 
 def module_name(path: Path) -> str:
@@ -68,10 +70,87 @@ def test_there_are_no_import_cycles_between_files():
 def test_every_api_endpoint_derives_from_the_policy_base_view():
     from django.urls import get_resolver
 
-    from projects.api.base import PolicyAPIView
+    from core.api.base import PolicyAPIView
 
     api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/v1/")
     views = {pattern.name: pattern.callback.view_class for pattern in api.url_patterns}
     assert len(views) > 10
     strays = [name for name, view in views.items() if not issubclass(view, PolicyAPIView)]
     assert not strays
+
+
+# Apps by rank, bottom to top (README, "Layout"): an app imports only apps of a lower rank.
+RANKS = {
+    "core": 0,
+    "projects": 1,
+    "committee": 2,
+    "documents": 3,
+    "financing": 3,
+    "notifications": 3,
+    "config": 4,
+}
+LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
+
+
+def _app_of_module(name: str) -> str:
+    return name.split(".", 1)[0]
+
+
+def _tag_libraries() -> dict[str, str]:
+    """Template tag library name -> the app that defines it."""
+    return {
+        path.stem: app
+        for app in RANKS
+        for path in (ROOT / app).glob("templatetags/*.py")
+        if path.stem != "__init__"
+    }
+
+
+def _template_owner(path: Path) -> str:
+    """templates/<app>/… and <app>/templates/… belong to that app; the site's own layout
+    (templates/base.html, includes/, registration/) sits at the top, with config."""
+    parts = path.relative_to(ROOT).parts
+    if parts[0] == "templates":
+        return parts[1] if len(parts) > 2 and parts[1] in RANKS else "config"
+    return parts[0]
+
+
+def _upward(owner: str, used: str) -> bool:
+    return used != owner and RANKS[used] >= RANKS[owner]
+
+
+def test_no_app_imports_an_app_of_its_own_rank_or_above():
+    modules = {
+        module_name(p): p
+        for pkg in PACKAGES
+        for p in (ROOT / pkg).rglob("*.py")
+        if "migrations" not in p.parts
+    }
+    wrong = sorted(
+        f"{name} imports {target}"
+        for name, path in modules.items()
+        for target in imports_of(path, set(modules))
+        if _upward(_app_of_module(name), _app_of_module(target))
+    )
+    assert not wrong, "imports against the ranks:\n" + "\n".join(wrong)
+
+
+def test_no_template_loads_tags_of_an_app_of_its_own_rank_or_above():
+    libraries = _tag_libraries()
+    templates = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("*/templates/**/*.html")]
+    assert templates
+    wrong = sorted(
+        f"{path.relative_to(ROOT)} loads {library} ({libraries[library]})"
+        for path in templates
+        for match in LOAD.finditer(path.read_text(encoding="utf-8"))
+        for library in match.group(1).split()
+        if library in libraries and _upward(_template_owner(path), libraries[library])
+    )
+    assert not wrong, "template tags against the ranks:\n" + "\n".join(wrong)
+
+
+def test_the_ranks_cover_every_app():
+    from django.conf import settings
+
+    ours = {app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()}
+    assert ours | {"config"} == set(RANKS)
