@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -213,93 +214,107 @@ def _quorum_shortfall(proposal: Proposal) -> str | None:
     )
 
 
-def _step(proposal: Proposal, demo: DemoProposal, step: str, users: dict) -> None:
-    sponsor = users[demo.sponsor_user]
-    if step in ("submit",):
-        services.proposal_transition(user=sponsor, proposal_id=proposal.pk, action="submit")
-    elif step == "accept":
-        services.proposal_transition(
-            user=users["us-staff"], proposal_id=proposal.pk, action="accept"
+def _transition(users: dict, who: str, proposal: Proposal, action: str, **extra: Any) -> None:
+    services.proposal_transition(user=users[who], proposal_id=proposal.pk, action=action, **extra)
+
+
+def _submit(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    _transition(users, demo.sponsor_user, proposal, "submit")
+
+
+def _return(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    comment = "Please add the environmental permitting timeline and the offtake terms."
+    _transition(users, "jp-staff", proposal, "return", comment=comment)
+
+
+def _review(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    scores = {"strategic_fit": 5, "financial_viability": 4, "risk": 3, "execution": 4}
+    for name, recommendation in (
+        ("us-member-1", "approve"),
+        ("jp-member-1", "approve_with_conditions"),
+    ):
+        committee_services.review_submit(
+            user=users[name],
+            proposal_id=proposal.pk,
+            scores=scores,
+            recommendation=recommendation,
+            comments="Strong strategic fit; watch the supply chain.",
+            visibility="committee",
         )
-    elif step == "return":
-        services.proposal_transition(
+    committee_services.note_add(
+        user=users["jp-member-2"],
+        proposal_id=proposal.pk,
+        visibility="delegation",
+        text="JBIC prefers a longer tenor; raise it in the joint session.",
+    )
+
+
+def _open_ballot(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    closes_at = timezone.now() + dt.timedelta(days=7)
+    _transition(users, "us-chair", proposal, "open_ballot", closes_at=closes_at)
+
+
+def _votes(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    for name, choice in DEMO_VOTES.items():
+        if not permissions.can_vote(users[name], proposal):
+            continue  # recused, or not a voter on this database: never forced
+        rationale = (
+            "Meets the program's strategic criteria."
+            if choice == "for"
+            else "Cost overrun risk is not yet mitigated."
+        )
+        committee_services.vote_cast(
+            user=users[name], proposal_id=proposal.pk, choice=choice, rationale=rationale
+        )
+
+
+def _close_ballot(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    shortfall = _quorum_shortfall(proposal)
+    if shortfall:
+        raise Shortfall(shortfall)
+    _transition(users, "jp-chair", proposal, "close_ballot")
+
+
+def _decision(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    committee_services.decision_record(
+        user=users["jp-chair"], proposal_id=proposal.pk, text=DEMO_DECISION
+    )
+
+
+def _condition(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    committee_services.condition_add(
+        user=users["us-staff"],
+        proposal_id=proposal.pk,
+        text=DEMO_CONDITION,
+        due=timezone.localdate() + dt.timedelta(days=10),
+    )
+
+
+def _satisfy(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
+    for condition in proposal.conditions.exclude(status="satisfied"):
+        committee_services.condition_satisfy(
             user=users["jp-staff"],
-            proposal_id=proposal.pk,
-            action="return",
-            comment="Please add the environmental permitting timeline and the offtake terms.",
+            condition_id=condition.pk,
+            evidence="Offtake agreement signed with three utilities; copy on file.",
         )
-    elif step == "review":
-        for name, rec in (
-            ("us-member-1", "approve"),
-            ("jp-member-1", "approve_with_conditions"),
-        ):
-            committee_services.review_submit(
-                user=users[name],
-                proposal_id=proposal.pk,
-                scores={
-                    "strategic_fit": 5,
-                    "financial_viability": 4,
-                    "risk": 3,
-                    "execution": 4,
-                },
-                recommendation=rec,
-                comments="Strong strategic fit; watch the supply chain.",
-                visibility="committee",
-            )
-        committee_services.note_add(
-            user=users["jp-member-2"],
-            proposal_id=proposal.pk,
-            visibility="delegation",
-            text="JBIC prefers a longer tenor; raise it in the joint session.",
-        )
-    elif step == "open_ballot":
-        services.proposal_transition(
-            user=users["us-chair"],
-            proposal_id=proposal.pk,
-            action="open_ballot",
-            closes_at=timezone.now() + dt.timedelta(days=7),
-        )
-    elif step == "votes":
-        for name, choice in DEMO_VOTES.items():
-            if not permissions.can_vote(users[name], proposal):
-                continue  # recused, or not a voter on this database: never forced
-            committee_services.vote_cast(
-                user=users[name],
-                proposal_id=proposal.pk,
-                choice=choice,
-                rationale="Meets the program's strategic criteria."
-                if choice == "for"
-                else "Cost overrun risk is not yet mitigated.",
-            )
-    elif step == "close_ballot":
-        shortfall = _quorum_shortfall(proposal)
-        if shortfall:
-            raise Shortfall(shortfall)
-        services.proposal_transition(
-            user=users["jp-chair"], proposal_id=proposal.pk, action="close_ballot"
-        )
-    elif step == "decision":
-        committee_services.decision_record(
-            user=users["jp-chair"], proposal_id=proposal.pk, text=DEMO_DECISION
-        )
-    elif step == "condition":
-        committee_services.condition_add(
-            user=users["us-staff"],
-            proposal_id=proposal.pk,
-            text=DEMO_CONDITION,
-            due=timezone.localdate() + dt.timedelta(days=10),
-        )
-    elif step == "satisfy":
-        for condition in proposal.conditions.exclude(status="satisfied"):
-            committee_services.condition_satisfy(
-                user=users["jp-staff"],
-                condition_id=condition.pk,
-                evidence="Offtake agreement signed with three utilities; copy on file.",
-            )
-    elif step == "start_funding":
-        services.proposal_transition(
-            user=users["us-staff"], proposal_id=proposal.pk, action="start_funding"
-        )
+
+
+# A demo proposal's path, step by step: each name runs one of these.
+STEPS = {
+    "submit": _submit,
+    "accept": lambda proposal, demo, users: _transition(users, "us-staff", proposal, "accept"),
+    "return": _return,
+    "review": _review,
+    "open_ballot": _open_ballot,
+    "votes": _votes,
+    "close_ballot": _close_ballot,
+    "decision": _decision,
+    "condition": _condition,
+    "satisfy": _satisfy,
+    "start_funding": lambda proposal, demo, users: _transition(
+        users, "us-staff", proposal, "start_funding"
+    ),
+}
 
 
 def _walk(proposal: Proposal, demo: DemoProposal, users: dict) -> str | None:
@@ -311,7 +326,7 @@ def _walk(proposal: Proposal, demo: DemoProposal, users: dict) -> str | None:
     for step in demo.path:
         try:
             with transaction.atomic():
-                _step(proposal, demo, step, users)
+                STEPS[step](proposal, demo, users)
         except (DomainError, Shortfall) as error:
             proposal.refresh_from_db()
             reason = error.message if isinstance(error, DomainError) else str(error)

@@ -65,6 +65,101 @@ def _text(item: dict, key: str, where: str, *, required: bool = True) -> str:
     return value.strip()
 
 
+def _provision_sponsors(items: list[Any]) -> int:
+    for index, item in enumerate(items, 1):
+        where = f"sponsors[{index}]"
+        if not isinstance(item, dict):
+            raise _fail(where, "must be an object")
+        try:
+            sponsor_upsert(name=_text(item, "name", where), country=_text(item, "country", where))
+        except Invalid as error:
+            raise _fail(where, error.message) from None
+    return len(items)
+
+
+def _role_of_item(item: dict, where: str) -> tuple[str, str, Sponsor | None]:
+    """The (role, delegation, sponsor) a user item asks for, each checked."""
+    sponsor_name = _text(item, "sponsor", where, required=False)
+    role = _text(item, "role", where, required=False) or ("sponsor" if sponsor_name else "")
+    delegation = _text(item, "delegation", where, required=False)
+    if role == Role.SPONSOR or sponsor_name:
+        if role != Role.SPONSOR:
+            raise _fail(where, f"a sponsor's user cannot have the role {role!r}")
+        if delegation:
+            raise _fail(where, "a sponsor's user belongs to no delegation")
+        sponsor = Sponsor.objects.filter(name=sponsor_name).first()
+        if sponsor is None:
+            raise _fail(where, f"unknown sponsor {sponsor_name!r}")
+        return role, delegation, sponsor
+    if role not in DELEGATION_ROLES:
+        raise _fail(where, f"unknown role {role!r} (use one of {', '.join(Role.values)})")
+    if delegation not in Delegation.values:
+        raise _fail(where, f"unknown delegation {delegation!r} (use US or JP)")
+    return role, delegation, None
+
+
+def _extras_of_item(item: dict, where: str) -> dict[str, Any]:
+    """The optional keys other apps registered (``register_user_field``), each checked."""
+    extras = {name: item[name] for name in USER_FIELDS if item.get(name) is not None}
+    for name, value in extras.items():
+        try:
+            USER_FIELDS[name].check(value)
+        except Invalid as error:
+            raise _fail(where, error.message) from None
+    return extras
+
+
+def _credentials_of_item(item: dict, where: str, user: Any) -> tuple[str, str | None]:
+    """The item's (email, password), checked against the user they are for (None: new)."""
+    email = item.get("email", "")
+    if email:
+        try:
+            validate_email(email)
+        except (ValidationError, TypeError):
+            raise _fail(where, f"invalid email {email!r}") from None
+    password = item.get("password")
+    if user is None and not password:
+        raise _fail(where, "a new user needs a password")
+    if password is not None:
+        if not isinstance(password, str):
+            raise _fail(where, "'password' must be a string")
+        candidate = user or get_user_model()(username=item["username"], email=email or "")
+        try:
+            validate_password(password, candidate)
+        except ValidationError as error:
+            raise _fail(where, " ".join(error.messages)) from None
+    return email or "", password
+
+
+def _provision_user(item: Any, index: int, seen: set[str], summary: Summary) -> None:
+    where = f"users[{index}]"
+    if not isinstance(item, dict):
+        raise _fail(where, "must be an object")
+    username = _text(item, "username", where)
+    where = f"user {username!r}"
+    if username in seen:
+        raise _fail(where, "appears twice")
+    seen.add(username)
+    role, delegation, sponsor = _role_of_item(item, where)
+    extras = _extras_of_item(item, where)
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    email, password = _credentials_of_item(item, where, user)
+    if user is None:
+        user = User.objects.create_user(username=username, email=email, password=password)
+        summary.users_created += 1
+    else:
+        if email:
+            user.email = email
+        if password:
+            user.set_password(password)
+        user.save()
+        summary.users_updated += 1
+    membership_assign(user=user, role=role, delegation=delegation, sponsor=sponsor)
+    for name, value in extras.items():
+        USER_FIELDS[name].apply(user, value)
+
+
 @transaction.atomic
 def provision(document: Any) -> Summary:
     """Apply the document whole, or raise ``Invalid`` naming the first problem; all or nothing."""
@@ -78,79 +173,8 @@ def provision(document: Any) -> Summary:
     if not isinstance(sponsors, list) or not isinstance(users, list):
         raise Invalid("'sponsors' and 'users' must be lists")
     summary = Summary()
-    for index, item in enumerate(sponsors, 1):
-        where = f"sponsors[{index}]"
-        if not isinstance(item, dict):
-            raise _fail(where, "must be an object")
-        try:
-            sponsor_upsert(name=_text(item, "name", where), country=_text(item, "country", where))
-        except Invalid as error:
-            raise _fail(where, error.message) from None
-        summary.sponsors += 1
-
-    User = get_user_model()
+    summary.sponsors = _provision_sponsors(sponsors)
     seen: set[str] = set()
     for index, item in enumerate(users, 1):
-        where = f"users[{index}]"
-        if not isinstance(item, dict):
-            raise _fail(where, "must be an object")
-        username = _text(item, "username", where)
-        where = f"user {username!r}"
-        if username in seen:
-            raise _fail(where, "appears twice")
-        seen.add(username)
-        sponsor_name = _text(item, "sponsor", where, required=False)
-        role = _text(item, "role", where, required=False) or ("sponsor" if sponsor_name else "")
-        delegation = _text(item, "delegation", where, required=False)
-        sponsor = None
-        if role == Role.SPONSOR or sponsor_name:
-            if role != Role.SPONSOR:
-                raise _fail(where, f"a sponsor's user cannot have the role {role!r}")
-            if delegation:
-                raise _fail(where, "a sponsor's user belongs to no delegation")
-            sponsor = Sponsor.objects.filter(name=sponsor_name).first()
-            if sponsor is None:
-                raise _fail(where, f"unknown sponsor {sponsor_name!r}")
-        elif role not in DELEGATION_ROLES:
-            raise _fail(where, f"unknown role {role!r} (use one of {', '.join(Role.values)})")
-        elif delegation not in Delegation.values:
-            raise _fail(where, f"unknown delegation {delegation!r} (use US or JP)")
-
-        extras = {name: item[name] for name in USER_FIELDS if item.get(name) is not None}
-        for name, value in extras.items():
-            try:
-                USER_FIELDS[name].check(value)
-            except Invalid as error:
-                raise _fail(where, error.message) from None
-        email = item.get("email", "")
-        if email:
-            try:
-                validate_email(email)
-            except (ValidationError, TypeError):
-                raise _fail(where, f"invalid email {email!r}") from None
-        user = User.objects.filter(username=username).first()
-        password = item.get("password")
-        if user is None and not password:
-            raise _fail(where, "a new user needs a password")
-        if password is not None:
-            if not isinstance(password, str):
-                raise _fail(where, "'password' must be a string")
-            candidate = user or User(username=username, email=email or "")
-            try:
-                validate_password(password, candidate)
-            except ValidationError as error:
-                raise _fail(where, " ".join(error.messages)) from None
-        if user is None:
-            user = User.objects.create_user(username=username, email=email or "", password=password)
-            summary.users_created += 1
-        else:
-            if email:
-                user.email = email
-            if password:
-                user.set_password(password)
-            user.save()
-            summary.users_updated += 1
-        membership_assign(user=user, role=role, delegation=delegation, sponsor=sponsor)
-        for name, value in extras.items():
-            USER_FIELDS[name].apply(user, value)
+        _provision_user(item, index, seen, summary)
     return summary

@@ -5,6 +5,7 @@ Thin like every view: parse, ask the policy, call one selector or service, rende
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,8 +23,9 @@ from django.views.decorators.http import require_POST
 
 from committee import permissions
 from core.errors import Invalid
-from core.web import add_domain_errors, domain_errors, error_message
+from core.web import add_domain_errors, domain_errors, error_message, form_action
 from projects import permissions as proposal_permissions
+from projects.models import Proposal
 from projects.views import get_proposal, render_detail
 
 from . import exports, selectors, services
@@ -111,21 +113,27 @@ def _show_errors(request: HttpRequest, proposal: Any, form_name: str, form: Any)
     return render_detail(request, proposal, status=400, **{form_name: form})
 
 
+def _on_page(proposal: Proposal, anchor: str) -> Callable[[Any], HttpResponse]:
+    return lambda result: redirect(reverse("proposal-detail", args=[proposal.pk]) + anchor)
+
+
+def _errors_on_page(request: HttpRequest, proposal: Proposal, form_name: str):
+    return lambda form: _show_errors(request, proposal, form_name, form)
+
+
 @login_required
 @require_POST
 @domain_errors
 def note_create(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal(request, pk)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(user=request.user, proposal_id=proposal.pk, **form.cleaned_data)
-        except Invalid as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _("Note added."))
-            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#notes")
-    return _show_errors(request, proposal, "note_form", form)
+    return form_action(
+        request,
+        NoteForm(request.POST),
+        lambda data: services.note_add(user=request.user, proposal_id=proposal.pk, **data),
+        success=_on_page(proposal, "#notes"),
+        invalid=_errors_on_page(request, proposal, "note_form"),
+        message=_("Note added."),
+    )
 
 
 @login_required
@@ -134,17 +142,16 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal(request, pk)
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_submit(
-                user=request.user, proposal_id=proposal.pk, **form.service_kwargs()
-            )
-        except Invalid as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _("Your review is saved."))
-            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#reviews")
-    return _show_errors(request, proposal, "review_form", form)
+    return form_action(
+        request,
+        form,
+        lambda data: services.review_submit(
+            user=request.user, proposal_id=proposal.pk, **form.service_kwargs()
+        ),
+        success=_on_page(proposal, "#reviews"),
+        invalid=_errors_on_page(request, proposal, "review_form"),
+        message=_("Your review is saved."),
+    )
 
 
 @login_required
@@ -152,21 +159,16 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def conflict_create(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal(request, pk)
-    form = ConflictForm(request.POST)
-    if form.is_valid():
-        try:
-            services.conflict_declare(
-                user=request.user, proposal_id=proposal.pk, reason=form.cleaned_data["reason"]
-            )
-        except Invalid as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Conflict declared. You are recused from voting on this proposal."),
-            )
-            return redirect("proposal-detail", pk=proposal.pk)
-    return _show_errors(request, proposal, "conflict_form", form)
+    return form_action(
+        request,
+        ConflictForm(request.POST),
+        lambda data: services.conflict_declare(
+            user=request.user, proposal_id=proposal.pk, reason=data["reason"]
+        ),
+        success=_on_page(proposal, ""),
+        invalid=_errors_on_page(request, proposal, "conflict_form"),
+        message=_("Conflict declared. You are recused from voting on this proposal."),
+    )
 
 
 @login_required
@@ -174,25 +176,22 @@ def conflict_create(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def vote_cast(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal(request, pk)
-    form = VoteForm(request.POST)
-    if form.is_valid():
-        try:
-            vote = services.vote_cast(
-                user=request.user,
-                proposal_id=proposal.pk,
-                choice=form.cleaned_data["choice"],
-                rationale=form.cleaned_data["rationale"],
-            )
-        except Invalid as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Your vote “%(choice)s” is recorded. You can change it while the ballot is open.")
-                % {"choice": vote.get_choice_display()},
-            )
-            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#ballot")
-    return _show_errors(request, proposal, "vote_form", form)
+    return form_action(
+        request,
+        VoteForm(request.POST),
+        lambda data: services.vote_cast(
+            user=request.user,
+            proposal_id=proposal.pk,
+            choice=data["choice"],
+            rationale=data["rationale"],
+        ),
+        success=_on_page(proposal, "#ballot"),
+        invalid=_errors_on_page(request, proposal, "vote_form"),
+        message=lambda vote: (
+            _("Your vote “%(choice)s” is recorded. You can change it while the ballot is open.")
+            % {"choice": vote.get_choice_display()}
+        ),
+    )
 
 
 # --- Decision log ----------------------------------------------------------------------

@@ -42,7 +42,3 @@ def role_of(user: Any) -> str | None:
 def delegation_of(user: Any) -> str | None:
     membership = membership_of(user)
     return membership.delegation or None if membership else None
-
-
-def has_role(user: Any, *roles: str) -> bool:
-    return role_of(user) in roles

@@ -118,20 +118,22 @@ def form_action(
     *,
     success: Callable[[Any], HttpResponse],
     invalid: Callable[[forms.Form], HttpResponse],
-    message: str | None = None,
+    message: str | Callable[[Any], str] | None = None,
 ) -> HttpResponse:
-    """Bind → call the service → on success flash ``message`` and answer ``success(result)``;
-    on bad input or a refused service call put the errors on the form and ``invalid(form)``.
+    """Validate → call the service → on success flash ``message`` (a string, or a function of
+    the result) and answer ``success(result)``; on bad input put the errors beside the fields
+    and answer ``invalid(form)``.
 
-    ``NotVisible`` and ``NotAllowed`` propagate, for ``domain_errors`` to map to 404 and 403.
+    Other domain errors propagate, for ``domain_errors`` to map: 404, 403, and a state that
+    does not allow the action (a message and back).
     """
     if form.is_valid():
         try:
             result = service(form.cleaned_data)
-        except (Invalid, InvalidState) as error:
+        except Invalid as error:
             add_domain_errors(form, error)
         else:
             if message:
-                messages.success(request, message)
+                messages.success(request, message(result) if callable(message) else message)
             return success(result)
     return invalid(form)

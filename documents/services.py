@@ -104,19 +104,8 @@ def _superseded(proposal: Proposal, user: Any, supersedes_id: Any) -> Document |
     return old
 
 
-def document_add(
-    *,
-    user: Any,
-    proposal_id: Any,
-    kind: str,
-    title: str,
-    upload: Any,
-    filename: str | None = None,
-    supersedes_id: Any = None,
-) -> Document:
-    """Check, store and record one uploaded file, optionally as a new version of another."""
-    proposal = proposal_permissions.require_view(user, _proposal(proposal_id))
-    document_upload_check(user, proposal)
+def _checked_fields(*, kind: str, title: str) -> str:
+    """The title, trimmed, once the kind and title are acceptable (400 per field if not)."""
     problems: dict[str, list[str]] = {}
     if kind not in Kind.values:
         problems["kind"] = [_("Choose a kind of document.")]
@@ -127,6 +116,11 @@ def document_add(
         problems["title"] = [_("At most 300 characters.")]
     if problems:
         raise Invalid(_("Check the highlighted fields."), detail=problems)
+    return title
+
+
+def _checked_file(upload: Any, filename: str | None) -> tuple[str, sniffing.FileType]:
+    """The name to store the upload under and its type, judged by content; 400 otherwise."""
     if upload is None:
         raise _invalid("file", _("Choose a file to upload."))
     if upload.size is None or upload.size > settings.ACCORD_MAX_UPLOAD_BYTES:
@@ -146,10 +140,27 @@ def document_add(
             _("The file's content is %(type)s, but its name says otherwise.")
             % {"type": file_type.label},
         )
-    if not name:
-        name = "document"
+    name = name or "document"
     if "." not in name:
         name += file_type.extensions[0]
+    return name, file_type
+
+
+def document_add(
+    *,
+    user: Any,
+    proposal_id: Any,
+    kind: str,
+    title: str,
+    upload: Any,
+    filename: str | None = None,
+    supersedes_id: Any = None,
+) -> Document:
+    """Check, store and record one uploaded file, optionally as a new version of another."""
+    proposal = proposal_permissions.require_view(user, _proposal(proposal_id))
+    document_upload_check(user, proposal)
+    title = _checked_fields(kind=kind, title=title)
+    name, file_type = _checked_file(upload, filename)
     old = _superseded(proposal, user, supersedes_id)
     sha256 = _sha256(upload)
 
@@ -188,7 +199,7 @@ def _document_record(*, user: Any, document: Document, stored: str) -> Document:
         actor=user,
         event="document_added",
         proposal=proposal.reference,
-        # No title or file name: a draft's content stays out of the staff export (CONTRACT §2).
+        # No title or file name: a draft's content stays out of the staff export (docs/roles.md).
         data={
             "document": document.pk,
             "kind": document.kind,

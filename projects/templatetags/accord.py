@@ -33,11 +33,6 @@ def status_badge(status: str) -> str:
 
 
 @register.filter
-def status_label(status: str) -> str:
-    return _STATUS_LABELS.get(status, status)
-
-
-@register.filter
 def sector_label(sector: str) -> str:
     return _SECTOR_LABELS.get(sector, sector) if sector else "—"
 
