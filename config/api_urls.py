@@ -1,4 +1,4 @@
-"""``/api/v1/``: every endpoint of the API (CONTRACT §3–§5)."""
+"""``/api/v1/``: every endpoint of the API (docs/lifecycle.md)."""
 
 from django.urls import path
 

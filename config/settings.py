@@ -236,7 +236,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.base.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # `?format=` names an export format (CONTRACT §5), not a DRF renderer.
+    # `?format=` names an export format (docs/decision-log.md), not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -281,7 +281,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "committee.tasks.close_due_ballots",
         "schedule": 60.0,
     },
-    # Issue 7: conditions past their due date, daily; ballot reminders 24 h ahead.
+    # Conditions past their due date, daily; ballot reminders 24 h ahead.
     "mark-overdue-conditions": {
         "task": "committee.tasks.mark_overdue_conditions",
         "schedule": crontab(hour=0, minute=5),
@@ -295,7 +295,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.dispatch_decision_log",
         "schedule": 60.0,
     },
-    # Issue 6: every instrument's figures checked (changed ones written), and the totals of
+    # Every instrument's figures checked (changed ones written), and the totals of
     # the month-end just closed recorded, just after midnight UTC.
     "recompute-exposure-nightly": {
         "task": "financing.tasks.recompute_exposure",
@@ -315,7 +315,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 
-# --- Email (CONTRACT §1: Django's own names; sent by Celery tasks after commit) -------
+# --- Email (README.md: Django's own names; sent by Celery tasks after commit) -------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

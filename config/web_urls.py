@@ -1,4 +1,4 @@
-"""Server-rendered pages (CONTRACT §8)."""
+"""Server-rendered pages (README.md)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path

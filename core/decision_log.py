@@ -71,7 +71,7 @@ def decision_log_append(
 
 
 def entry_as_dict(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Render a stored row with exactly the eight keys of CONTRACT §5."""
+    """Render a stored row with exactly the eight keys of docs/decision-log.md."""
     return {
         "seq": row["seq"],
         "at": rules.format_at(row["at"]),

@@ -86,7 +86,7 @@ class DecisionLogEntry(models.Model):
     seq = models.PositiveBigIntegerField(primary_key=True)
     at = models.DateTimeField()
     actor = models.CharField(max_length=150)
-    # null, not "": CONTRACT §5 says `proposal` is a reference or null, and the hash covers it.
+    # null, not "": `proposal` is a reference or null, and the hash covers it.
     proposal = models.CharField(max_length=20, null=True, blank=True, db_index=True)  # noqa: DJ001
     event = models.CharField(max_length=64, db_index=True)
     data = models.JSONField(default=dict)

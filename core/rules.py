@@ -41,12 +41,12 @@ def jsonable(value: Any) -> Any:
 
 
 def canonical_json(value: Any) -> bytes:
-    """UTF-8 JSON with sorted keys, compact separators and non-ASCII kept (CONTRACT §5)."""
+    """UTF-8 JSON with sorted keys, compact separators and non-ASCII kept (docs/decision-log.md)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def canonical_bytes(entry: Mapping[str, Any]) -> bytes:
-    """Serialise the seven hashed fields the way CONTRACT §5 fixes."""
+    """Serialise the seven hashed fields the way docs/decision-log.md fixes."""
     body = {
         key: entry[key] for key in ("seq", "at", "actor", "proposal", "event", "data", "prev_hash")
     }

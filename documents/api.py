@@ -1,4 +1,4 @@
-"""Document and decision-package endpoints (CONTRACT §4c): parse, call, render."""
+"""Document and decision-package endpoints (docs/documents.md): parse, call, render."""
 
 from __future__ import annotations
 

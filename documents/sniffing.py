@@ -1,6 +1,6 @@
 """What a file is, judged by its content and never by its name: pure functions, no ORM.
 
-Allowed (CONTRACT §4c): PDF, XLSX, DOCX, PPTX, CSV, PNG and JPEG. Office files are zip
+Allowed (docs/documents.md): PDF, XLSX, DOCX, PPTX, CSV, PNG and JPEG. Office files are zip
 containers: a zip is taken as one of the three only if its ``[Content_Types].xml`` declares
 that format's main part and the part is in the archive (macro-enabled variants and anything
 carrying a VBA project are refused). CSV is UTF-8 text with no NUL byte that parses as CSV.

@@ -51,7 +51,7 @@ def field_problems(
 def submission_problems(
     *, title: str, description: str, sector: str, amount: Decimal
 ) -> dict[str, list[str]]:
-    """What a draft lacks before it may be submitted (CONTRACT §3)."""
+    """What a draft lacks before it may be submitted (docs/lifecycle.md)."""
     problems: dict[str, list[str]] = {}
     if not (title or "").strip():
         problems["title"] = [_("A title is required to submit.")]

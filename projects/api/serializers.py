@@ -1,4 +1,4 @@
-"""Proposal JSON (CONTRACT §3): input parsing and output rendering kept apart."""
+"""Proposal JSON (docs/lifecycle.md): input parsing and output rendering kept apart."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ class ActionIn(serializers.Serializer):
 
 
 class ReturnIn(serializers.Serializer):
-    """``return`` says why, for the sponsor (CONTRACT §3: `comment` required)."""
+    """``return`` says why, for the sponsor (docs/lifecycle.md: `comment` required)."""
 
     comment = serializers.CharField(max_length=10_000)
 

@@ -115,11 +115,11 @@ class ProposalActionSchema(AccordAutoSchema):
         return action_input(self.view.action_name)
 
     def get_description(self):
-        return f"Fire `{self.view.action_name}` on the proposal (CONTRACT §3)."
+        return f"Fire `{self.view.action_name}` on the proposal (docs/lifecycle.md)."
 
 
 class ProposalActionView(ProposalAPIView):
-    """Fire a lifecycle action (CONTRACT §3); the URL names the action."""
+    """Fire a lifecycle action (docs/lifecycle.md); the URL names the action."""
 
     policy = staticmethod(anyone_signed_in)
     serializer_class = ProposalOut

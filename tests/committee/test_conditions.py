@@ -1,4 +1,4 @@
-"""Conditions of approval (CONTRACT §4a) and the recorded decision, through the API."""
+"""Conditions of approval (docs/lifecycle.md) and the recorded decision, through the API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Ballots and votes through the API (CONTRACT §4)."""
+"""Ballots and votes through the API (docs/voting.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The documents API (CONTRACT §4c): multipart uploads, the list, downloads and the package."""
+"""The documents API (docs/documents.md): multipart uploads, the list, downloads and the package."""
 
 from __future__ import annotations
 

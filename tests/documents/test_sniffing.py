@@ -1,4 +1,4 @@
-"""Types are judged by content, never by name (CONTRACT §4c)."""
+"""Types are judged by content, never by name (docs/documents.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Documents in a real browser: a sponsor attaches a term sheet, the proposal goes to a
-ballot, and a member opens the decision package and downloads the document (CONTRACT §4c)."""
+ballot, and a member opens the decision package and downloads the document (docs/documents.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Documents on an S3-compatible store (CONTRACT §4c), against moto's server on a free port.
+"""Documents on an S3-compatible store (docs/documents.md), against moto's server on a free port.
 
 The S3 switch is the environment (``ACCORD_STORAGE=s3`` with ``AWS_*``): a fresh process
 shows the settings it yields; the uploads and downloads then go through the API with those

@@ -1,4 +1,4 @@
-"""The ledger on PostgreSQL with Redis and real workers (CONTRACT §6, issue 6).
+"""The ledger on PostgreSQL with Redis and real workers (docs/ledger.md).
 
 - a transaction posted through the API shows in ``GET /api/v1/exposure/`` within seconds;
 - a worker killed with SIGKILL in the middle of the full recompute: the job is redelivered

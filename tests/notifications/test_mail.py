@@ -1,4 +1,4 @@
-"""Each CONTRACT §4b event mails exactly its recipients, once, in their language."""
+"""Each docs/lifecycle.md event mails exactly its recipients, once, in their language."""
 
 from __future__ import annotations
 

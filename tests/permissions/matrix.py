@@ -1,7 +1,7 @@
 """The permission matrix: who gets which answer, from which surface, in which state.
 
 One row per (persona, endpoint or page, proposal state, method), mapped to the expected HTTP
-status. The expectations are written from CONTRACT §2–§5 and §8, not read from
+status. The expectations are written from docs/roles.md, not read from
 ``projects/permissions.py`` or ``workflow.py``: a wrong line in the policy fails here.
 
 How to read a row:
@@ -9,7 +9,7 @@ How to read a row:
 - ``endpoint`` is a path template. ``{id}`` is the id, ``{ref}`` the reference, of the one
   SoftBank proposal (GE Vernova co-sponsoring) that is in ``state``. ``state`` is ``None``
   for an endpoint that is not about one proposal (lists, creation, the decision log).
-- The answer follows CONTRACT §2, in this order: not signed in → 401/403 (API) or a
+- The answer follows docs/roles.md, in this order: not signed in → 401/403 (API) or a
   redirect to the login page (pages); the proposal is not visible to the persona → 404;
   visible but the persona's role may not do this → 403; the state does not allow it → 409
   (API). Pages answer a refused state with a message and a redirect back (302), the same
@@ -22,21 +22,21 @@ from typing import NamedTuple
 
 # --- The axes ---------------------------------------------------------------------------
 
-# A representative walk along the lifecycle (CONTRACT §3); later states behave like
+# A representative walk along the lifecycle (docs/lifecycle.md); later states behave like
 # `approved` for every rule below, and each step costs test time.
 STATES = ("draft", "submitted", "in_review", "voting", "approved")
-# Financing (CONTRACT §6) happens from `funding` on: its rows alone walk that state too.
+# Financing (docs/ledger.md) happens from `funding` on: its rows alone walk that state too.
 FINANCING_STATES = (*STATES, "funding")
 _ORDER = {state: index for index, state in enumerate(FINANCING_STATES)}
 
 
 class Persona(NamedTuple):
-    role: str | None  # CONTRACT §2 role; sponsors split by their tie to the proposal
+    role: str | None  # docs/roles.md role; sponsors split by their tie to the proposal
     sees_from: str | None  # first state in which the proposal is visible; None: never
 
 
-# CONTRACT §2 (and §3 on co-sponsors). The proposal under test is SoftBank's with GE Vernova
-# as co-sponsor; Westinghouse is a sponsor with no tie to it.
+# docs/roles.md. The proposal under test is SoftBank's with GE Vernova as co-sponsor;
+# Westinghouse is a sponsor with no tie to it.
 PERSONAS: dict[str, Persona] = {
     "sponsor_softbank": Persona("lead_sponsor", "draft"),  # own organisation, drafts too
     "sponsor_ge": Persona("co_sponsor", "submitted"),  # views once submitted, never edits
@@ -58,18 +58,18 @@ SPONSORS = frozenset({"lead_sponsor", "co_sponsor", "sponsor"})
 VOTERS = frozenset({"member", "chair"})
 COMMITTEE = VOTERS | {"observer"}
 # Reviews, notes, conflicts and the decision log: the committee and the secretariat
-# (CONTRACT §2: sponsors see no reviews, private notes or individual votes; §5: the log is
+# (docs/roles.md: sponsors see no reviews, private notes or individual votes; the log is
 # for members, chairs, staff and observers).
 RECORD_READERS = COMMITTEE | {"staff"}
-NOTE_WRITERS = VOTERS | {"staff"}  # CONTRACT §4
+NOTE_WRITERS = VOTERS | {"staff"}  # docs/voting.md
 VIEWERS = RECORD_READERS | SPONSORS  # every role, once the proposal is visible to it
 SIGNED_IN = VIEWERS | {None}  # the outsider too
 
 ALL_STATES = frozenset(STATES)
-REVIEWABLE = frozenset({"in_review", "voting"})  # CONTRACT §4: reviews, conflicts
+REVIEWABLE = frozenset({"in_review", "voting"})  # docs/voting.md: reviews, conflicts
 BALLOT_EXISTS = frozenset({"voting", "approved"})  # a ballot was opened (and closed)
 
-ANON_API = (401, 403)  # CONTRACT §2: 401, or 403 where the scheme gives no challenge
+ANON_API = (401, 403)  # docs/roles.md: 401, or 403 where the scheme gives no challenge
 ANON_PAGE = 302  # to the login page
 PAGE_DONE = 302  # a page's form succeeded: redirect to the result
 PAGE_REFUSED_STATE = 302  # a page's form the state refuses: message, redirect back
@@ -127,7 +127,7 @@ def expect_at_gate(persona: str, endpoint: str, gate: Gate) -> Expected:
     return gate.ok if PERSONAS[persona].role in gate.may else 403
 
 
-# --- API: /api/v1/ (CONTRACT §3–§5) ------------------------------------------------------
+# --- API: /api/v1/ (docs/lifecycle.md) ------------------------------------------------------
 
 API_GATES: dict[tuple[str, str], Gate] = {
     # Anyone signed in lists what they may see (an outsider: nothing).
@@ -136,7 +136,7 @@ API_GATES: dict[tuple[str, str], Gate] = {
     ("/api/v1/proposals/", "POST"): Gate(SPONSORS, 201),
     ("/api/v1/decision-log/", "GET"): Gate(RECORD_READERS, 200),
     ("/api/v1/decision-log/export/", "GET"): Gate(STAFF, 200),
-    # CONTRACT §6: staff enter FX rates; the committee reads them beside staff. The
+    # docs/ledger.md: staff enter FX rates; the committee reads them beside staff. The
     # program-wide exposure is for staff, chairs, members and observers: never a sponsor.
     ("/api/v1/fx-rates/", "GET"): Gate(RECORD_READERS, 200),
     ("/api/v1/fx-rates/", "POST"): Gate(STAFF, 201),
@@ -151,7 +151,7 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/proposals/{id}/reviews/", "GET"): Rule(RECORD_READERS, ALL_STATES, 200),
     ("/api/v1/proposals/{id}/reviews/", "POST"): Rule(VOTERS, REVIEWABLE, 201),
     ("/api/v1/proposals/{id}/notes/", "GET"): Rule(RECORD_READERS, ALL_STATES, 200),
-    # §4 names no state for notes: the committee may deliberate in any visible state.
+    # docs/voting.md names no state for notes: the committee may deliberate in any visible state.
     ("/api/v1/proposals/{id}/notes/", "POST"): Rule(NOTE_WRITERS, ALL_STATES, 201),
     ("/api/v1/proposals/{id}/conflicts/", "GET"): Rule(RECORD_READERS, ALL_STATES, 200),
     ("/api/v1/proposals/{id}/conflicts/", "POST"): Rule(VOTERS, REVIEWABLE, 201),
@@ -159,15 +159,15 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/proposals/{id}/vote/", "POST"): Rule(VOTERS, frozenset({"voting"}), 200),
     # The sponsor sees the ballot's status and outcome; before any ballot there is none.
     ("/api/v1/proposals/{id}/ballot/", "GET"): Rule(VIEWERS, BALLOT_EXISTS, 200, 404),
-    # §4c: the documents and their bytes, to whoever may see the proposal. `{doc}` is a
-    # document attached to the proposal in `state`.
+    # docs/documents.md: the documents and their bytes, to whoever may see the proposal.
+    # `{doc}` is a document attached to the proposal in `state`.
     ("/api/v1/proposals/{id}/documents/", "GET"): Rule(VIEWERS, ALL_STATES, 200),
     ("/api/v1/documents/{doc}/download/", "GET"): Rule(VIEWERS, ALL_STATES, 200),
     # The package holds the reviews: the record's readers, once a ballot has opened.
     ("/api/v1/proposals/{id}/package/", "GET"): Rule(RECORD_READERS, BALLOT_EXISTS, 200, 404),
 }
 
-# §4a (issue 7): conditions of approval, read by whoever sees the proposal, set by chairs and
+# docs/lifecycle.md: conditions of approval, read by whoever sees the proposal, set by chairs and
 # staff once it is approved (or later); the decision's terms, recorded by a chair after the
 # ballot closed. `{condition}` is a condition on the proposal in `state` (only `approved`).
 APPROVED = frozenset({"approved"})
@@ -187,7 +187,7 @@ SATISFY_RULES: dict[tuple[str, str], Rule] = {
     ("/proposals/{id}/conditions/{condition}/satisfy/", "POST"): Rule(STAFF, APPROVED, PAGE_DONE),
 }
 
-# CONTRACT §6: staff commit instruments and record transactions on a project in `funding` or
+# docs/ledger.md: staff commit instruments and record transactions on a project in `funding` or
 # `active`; staff, the committee and the project's own sponsors (lead and co-sponsor) list
 # them. ``{instrument}`` is an instrument on the proposal in ``state``.
 FUNDING = frozenset({"funding", "active"})
@@ -198,12 +198,12 @@ FINANCING_RULES: dict[tuple[str, str], Rule] = {
         VIEWERS, ALL_STATES | FUNDING, 200
     ),
     ("/api/v1/instruments/{instrument}/transactions/", "POST"): Rule(STAFF, FUNDING, 201),
-    # CONTRACT §7 (issue 8): staff record distributions while the project is in funding or
+    # docs/waterfall.md: staff record distributions while the project is in funding or
     # active; whoever reads the project's financing reads its recovery position.
     ("/api/v1/proposals/{id}/distributions/", "GET"): Rule(VIEWERS, ALL_STATES | FUNDING, 200),
     ("/api/v1/proposals/{id}/distributions/", "POST"): Rule(STAFF, FUNDING, 201),
-    # §8: the proposal page's financing forms, staff only. A refused state is shown beside
-    # the form on the re-rendered page (400), like every other §6/§7 error.
+    # The proposal page's financing forms, staff only. A refused state is shown beside
+    # the form on the re-rendered page (400), like every other financing error.
     ("/proposals/{id}/instruments/", "POST"): Rule(STAFF, FUNDING, PAGE_DONE, 400),
     ("/proposals/{id}/transactions/", "POST"): Rule(STAFF, FUNDING, PAGE_DONE, 400),
     ("/proposals/{id}/distributions/", "POST"): Rule(STAFF, FUNDING, PAGE_DONE, 400),
@@ -225,7 +225,7 @@ API_ACTION_ROWS: dict[Row, Expected] = {
     Row("anonymous", "/api/v1/proposals/{id}/close/", "approved", "POST"): ANON_API,
 }
 
-# --- Pages (CONTRACT §8) -----------------------------------------------------------------
+# --- Pages (README.md) -----------------------------------------------------------------
 
 PAGE_GATES: dict[tuple[str, str], Gate] = {
     ("/", "GET"): Gate(SIGNED_IN, 200),
@@ -234,10 +234,10 @@ PAGE_GATES: dict[tuple[str, str], Gate] = {
     ("/proposals/new/", "POST"): Gate(SPONSORS, PAGE_DONE),
     ("/decision-log/", "GET"): Gate(RECORD_READERS, 200),
     ("/decision-log/export/", "GET"): Gate(STAFF, 200),
-    # Issue 7: everyone signed in sets their own language on My account.
+    # everyone signed in sets their own language on My account.
     ("/account/", "GET"): Gate(SIGNED_IN, 200),
     ("/account/", "POST"): Gate(SIGNED_IN, PAGE_DONE),
-    # §8: the exposure page, for the same readers as the API's exposure; staff enter rates.
+    # The exposure page, for the same readers as the API's exposure; staff enter rates.
     ("/exposure/", "GET"): Gate(RECORD_READERS, 200),
     ("/exposure/fx-rates/", "POST"): Gate(STAFF, PAGE_DONE),
 }
@@ -258,8 +258,9 @@ PAGE_RULES: dict[tuple[str, str], Rule] = {
     ("/proposals/{id}/package/", "GET"): Rule(RECORD_READERS, BALLOT_EXISTS, 200, 404),
 }
 
-# §4c: who uploads documents, each role in its own states: the proposal's (lead) sponsor
-# while it is a draft, staff from `submitted` on, members and chairs in review or voting.
+# docs/documents.md: who uploads documents, each role in its own states: the proposal's
+# (lead) sponsor while it is a draft, staff from `submitted` on, members and chairs in
+# review or voting.
 UPLOAD_STATES: dict[str, frozenset[str]] = {
     "lead_sponsor": frozenset({"draft"}),
     "staff": ALL_STATES - {"draft"},
@@ -279,7 +280,7 @@ def expect_upload(persona: str, endpoint: str, state: str) -> Expected:
     return expect_on_proposal(persona, endpoint, state, rule)
 
 
-# The lifecycle buttons of the proposal page (CONTRACT §3's table: action, from, who), each
+# The lifecycle buttons of the proposal page (docs/lifecycle.md's table: action, from, who), each
 # tried by every persona in one state: its source state, or `approved` for the two whose
 # source is beyond the states above (the state then refuses them).
 PAGE_ACTIONS: dict[str, tuple[str, Rule]] = {

@@ -1,5 +1,5 @@
 """What one may not see stays unseen: other sponsors' ids, other delegations' notes and
-reviews, drafts, and the decision log (CONTRACT §2, §4, §5).
+reviews, drafts, and the decision log (docs/roles.md).
 
 The matrix answers "which status"; these tests look inside the answers.
 """
@@ -27,7 +27,7 @@ FORM = {
     "amount_requested": "1",
     "currency": "USD",
 }
-# CONTRACT §3's actions, each a POST /api/v1/proposals/{id}/{action}/.
+# docs/lifecycle.md's actions, each a POST /api/v1/proposals/{id}/{action}/.
 ACTIONS = ("submit", "withdraw", "return", "accept", "open_ballot", "close_ballot",
            "start_funding", "activate", "close")  # fmt: skip
 
@@ -264,7 +264,7 @@ def test_the_sponsor_sees_only_the_status_and_outcome_of_a_ballot(
 def test_the_sponsors_page_shows_no_individual_vote_or_recusal(
     request, api, client, make_proposal, ge_vernova, us_member_2, jp_member_2, persona
 ):
-    """CONTRACT §2: a sponsor sees status, outcome and decision, no individual votes.
+    """docs/roles.md: a sponsor sees status, outcome and decision, no individual votes.
 
     carol votes and aiko recuses; neither does anything else a sponsor may see.
     """

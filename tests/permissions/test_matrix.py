@@ -36,7 +36,7 @@ COMMENT = {"comment": "Please add the permitting timeline."}
 
 # Valid bodies, so that the answer reflects permission and state, never validation.
 API_BODIES = {
-    # Issue 7: conditions, their evidence and the decision's terms.
+    # conditions, their evidence and the decision's terms.
     ("/api/v1/proposals/{id}/conditions/", "POST"): {"text": "Permit", "due": "2099-01-01"},
     ("/api/v1/conditions/{condition}/satisfy/", "POST"): {"evidence": "Permit issued."},
     ("/api/v1/proposals/{id}/decision/", "POST"): {"text": "Approved as filed."},
@@ -71,7 +71,7 @@ API_BODIES = {
     },
 }
 PAGE_BODIES = {
-    # The financing panel's forms (issue 8): field names carry each form's prefix.
+    # The financing panel's forms: field names carry each form's prefix.
     "/proposals/{id}/instruments/": {
         "instrument-kind": "loan",
         "instrument-provider": "JBIC",

@@ -1,4 +1,4 @@
-"""Permission-filtered lists cost a fixed number of queries, however many rows (DESIGN.md).
+"""Permission-filtered lists cost a fixed number of queries, however many rows.
 
 The filter is where a per-object policy usually costs one query per row: asking
 ``can_view`` of each proposal, or a co-sponsor lookup per row. 10 and 500 proposals must
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from projects import permissions, workflow
 from projects.models import Proposal, ProposalGroupObjectPermission
 
-# Every audience that sees a proposal in review (CONTRACT §2): its sponsor, its co-sponsors,
+# Every audience that sees a proposal in review (docs/roles.md): its sponsor, its co-sponsors,
 # the secretariat and the committee of both delegations.
 IN_REVIEW_AUDIENCES = (
     workflow.LEAD_SPONSOR,

@@ -99,7 +99,7 @@ def build_world(states: tuple[str, ...]) -> World:
         )
         for state, proposal in proposals.items()
     }
-    # A term sheet on every state's proposal, made directly for the same reason (CONTRACT §4c).
+    # A term sheet on every state's proposal, made directly for the same reason (docs/documents.md).
     documents = {
         state: attach_directly(proposal, people["sponsor_softbank"]).pk
         for state, proposal in proposals.items()

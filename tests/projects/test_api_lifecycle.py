@@ -1,4 +1,4 @@
-"""Every action × role × state through the API (CONTRACT §3).
+"""Every action × role × state through the API (docs/lifecycle.md).
 
 The expectations below are written from the contract, not read from ``workflow.py``, so a
 wrong row in the transition table fails here.
