@@ -46,6 +46,16 @@ urlpatterns = [
         condition_views.condition_satisfy,
         name="condition-satisfy",
     ),
+    path(
+        "proposals/<int:pk>/conditions/<int:condition_id>/edit/",
+        condition_views.condition_edit,
+        name="condition-edit",
+    ),
+    path(
+        "proposals/<int:pk>/conditions/<int:condition_id>/withdraw/",
+        condition_views.condition_withdraw,
+        name="condition-withdraw",
+    ),
     path("proposals/<int:pk>/decision/", condition_views.decision_record, name="decision-record"),
     path("account/", notifications.account, name="account"),
     path("proposals/<int:pk>/documents/", documents.document_upload, name="document-upload"),
