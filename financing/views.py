@@ -41,6 +41,11 @@ def instrument_choices(user: Any, proposal: Any) -> list[tuple[int, str]]:
     return [instrument_label(row) for row in rows]
 
 
+def instrument_kinds(user: Any, proposal: Any) -> dict[int, str]:
+    """Each of the proposal's instruments' kind: the transaction form offers what fits."""
+    return dict(selectors.instruments_for(user, proposal).values_list("id", "kind"))
+
+
 # --- The exposure page (CONTRACT §8) -----------------------------------------------------
 
 
@@ -142,15 +147,13 @@ def instrument_create(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def transaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal(request, pk)
-    choices = (
-        instrument_choices(request.user, proposal)
-        if permissions.can_read_financing(request.user, proposal)
-        else []
-    )
+    readable = permissions.can_read_financing(request.user, proposal)
+    choices = instrument_choices(request.user, proposal) if readable else []
+    kinds = instrument_kinds(request.user, proposal) if readable else {}
     return _panel_post(
         request,
         pk,
-        TransactionForm(request.POST, instruments=choices),
+        TransactionForm(request.POST, instruments=choices, kinds=kinds),
         "transaction_form",
         lambda proposal, data: services.transaction_record(
             user=request.user,

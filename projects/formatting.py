@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 
 def number(value: Any) -> str:
@@ -28,3 +30,11 @@ def number(value: Any) -> str:
     else:
         places = max(2, -amount.normalize().as_tuple().exponent)
     return number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def _too_large(limit: Decimal) -> str:
+    return gettext("The amount is too large: at most %(limit)s.") % {"limit": number(limit)}
+
+
+# The message for an amount above ``limit``, in the language of whoever reads it.
+too_large_message = lazy(_too_large, str)

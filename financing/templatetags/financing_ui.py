@@ -171,7 +171,9 @@ def financing_panel(context) -> dict:
         today = selectors.today()
         out["instrument_form"] = bound.get("instrument_form") or InstrumentForm()
         transaction_form = bound.get("transaction_form") or TransactionForm(
-            instruments=choices, initial={"value_date": today}
+            instruments=choices,
+            kinds={row["id"]: row["kind"] for row in instruments},
+            initial={"value_date": today},
         )
         out["transaction_form"] = transaction_form
         out["distribution_form"] = bound.get("distribution_form") or DistributionForm(
