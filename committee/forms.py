@@ -11,8 +11,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IsoDateField
 from core.models import Visibility
-from projects.fields import IsoDateField
 
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 RECOMMENDATION_CHOICES = [

@@ -14,9 +14,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import AmountField, AmountInput, IsoDateField
 from financing import rules
 from financing.models import Kind, Provider
-from projects.fields import AmountField, AmountInput, IsoDateField
 
 # The largest amount and rate the ledger stores (20 digits, 2 or 10 of them decimals).
 MONEY_LIMIT = Decimal("999999999999999999.99")

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.formatting import number
+from core.formatting import number
 
 # --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
 

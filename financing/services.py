@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotVisible, object_pk
+from core.formatting import too_large_message
 from core.jobs import enqueue_on_commit
 from financing import permissions
 from projects import permissions as proposal_permissions
-from projects.formatting import too_large_message
 from projects.models import Proposal
 
 from . import rules, selectors, snapshots, tasks

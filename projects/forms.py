@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.fields import AmountField
+from core.fields import AmountField
 from projects.models import Currency, Sector, Sponsor, Status
 from projects.rules import MAX_AMOUNT
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .formatting import too_large_message
+from core.formatting import too_large_message
 
 MAX_AMOUNT = Decimal("999999999999999999.99")
 SECTORS = (

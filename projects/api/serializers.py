@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from projects.formatting import too_large_message
+from core.formatting import too_large_message
 from projects.models import Currency, Proposal, Sector, Status
 from projects.rules import MAX_AMOUNT
 

@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from committee.models import Condition, DecisionLogEntry
+from committee.models import Condition
 from committee.services import condition_add
 from committee.tasks import mark_overdue_conditions
+from core.models import DecisionLogEntry
 
 
 def in_days(days: int) -> str:

@@ -10,8 +10,8 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projects.fields import AmountField, IsoDateField, parse_amount
-from projects.formatting import number
+from core.fields import AmountField, IsoDateField, parse_amount
+from core.formatting import number
 
 
 @pytest.mark.parametrize(

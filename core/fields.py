@@ -1,4 +1,5 @@
-"""Form fields that read what people type: amounts with separators, ISO dates.
+"""Form fields that read what people type (every app's forms use them): amounts with
+separators, ISO dates.
 
 Every amount on the site is shown with thousands separators, so an amount field takes them
 back: ``1,200,000,000``, the Japanese ``1，200，000，000`` and full-width digits
@@ -22,7 +23,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from projects.formatting import number
+from core.formatting import number
 
 ISO_DATE = "%Y-%m-%d"
 # Integer part either plain digits or grouped by three with commas; an optional fraction.
