@@ -310,6 +310,24 @@ def recovery_phase(*, investment: Decimal, recovered: Decimal) -> str:
     return POST_RECOVERY if recovered >= investment else PRE_RECOVERY
 
 
+NO_INVESTMENT = "no_investment"
+UNVALUED = "unvalued"
+
+
+def phase_shown(*, investment: Decimal, complete: bool, phase: str | None) -> str | None:
+    """The recovery phase a page may show, or why none is shown.
+
+    No phase while J cannot be valued (a yen amount has no rate) or while Japan has put in
+    nothing: with J = R = 0 the arithmetic says "recovered", which reads as if Japan had been
+    paid back money it never invested.
+    """
+    if not complete:
+        return UNVALUED
+    if investment <= 0:
+        return NO_INVESTMENT
+    return phase
+
+
 def stressed_rate(usd_per_unit: Decimal, shock: Decimal) -> Decimal:
     """The USD value of one yen after the yen weakens by ``shock`` percent (CONTRACT §6)."""
     return usd_per_unit * (1 - Decimal(shock) / 100)
