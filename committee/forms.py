@@ -14,7 +14,22 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import IsoDateField
 from core.models import Visibility
 
-SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+# Every criterion is scored the same way round: 5 is the best a project can be. For risk
+# that is 5 = low risk, so its scale names both ends in words, never a bare "1 to 5".
+SCORE_CHOICES = [
+    (1, _("1 (weak)")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5 (strong)")),
+]
+RISK_CHOICES = [
+    (1, _("1 (high risk)")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5 (low risk)")),
+]
 RECOMMENDATION_CHOICES = [
     ("approve", _("Approve")),
     ("approve_with_conditions", _("Approve with conditions")),
@@ -49,7 +64,10 @@ class ReviewForm(forms.Form):
         label=_("Financial viability"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
     )
     risk = forms.TypedChoiceField(
-        label=_("Risk"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+        label=_("Risk (5 = low risk)"),
+        choices=RISK_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
     execution = forms.TypedChoiceField(
         label=_("Execution"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect

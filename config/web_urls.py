@@ -58,6 +58,7 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/decision/", condition_views.decision_record, name="decision-record"),
     path("account/", notifications.account, name="account"),
+    path("account/password/", notifications.password_change, name="password-change"),
     path("proposals/<int:pk>/documents/", documents.document_upload, name="document-upload"),
     path("proposals/<int:pk>/package/", documents.package_page, name="package-detail"),
     path("exposure/", financing.exposure, name="exposure"),

@@ -148,6 +148,12 @@ def actions_panel(page: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def returned_panel(page: dict[str, Any]) -> dict[str, Any] | None:
+    """A returned draft's banner with the secretariat's reason; None for any other page."""
+    entry = selectors.last_return(user=page["user"], proposal=page["proposal"])
+    return None if entry is None else {"returned": entry}
+
+
 @login_required
 @domain_errors
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -247,6 +247,10 @@ PAGE_GATES: dict[tuple[str, str], Gate] = {
     # everyone signed in sets their own language on My account.
     ("/account/", "GET"): Gate(SIGNED_IN, 200),
     ("/account/", "POST"): Gate(SIGNED_IN, PAGE_DONE),
+    # Django's own password change, for everyone signed in; the matrix posts no body, which
+    # the form refuses (400) without changing anything.
+    ("/account/password/", "GET"): Gate(SIGNED_IN, 200),
+    ("/account/password/", "POST"): Gate(SIGNED_IN, 400),
     # The exposure page, for the same readers as the API's exposure; staff enter rates.
     ("/exposure/", "GET"): Gate(RECORD_READERS, 200),
     ("/exposure/fx-rates/", "POST"): Gate(STAFF, PAGE_DONE),
