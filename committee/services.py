@@ -179,7 +179,12 @@ def _conditions_guard_step(context: workflow.TransitionContext) -> None:
     if unmet:
         raise InvalidState(
             _("Funding cannot start while conditions of approval are not satisfied: %(list)s")
-            % {"list": "; ".join(f"“{c.text}” (due {c.due:%Y-%m-%d})" for c in unmet)},
+            % {
+                "list": _("; ").join(
+                    _("“%(text)s” (due %(due)s)") % {"text": c.text, "due": c.due.isoformat()}
+                    for c in unmet
+                )
+            },
             detail={"conditions": [c.text for c in unmet]},
         )
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import Invalid, InvalidState
+from core.formatting import number
 from core.web import add_domain_errors, domain_errors
 from financing import permissions, selectors, services
 from financing.forms import (
@@ -96,7 +97,7 @@ def _fx_saved(rate: Any) -> str:
     return _("Rate for %(date)s saved: 1 %(currency)s = %(rate)s USD.") % {
         "date": rate.date.isoformat(),
         "currency": rate.currency,
-        "rate": rate.usd_per_unit.normalize(),
+        "rate": number(rate.usd_per_unit),
     }
 
 

@@ -166,3 +166,12 @@ def test_the_proposal_page_corrects_and_withdraws(client, committee, condition, 
     html = client.get(page).content.decode()
     assert "Not needed" in html and f'action="{base}/withdraw/"' not in html
     assert Condition.objects.get().status == "withdrawn"
+
+
+def test_the_refusal_to_start_funding_lists_the_conditions_in_the_readers_language(
+    api, committee, condition
+):
+    start = f"/api/v1/proposals/{condition.proposal_id}/start_funding/"
+    refused = api(committee["us_staff"]).post(start, HTTP_ACCEPT_LANGUAGE="ja")
+    assert refused.status_code == 409
+    assert f"「NRC permitt」（期限 {in_days(10)}）" in refused.json()["detail"]
