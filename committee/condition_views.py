@@ -7,6 +7,8 @@ page again with the form's errors (``render_detail``), and let ``domain_errors``
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +22,13 @@ from core.web import add_domain_errors, domain_errors
 from projects.views import get_proposal
 
 from . import selectors, services
-from .forms import ConditionForm, DecisionForm, SatisfyForm
+from .forms import (
+    ConditionEditForm,
+    ConditionForm,
+    ConditionWithdrawForm,
+    DecisionForm,
+    SatisfyForm,
+)
 from .views import _show_errors
 
 
@@ -62,6 +70,53 @@ def condition_satisfy(request: HttpRequest, pk: int, condition_id: int) -> HttpR
             return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#conditions")
     form.condition_id = condition.pk
     return _show_errors(request, proposal, "satisfy_form", form)
+
+
+def _condition_of(request: HttpRequest, proposal: Any, condition_id: int) -> Any:
+    condition = selectors.condition_get(user=request.user, condition_id=condition_id)
+    if condition.proposal_id != proposal.pk:
+        raise NotVisible(_("Not found."))
+    return condition
+
+
+@login_required
+@require_POST
+@domain_errors
+def condition_edit(request: HttpRequest, pk: int, condition_id: int) -> HttpResponse:
+    proposal = get_proposal(request, pk)
+    condition = _condition_of(request, proposal, condition_id)
+    form = ConditionEditForm(request.POST, condition_id=condition.pk)
+    if form.is_valid():
+        try:
+            services.condition_edit(
+                user=request.user, condition_id=condition.pk, **form.cleaned_data
+            )
+        except Invalid as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Condition changed; the reason is in the decision log."))
+            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#conditions")
+    return _show_errors(request, proposal, "condition_edit_form", form)
+
+
+@login_required
+@require_POST
+@domain_errors
+def condition_withdraw(request: HttpRequest, pk: int, condition_id: int) -> HttpResponse:
+    proposal = get_proposal(request, pk)
+    condition = _condition_of(request, proposal, condition_id)
+    form = ConditionWithdrawForm(request.POST, condition_id=condition.pk)
+    if form.is_valid():
+        try:
+            services.condition_withdraw(
+                user=request.user, condition_id=condition.pk, **form.cleaned_data
+            )
+        except Invalid as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Condition withdrawn; the reason is in the decision log."))
+            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#conditions")
+    return _show_errors(request, proposal, "condition_withdraw_form", form)
 
 
 @login_required

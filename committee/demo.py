@@ -291,7 +291,7 @@ def _condition(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
 
 
 def _satisfy(proposal: Proposal, demo: DemoProposal, users: dict) -> None:
-    for condition in proposal.conditions.exclude(status="satisfied"):
+    for condition in proposal.conditions.exclude(status__in=["satisfied", "withdrawn"]):
         committee_services.condition_satisfy(
             user=users["jp-staff"],
             condition_id=condition.pk,

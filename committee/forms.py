@@ -11,9 +11,25 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IsoDateField
 from core.models import Visibility
 
-SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+# Every criterion is scored the same way round: 5 is the best a project can be. For risk
+# that is 5 = low risk, so its scale names both ends in words, never a bare "1 to 5".
+SCORE_CHOICES = [
+    (1, _("1 (weak)")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5 (strong)")),
+]
+RISK_CHOICES = [
+    (1, _("1 (high risk)")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5 (low risk)")),
+]
 RECOMMENDATION_CHOICES = [
     ("approve", _("Approve")),
     ("approve_with_conditions", _("Approve with conditions")),
@@ -48,7 +64,10 @@ class ReviewForm(forms.Form):
         label=_("Financial viability"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
     )
     risk = forms.TypedChoiceField(
-        label=_("Risk"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+        label=_("Risk (5 = low risk)"),
+        choices=RISK_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
     execution = forms.TypedChoiceField(
         label=_("Execution"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
@@ -119,12 +138,8 @@ class DecisionLogFilterForm(forms.Form):
         max_length=64,
         widget=forms.TextInput(attrs={"list": "event-names", "autocomplete": "off"}),
     )
-    since = forms.DateField(
-        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = IsoDateField(label=_("Since"), required=False)
+    until = IsoDateField(label=_("Until"), required=False)
 
     def filters(self) -> dict[str, str]:
         """The filters that parsed, as the selector reads them (dates as YYYY-MM-DD)."""
@@ -159,7 +174,46 @@ class ConditionForm(_OwnIds):
             attrs={"rows": 2, "placeholder": _("e.g. a signed offtake agreement")}
         ),
     )
-    due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = IsoDateField(label=_("Due"))
+
+
+REASON_HELP = _("Goes into the decision log beside the change.")
+
+
+class ConditionEditForm(forms.Form):
+    """Correct a condition's text or due date; the reason is logged."""
+
+    text = forms.CharField(
+        label=_("Condition"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due = IsoDateField(label=_("Due"))
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=10_000,
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, condition_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"c{condition_id}_edit_%s")
+        super().__init__(*args, **kwargs)
+        self.condition_id = condition_id
+
+
+class ConditionWithdrawForm(forms.Form):
+    """Withdraw a condition; the reason is logged."""
+
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"),
+        max_length=10_000,
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("e.g. entered twice by mistake")}),
+    )
+
+    def __init__(self, *args: Any, condition_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"c{condition_id}_withdraw_%s")
+        super().__init__(*args, **kwargs)
+        self.condition_id = condition_id
 
 
 class SatisfyForm(_OwnIds):

@@ -142,12 +142,18 @@ class Vote(models.Model):
 
 
 class Condition(models.Model):
-    """A condition of approval: funding waits until every one is satisfied (docs/lifecycle.md)."""
+    """A condition of approval: funding waits until every one is satisfied or withdrawn
+    (docs/lifecycle.md).
+
+    Until it is satisfied, a chair or staff member may correct its text and due date or
+    withdraw it, each with a reason that goes into the decision log.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("condition", "Open")
         SATISFIED = "satisfied", _("Satisfied")
         OVERDUE = "overdue", _("Overdue")
+        WITHDRAWN = "withdrawn", pgettext_lazy("condition", "Withdrawn")
 
     proposal = models.ForeignKey(
         "projects.Proposal", on_delete=models.CASCADE, related_name="conditions"
@@ -164,6 +170,8 @@ class Condition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     satisfied_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due", "id"]

@@ -11,7 +11,9 @@ from projects import permissions as proposal_permissions
 
 from . import permissions, selectors
 from .forms import (
+    ConditionEditForm,
     ConditionForm,
+    ConditionWithdrawForm,
     ConflictForm,
     DecisionForm,
     NoteForm,
@@ -97,14 +99,31 @@ def _conditions(context: Mapping[str, Any]) -> dict[str, Any]:
         user, proposal
     )
     can_satisfy = permissions.can_satisfy_condition(user, proposal)
-    satisfy_bound = bound.get("satisfy_form")
+    can_change = permissions.can_change_condition(user, proposal)
+    settled = (Condition.Status.SATISFIED, Condition.Status.WITHDRAWN)
+
+    def bound_for(name: str, condition: Condition) -> Any:
+        form = bound.get(name)
+        return form if form is not None and form.condition_id == condition.pk else None
+
     for condition in conditions:
-        condition.satisfy_form = None
-        if can_satisfy and condition.status != Condition.Status.SATISFIED:
-            if satisfy_bound is not None and satisfy_bound.condition_id == condition.pk:
-                condition.satisfy_form = satisfy_bound
-            else:
-                condition.satisfy_form = SatisfyForm(auto_id=f"c{condition.pk}_%s")
+        condition.satisfy_form = condition.edit_form = condition.withdraw_form = None
+        if condition.status in settled:
+            continue
+        if can_satisfy:
+            condition.satisfy_form = bound_for("satisfy_form", condition) or SatisfyForm(
+                auto_id=f"c{condition.pk}_%s"
+            )
+        if can_change:
+            condition.edit_form = bound_for("condition_edit_form", condition) or (
+                ConditionEditForm(
+                    condition_id=condition.pk,
+                    initial={"text": condition.text, "due": condition.due},
+                )
+            )
+            condition.withdraw_form = bound_for(
+                "condition_withdraw_form", condition
+            ) or ConditionWithdrawForm(condition_id=condition.pk)
     return {
         "proposal": proposal,
         "conditions": conditions,

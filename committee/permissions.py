@@ -71,6 +71,11 @@ def can_add_condition(user: Any, proposal: Proposal) -> bool:
     return role_of(user) in CONDITION_WRITERS and can_view(user, proposal)
 
 
+def can_change_condition(user: Any, proposal: Proposal) -> bool:
+    """Chairs and secretariat staff correct or withdraw a condition (its status aside)."""
+    return role_of(user) in CONDITION_WRITERS and can_view(user, proposal)
+
+
 def can_satisfy_condition(user: Any, proposal: Proposal) -> bool:
     """Secretariat staff mark a condition satisfied, with evidence (state aside)."""
     return role_of(user) == Role.STAFF and can_view(user, proposal)

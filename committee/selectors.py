@@ -232,10 +232,10 @@ def conditions_for(*, user: Any, proposal: Proposal) -> QuerySet[Condition]:
 
 
 def conditions_unsatisfied(proposal: Proposal) -> list[Condition]:
-    """Conditions that still hold funding back: open or overdue."""
+    """Conditions that still hold funding back: open or overdue (not satisfied or withdrawn)."""
     return list(
         Condition.objects.filter(proposal=proposal)
-        .exclude(status=Condition.Status.SATISFIED)
+        .exclude(status__in=[Condition.Status.SATISFIED, Condition.Status.WITHDRAWN])
         .order_by("due", "id")
     )
 

@@ -179,7 +179,12 @@ def _conditions_guard_step(context: workflow.TransitionContext) -> None:
     if unmet:
         raise InvalidState(
             _("Funding cannot start while conditions of approval are not satisfied: %(list)s")
-            % {"list": "; ".join(f"“{c.text}” (due {c.due:%Y-%m-%d})" for c in unmet)},
+            % {
+                "list": _("; ").join(
+                    _("“%(text)s” (due %(due)s)") % {"text": c.text, "due": c.due.isoformat()}
+                    for c in unmet
+                )
+            },
             detail={"conditions": [c.text for c in unmet]},
         )
 
@@ -462,6 +467,8 @@ def condition_satisfy(*, user: Any, condition_id: Any, evidence: str) -> Conditi
     )
     if condition.status == Condition.Status.SATISFIED:
         raise InvalidState(_("This condition is already satisfied."))
+    if condition.status == Condition.Status.WITHDRAWN:
+        raise InvalidState(_("This condition was withdrawn: there is nothing to satisfy."))
     evidence = (evidence or "").strip()
     if not evidence:
         message = _("Say what shows the condition is met.")
@@ -477,6 +484,106 @@ def condition_satisfy(*, user: Any, condition_id: Any, evidence: str) -> Conditi
         event="condition_satisfied",
         proposal=proposal.reference,
         data={"condition": condition.pk, "evidence": evidence, "was": was},
+    )
+    return condition
+
+
+def _changeable_condition(user: Any, condition_id: Any) -> Condition:
+    """Lock a condition a chair or staff member may still change: 404, 403, 409 otherwise."""
+    pk = object_pk(condition_id)
+    condition = (
+        Condition.objects.select_for_update().select_related("proposal").filter(pk=pk).first()
+    )
+    proposal = proposal_permissions.require_view(user, condition.proposal if condition else None)
+    proposal_permissions.require(
+        permissions.can_change_condition(user, proposal),
+        _("Only chairs and secretariat staff change conditions of approval."),
+    )
+    if condition.status == Condition.Status.SATISFIED:
+        raise InvalidState(_("This condition is satisfied: it can no longer be changed."))
+    if condition.status == Condition.Status.WITHDRAWN:
+        raise InvalidState(_("This condition was withdrawn: it can no longer be changed."))
+    return condition
+
+
+def _reason(reason: Any) -> str:
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        message = _("Say why: the reason goes into the decision log.")
+        raise Invalid(message, detail={"reason": [message]})
+    return reason
+
+
+@transaction.atomic
+def condition_edit(
+    *, user: Any, condition_id: Any, reason: str, text: Any = None, due: Any = None
+) -> Condition:
+    """Correct an unsatisfied condition's text or due date, with the reason, logged.
+
+    The log entry keeps what the condition said before, so the record shows both. A new due
+    date in the future takes an overdue condition back to open.
+    """
+    condition = _changeable_condition(user, condition_id)
+    problems: dict[str, list[str]] = {}
+    changes: dict[str, Any] = {}
+    if text is not None:
+        text = text.strip() if isinstance(text, str) else ""
+        if not text:
+            problems["text"] = [_("Say what must be done.")]
+        elif text != condition.text:
+            changes["text"] = text
+    if due is not None:
+        try:
+            due = _due_date(due)
+        except Invalid as error:
+            problems.update(error.detail)
+        else:
+            if due != condition.due:
+                changes["due"] = due
+    try:
+        reason = _reason(reason)
+    except Invalid as error:
+        problems.update(error.detail)
+    if problems:
+        raise Invalid(_("Check the condition."), detail=problems)
+    if not changes:
+        message = _("Nothing changed: give a new text or due date.")
+        raise Invalid(message, detail={"text": [message]})
+    was = {"text": condition.text, "due": condition.due.isoformat()}
+    for name, value in changes.items():
+        setattr(condition, name, value)
+    if condition.status == Condition.Status.OVERDUE and condition.due >= timezone.localdate():
+        condition.status = Condition.Status.OPEN
+    condition.save()
+    decision_log_append(
+        actor=user,
+        event="condition_edited",
+        proposal=condition.proposal.reference,
+        data={
+            "condition": condition.pk,
+            **{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in changes.items()},
+            "was": was,
+            "reason": reason,
+        },
+    )
+    return condition
+
+
+@transaction.atomic
+def condition_withdraw(*, user: Any, condition_id: Any, reason: str) -> Condition:
+    """Withdraw an unsatisfied condition (set by mistake, or no longer asked), logged."""
+    condition = _changeable_condition(user, condition_id)
+    reason = _reason(reason)
+    was = condition.status
+    condition.status = Condition.Status.WITHDRAWN
+    condition.withdrawn_reason = reason
+    condition.withdrawn_at = timezone.now()
+    condition.save()
+    decision_log_append(
+        actor=user,
+        event="condition_withdrawn",
+        proposal=condition.proposal.reference,
+        data={"condition": condition.pk, "text": condition.text, "was": was, "reason": reason},
     )
     return condition
 

@@ -33,6 +33,16 @@ urlpatterns = [
         name="api-conditions",
     ),
     path(
+        "conditions/<int:condition_id>/",
+        conditions.ConditionDetailView.as_view(),
+        name="api-condition",
+    ),
+    path(
+        "conditions/<int:condition_id>/withdraw/",
+        conditions.ConditionWithdrawView.as_view(),
+        name="api-condition-withdraw",
+    ),
+    path(
         "conditions/<int:condition_id>/satisfy/",
         conditions.ConditionSatisfyView.as_view(),
         name="api-condition-satisfy",

@@ -147,6 +147,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+# Dates are typed ISO only, in every language (config/formats): never read US-style.
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_INPUT_FORMATS = ["%Y-%m-%d"]
 USE_I18N = True
 USE_TZ = True
 

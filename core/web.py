@@ -54,6 +54,8 @@ def error_message(error: DomainError) -> str:
         )
     ]
     headline = error.message or _("That did not work.")
+    # A message that only repeats the headline is said once.
+    items = [(label, message) for label, message in items if str(message) != str(headline)]
     if not items:
         return headline
     return format_html(
@@ -96,8 +98,12 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def add_domain_errors(form: forms.Form, error: DomainError) -> None:
     """Put a service's per-field messages beside the fields they name (others on top)."""
     aliases = getattr(form, "error_aliases", {})
+    # Keys whose values are codes for programs (``"limit": ["equity"]``), not sentences.
+    codes = getattr(form, "error_codes", ())
     placed = False
     for key, field_messages in error.detail.items():
+        if key in codes:
+            continue
         name = aliases.get(key, key)
         if name not in form.fields:
             # e.g. "scores.risk" → "risk"

@@ -1,7 +1,9 @@
 """Who may attach documents to a proposal and read its decision package (docs/roles.md).
 
 Uploading is split like every action: the role (403) and then the state (409). Only the lead
-sponsor's users attach to a draft: co-sponsors do not see drafts and never edit the proposal.
+sponsor's users attach documents: co-sponsors do not see drafts and never edit the proposal.
+The sponsor keeps sending what the committee asks for (the term sheet that "follows next
+week") while the proposal is submitted, in review or voting; a frozen package never changes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from projects.models import Proposal, Status
 from projects.permissions import REVIEWABLE, can_view, is_lead_sponsor_user
 
 DOCUMENT_STAFF_CLOSED = (Status.DRAFT, Status.WITHDRAWN)
+DOCUMENT_SPONSOR_OPEN = (Status.DRAFT, Status.SUBMITTED, *REVIEWABLE)
 
 
 def may_upload_documents(user: Any, proposal: Proposal) -> bool:
@@ -29,7 +32,7 @@ def document_upload_open(user: Any, proposal: Proposal) -> bool:
     """Whether the proposal's state lets the user's role attach documents now."""
     role = role_of(user)
     if role == Role.SPONSOR:
-        return proposal.status == Status.DRAFT
+        return proposal.status in DOCUMENT_SPONSOR_OPEN
     if role == Role.STAFF:
         return proposal.status not in DOCUMENT_STAFF_CLOSED
     return role in VOTERS and proposal.status in REVIEWABLE

@@ -7,26 +7,24 @@ fields through ``core.web.add_domain_errors``.
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import AmountField, AmountInput, IsoDateField
 from financing import rules
 from financing.models import Kind, Provider
 
+# The largest amount and rate the ledger stores (20 digits, 2 or 10 of them decimals).
+MONEY_LIMIT = Decimal("999999999999999999.99")
+RATE_LIMIT = Decimal("9999999999.9999999999")
+
 CURRENCY_CHOICES = [(code, code) for code in rules.CURRENCIES]
 AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
-TYPE_LABELS = {
-    "disbursement": _("Disbursement"),
-    "repayment": _("Repayment"),
-    "write_off": _("Write-off"),
-    "issue": _("Issue"),
-    "release": _("Release"),
-    "call": _("Call"),
-    "contribution": _("Contribution"),
-    "return_of_capital": _("Return of capital"),
-}
+TYPE_LABELS = rules.TYPE_LABELS  # the labels every message and list uses
 
 
 def instrument_label(row: dict) -> tuple[int, str]:
@@ -45,13 +43,12 @@ class DateInput(forms.DateInput):
 
 class InstrumentForm(forms.Form):
     prefix = "instrument"
+    error_codes = ("limit",)  # the API's name of a breached limit; the message says it
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     provider = forms.ChoiceField(label=_("Provider"), choices=Provider.choices)
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
-    committed = forms.CharField(
-        label=_("Committed"), widget=forms.TextInput(attrs=AMOUNT), max_length=40
-    )
+    committed = AmountField(label=_("Committed"), max_value=MONEY_LIMIT, decimal_places=2)
 
 
 class TransactionForm(forms.Form):
@@ -61,48 +58,72 @@ class TransactionForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Type"),
         choices=[(t, TYPE_LABELS.get(t, t)) for t in rules.TRANSACTION_TYPES],
-        help_text=_(
-            "Loans: disbursement, repayment, write-off. Guarantees: issue, release, call. "
-            "Equity: contribution, return of capital."
-        ),
+        help_text=_("Only the types that fit the project's instruments are offered."),
     )
-    amount = forms.CharField(
+    amount = AmountField(
         label=_("Amount"),
-        widget=forms.TextInput(attrs=AMOUNT),
-        max_length=40,
+        max_value=MONEY_LIMIT,
+        decimal_places=2,
         help_text=_("In the instrument's currency."),
     )
-    value_date = forms.DateField(
-        label=_("Value date"), widget=DateInput(), help_text=_("The day the money moved.")
-    )
+    value_date = IsoDateField(label=_("Value date"), help_text=_("The day the money moved."))
 
-    def __init__(self, *args: Any, instruments: list[tuple[int, str]] = (), **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        instruments: list[tuple[int, str]] = (),
+        kinds: dict[int, str] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["instrument"].choices = list(instruments)
+        if kinds is not None:
+            self.fields["type"].choices = type_choices(sorted(set(kinds.values())))
+            # The page's script narrows the list further to the chosen instrument's kind.
+            self.fields["instrument"].widget.attrs["data-kinds"] = json.dumps(
+                {str(pk): kind for pk, kind in kinds.items()}
+            )
+            self.fields["type"].widget.attrs["data-types"] = json.dumps(
+                {kind: list(rules.types_for(kind)) for kind in set(kinds.values())}
+            )
+
+
+def type_choices(kinds: list[str]) -> list[Any]:
+    """The transaction types that fit ``kinds``: a flat list for one kind, grouped by kind
+    (under its label) for several, so the list never offers a type no instrument takes."""
+    groups = [
+        (
+            rules.KIND_LABELS.get(kind, kind),
+            [(t, TYPE_LABELS.get(t, t)) for t in rules.types_for(kind)],
+        )
+        for kind in kinds
+    ]
+    if len(groups) == 1:
+        return groups[0][1]
+    return groups
 
 
 class DistributionForm(forms.Form):
     prefix = "distribution"
 
-    amount = forms.CharField(label=_("Amount"), widget=forms.TextInput(attrs=AMOUNT), max_length=40)
+    amount = AmountField(label=_("Amount"), max_value=MONEY_LIMIT, decimal_places=2)
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
-    date = forms.DateField(
-        label=_("Date"), widget=DateInput(), help_text=_("The day the cash was distributed.")
-    )
+    date = IsoDateField(label=_("Date"), help_text=_("The day the cash was distributed."))
 
 
 class FxRateForm(forms.Form):
     prefix = "fx"
 
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = IsoDateField(label=_("Date"))
     currency = forms.ChoiceField(label=_("Currency"), choices=[("JPY", "JPY")], initial="JPY")
-    usd_per_unit = forms.CharField(
+    usd_per_unit = AmountField(
         label=_("USD per unit"),
-        widget=forms.TextInput(attrs={**AMOUNT, "placeholder": "0.0066"}),
-        max_length=40,
+        max_value=RATE_LIMIT,
+        decimal_places=10,
+        widget=AmountInput(attrs={"placeholder": "0.0066"}),
         help_text=_("How many US dollars one yen bought that day."),
     )
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())
+    as_of = IsoDateField(label=_("As of"), required=False)

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.formatting import number
 
 # --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
 
@@ -47,11 +50,45 @@ LEDGER: dict[str, KindRule] = {
 }
 TRANSACTION_TYPES: tuple[str, ...] = tuple(t for rule in LEDGER.values() for t in rule.types)
 
+# How people read the kinds and types: every message names them by these labels.
+KIND_LABELS = {
+    "equity": gettext_lazy("Equity"),
+    "loan": gettext_lazy("Loan"),
+    "guarantee": gettext_lazy("Guarantee"),
+}
+TYPE_LABELS = {
+    "disbursement": gettext_lazy("Disbursement"),
+    "repayment": gettext_lazy("Repayment"),
+    "write_off": gettext_lazy("Write-off"),
+    "issue": gettext_lazy("Issue"),
+    "release": gettext_lazy("Release"),
+    "call": gettext_lazy("Call"),
+    "contribution": gettext_lazy("Contribution"),
+    "return_of_capital": gettext_lazy("Return of capital"),
+    "cancellation": gettext_lazy("Cancellation"),
+}
+
+
+def label_of(labels: dict, code: str) -> str:
+    return str(labels.get(code, code))
+
 
 def types_for(kind: str) -> tuple[str, ...]:
     """The transaction types that fit ``kind`` (none for an unknown kind)."""
     rule = LEDGER.get(kind)
     return rule.types if rule else ()
+
+
+def type_problem(kind: str, type_: str) -> str | None:
+    """Why ``type_`` cannot be recorded on an instrument of ``kind``, in words; None if it fits."""
+    fits = types_for(kind)
+    if type_ in fits:
+        return None
+    return _("“%(type)s” does not fit this instrument (%(kind)s): use %(fits)s.") % {
+        "type": label_of(TYPE_LABELS, type_),
+        "kind": label_of(KIND_LABELS, kind),
+        "fits": _(", ").join(label_of(TYPE_LABELS, t) for t in fits),
+    }
 
 
 def sign_of(kind: str, type_: str) -> int:
@@ -127,11 +164,7 @@ def transaction_problems(
     """
     problems: dict[str, list[str]] = {}
     if sign_of(kind, new.type) == 0:
-        fits = ", ".join(types_for(kind))
-        problems["type"] = [
-            _("“%(type)s” does not fit a %(kind)s: use one of %(fits)s.")
-            % {"type": new.type, "kind": kind, "fits": fits}
-        ]
+        problems["type"] = [type_problem(kind, new.type)]
     if new.amount <= 0:
         problems["amount"] = [_("The amount must be above zero.")]
     if new.value_date > today:
@@ -143,7 +176,7 @@ def transaction_problems(
     if after.drawn > after.committed:
         problems["amount"] = [
             _("Drawings would reach %(drawn)s, above the %(committed)s committed.")
-            % {"drawn": after.drawn, "committed": after.committed}
+            % {"drawn": number(after.drawn), "committed": number(after.committed)}
         ]
         return problems
     if sign_of(kind, new.type) < 0:
@@ -154,7 +187,7 @@ def transaction_problems(
             if exposure < 0:
                 problems["amount"] = [
                     _("This would take exposure below zero (to %(exposure)s on %(day)s).")
-                    % {"exposure": exposure, "day": day.isoformat()}
+                    % {"exposure": number(exposure), "day": day.isoformat()}
                 ]
                 break
     return problems
@@ -201,8 +234,8 @@ class Breach:
             "equity": _("the equity ceiling of %(limit)s USD"),
         }
         return _("This commitment would take the total to %(total)s USD, above %(name)s.") % {
-            "total": self.would_be_usd,
-            "name": names[self.limit] % {"limit": f"{self.limit_usd:,}"},
+            "total": number(self.would_be_usd),
+            "name": names[self.limit] % {"limit": number(self.limit_usd)},
         }
 
 
@@ -275,6 +308,24 @@ def remaining_to_recovery(*, investment: Decimal, recovered: Decimal) -> Decimal
 def recovery_phase(*, investment: Decimal, recovered: Decimal) -> str:
     """Where a project stands now: recovered (post) or not yet (pre)."""
     return POST_RECOVERY if recovered >= investment else PRE_RECOVERY
+
+
+NO_INVESTMENT = "no_investment"
+UNVALUED = "unvalued"
+
+
+def phase_shown(*, investment: Decimal, complete: bool, phase: str | None) -> str | None:
+    """The recovery phase a page may show, or why none is shown.
+
+    No phase while J cannot be valued (a yen amount has no rate) or while Japan has put in
+    nothing: with J = R = 0 the arithmetic says "recovered", which reads as if Japan had been
+    paid back money it never invested.
+    """
+    if not complete:
+        return UNVALUED
+    if investment <= 0:
+        return NO_INVESTMENT
+    return phase
 
 
 def stressed_rate(usd_per_unit: Decimal, shock: Decimal) -> Decimal:

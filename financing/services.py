@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotVisible, object_pk
+from core.formatting import too_large_message
 from core.jobs import enqueue_on_commit
 from financing import permissions
 from projects import permissions as proposal_permissions
@@ -28,6 +29,7 @@ from .models import Distribution, FxRate, Instrument, Transaction
 # PostgreSQL a transaction-scoped advisory lock under this key (SQLite serialises writers).
 LIMITS_LOCK_KEY = 0x6163636F7264  # "accord"
 MONEY_MAX = Decimal("1e18")  # 20 digits, 2 of them decimal places
+CENT = Decimal("0.01")
 
 
 def _amount_problem(value: Any, *, rate: bool = False) -> tuple[Decimal | None, str | None]:
@@ -42,7 +44,8 @@ def _amount_problem(value: Any, *, rate: bool = False) -> tuple[Decimal | None, 
         return None, _("The amount must be above zero.")
     # Size first: quantizing 1e40 needs more digits than the context has (InvalidOperation).
     if amount >= (Decimal("1e10") if rate else MONEY_MAX):
-        return None, _("The amount is too large.")
+        largest = Decimal("9999999999.9999999999") if rate else MONEY_MAX - CENT
+        return None, str(too_large_message(largest))
     places = 10 if rate else 2
     if amount != amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
         return None, _("Use at most %(places)d decimal places.") % {"places": places}
@@ -182,12 +185,9 @@ def transaction_record(
     date_value, problem = _date_problem(value_date)
     if problem:
         problems["value_date"] = [problem]
-    if type not in rules.types_for(instrument.kind):
-        fits = ", ".join(rules.types_for(instrument.kind))
-        problems["type"] = [
-            _("“%(type)s” does not fit a %(kind)s: use one of %(fits)s.")
-            % {"type": type, "kind": instrument.kind, "fits": fits}
-        ]
+    problem = rules.type_problem(instrument.kind, type)
+    if problem:
+        problems["type"] = [problem]
     _raise_problems(problems)
     existing = [
         rules.Entry(type=t, amount=a, value_date=d)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import Invalid, InvalidState
+from core.formatting import number
 from core.web import add_domain_errors, domain_errors
 from financing import permissions, selectors, services
 from financing.forms import (
@@ -39,6 +40,11 @@ def instrument_choices(user: Any, proposal: Any) -> list[tuple[int, str]]:
         "id", "kind", "provider", "currency", "committed"
     )
     return [instrument_label(row) for row in rows]
+
+
+def instrument_kinds(user: Any, proposal: Any) -> dict[int, str]:
+    """Each of the proposal's instruments' kind: the transaction form offers what fits."""
+    return dict(selectors.instruments_for(user, proposal).values_list("id", "kind"))
 
 
 # --- The exposure page (CONTRACT §8) -----------------------------------------------------
@@ -91,7 +97,7 @@ def _fx_saved(rate: Any) -> str:
     return _("Rate for %(date)s saved: 1 %(currency)s = %(rate)s USD.") % {
         "date": rate.date.isoformat(),
         "currency": rate.currency,
-        "rate": rate.usd_per_unit.normalize(),
+        "rate": number(rate.usd_per_unit),
     }
 
 
@@ -142,15 +148,13 @@ def instrument_create(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def transaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal(request, pk)
-    choices = (
-        instrument_choices(request.user, proposal)
-        if permissions.can_read_financing(request.user, proposal)
-        else []
-    )
+    readable = permissions.can_read_financing(request.user, proposal)
+    choices = instrument_choices(request.user, proposal) if readable else []
+    kinds = instrument_kinds(request.user, proposal) if readable else {}
     return _panel_post(
         request,
         pk,
-        TransactionForm(request.POST, instruments=choices),
+        TransactionForm(request.POST, instruments=choices, kinds=kinds),
         "transaction_form",
         lambda proposal, data: services.transaction_record(
             user=request.user,

@@ -1,12 +1,21 @@
-"""My account: the user's language for the site and for their email."""
+"""My account: the user's language for the site and for their email, and their password.
+
+The page is made of sections (``notifications/account.html`` includes one template per
+section), so what else an account holds adds a section without touching the others.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.messages.views import SuccessMessageMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import Invalid
 from core.web import add_domain_errors
@@ -29,4 +38,28 @@ def account(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your language is saved."))
             return redirect("account")
     status = 400 if form.errors else 200
-    return render(request, "notifications/account.html", {"form": form}, status=status)
+    context = {"form": form, "password_form": PasswordChangeForm(request.user)}
+    return render(request, "notifications/account.html", context, status=status)
+
+
+class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """Django's own password change (old password, new one twice, the validators), back to
+    My account with a message; the session stays signed in."""
+
+    http_method_names = ["get", "post"]  # not FormView's PUT: a browser form posts
+    template_name = "notifications/password_change.html"
+    success_url = reverse_lazy("account")
+    success_message = gettext_lazy("Your password is changed.")
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400  # like every form of the site that refuses its input
+        return response
+
+
+_password_change = PasswordChange.as_view()
+
+
+def password_change(request: HttpRequest) -> HttpResponse:
+    """GET shows the form, POST changes the password (the class refuses other methods)."""
+    return _password_change(request)

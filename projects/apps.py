@@ -21,5 +21,12 @@ class ProjectsConfig(AppConfig):
             template="projects/_actions.html",
             context=views.actions_panel,
         )
+        panels.register_panel(
+            "returned",
+            slot="top",
+            order=5,
+            template="projects/_returned.html",
+            context=views.returned_panel,
+        )
         post_migrate.connect(permissions.forget_permission_ids, dispatch_uid="accord-perm-ids")
         post_migrate.connect(db.reinstall_after_migrate, sender=self, dispatch_uid="accord-list")

@@ -12,7 +12,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import AmountField
 from projects.models import Currency, Sector, Sponsor, Status
+from projects.rules import MAX_AMOUNT
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -30,10 +32,8 @@ class ProposalForm(forms.Form):
     sector = forms.ChoiceField(
         label=_("Sector"), choices=[("", "—")] + list(Sector.choices), required=False
     )
-    amount_requested = forms.DecimalField(
-        label=_("Amount requested"),
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    amount_requested = AmountField(
+        label=_("Amount requested"), required=False, max_value=MAX_AMOUNT, decimal_places=2
     )
     currency = forms.ChoiceField(
         label=_("Currency"), choices=Currency.choices, initial=Currency.USD

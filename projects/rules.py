@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.formatting import too_large_message
+
 MAX_AMOUNT = Decimal("999999999999999999.99")
 SECTORS = (
     "nuclear",
@@ -42,7 +44,7 @@ def field_problems(
         elif amount < 0:
             problems["amount_requested"] = [_("The amount cannot be negative.")]
         elif amount > MAX_AMOUNT:
-            problems["amount_requested"] = [_("The amount is too large.")]
+            problems["amount_requested"] = [str(too_large_message(MAX_AMOUNT))]
         elif amount != amount.quantize(Decimal("0.01")):
             problems["amount_requested"] = [_("Use at most two decimal places.")]
     return problems

@@ -11,8 +11,9 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.errors import object_pk
+from core.models import DecisionLogEntry
 
-from . import db, permissions
+from . import db, permissions, workflow
 from .models import Proposal, Sponsor, Status
 
 FILTERS = ("status", "sector", "sponsor", "q")
@@ -84,3 +85,19 @@ def proposal_by_reference(*, user: Any, reference: str) -> Proposal:
     """The proposal with this reference if the user may see it, else ``NotVisible``."""
     proposal = Proposal.objects.select_related("sponsor").filter(reference=reference).first()
     return permissions.require_view(user, proposal)
+
+
+def last_return(*, user: Any, proposal: Proposal) -> DecisionLogEntry | None:
+    """The log entry that sent this draft back to its sponsor (its ``data`` holds the
+    secretariat's comment), or None: only a draft that was returned has one that stands.
+
+    A draft is seen by its sponsor alone; one query, and none for any other state.
+    """
+    if proposal.status != Status.DRAFT or not permissions.can_view(user, proposal):
+        return None
+    event = workflow.transition_for("return").event
+    return (
+        DecisionLogEntry.objects.filter(proposal=proposal.reference, event=event)
+        .order_by("-seq")
+        .first()
+    )

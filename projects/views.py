@@ -140,7 +140,18 @@ def actions_panel(page: dict[str, Any]) -> dict[str, Any] | None:
     )
     if not actions:
         return None
-    return {"actions": actions, "backward_actions": BACKWARD_ACTIONS}
+    return {
+        "actions": actions,
+        "backward_actions": BACKWARD_ACTIONS,
+        # A refused closing time comes back beside its field, with what was typed.
+        "action_form": page["bound_forms"].get("action_form"),
+    }
+
+
+def returned_panel(page: dict[str, Any]) -> dict[str, Any] | None:
+    """A returned draft's banner with the secretariat's reason; None for any other page."""
+    entry = selectors.last_return(user=page["user"], proposal=page["proposal"])
+    return None if entry is None else {"returned": entry}
 
 
 @login_required
@@ -163,18 +174,24 @@ def proposal_by_reference(request: HttpRequest, reference: str) -> HttpResponse:
 def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     proposal = get_proposal(request, pk)
     form = TransitionForm(request.POST)
-    if not form.is_valid():
-        for name, field_errors in form.errors.items():
-            for message in field_errors:
-                messages.error(request, f"{form.fields[name].label}: {message}")
-        return redirect("proposal-detail", pk=proposal.pk)
-    proposal = services.proposal_transition(
-        user=request.user,
-        proposal_id=proposal.pk,
-        action=action,
-        comment=form.cleaned_data["comment"],
-        closes_at=form.cleaned_data["closes_at"],
-    )
+    form.action = action
+    if form.is_valid():
+        try:
+            proposal = services.proposal_transition(
+                user=request.user,
+                proposal_id=proposal.pk,
+                action=action,
+                comment=form.cleaned_data["comment"],
+                closes_at=form.cleaned_data["closes_at"],
+            )
+        except Invalid as error:
+            if "closes_at" not in error.detail:
+                raise  # not about the closing time typed: a message, and back to the page
+            add_domain_errors(form, error)
+    if form.errors:
+        # Show the page again with what was typed and the message beside its field, once.
+        messages.error(request, _("Please correct the highlighted fields."))
+        return render_detail(request, proposal, status=400, action_form=form)
     transition = workflow.transition_for(action)
     messages.success(
         request,

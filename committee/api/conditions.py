@@ -18,13 +18,41 @@ from projects.api.base import ProposalAPIView
 class ConditionOut(serializers.ModelSerializer):
     class Meta:
         model = Condition
-        fields = ["id", "text", "due", "status", "evidence", "created_at", "satisfied_at"]
+        fields = [
+            "id",
+            "text",
+            "due",
+            "status",
+            "evidence",
+            "created_at",
+            "satisfied_at",
+            "withdrawn_reason",
+            "withdrawn_at",
+        ]
 
 
 class ConditionIn(serializers.Serializer):
     text = serializers.CharField(max_length=10_000)
     due = serializers.DateField(
         input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD; today or later (else 400)."
+    )
+
+
+class ConditionEditIn(serializers.Serializer):
+    text = serializers.CharField(max_length=10_000, required=False)
+    due = serializers.DateField(
+        input_formats=["%Y-%m-%d"],
+        required=False,
+        help_text="YYYY-MM-DD; today or later (else 400).",
+    )
+    reason = serializers.CharField(
+        max_length=10_000, help_text="Why the condition changes: it goes into the decision log."
+    )
+
+
+class WithdrawIn(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=10_000, help_text="Why the condition is withdrawn: it goes into the log."
     )
 
 
@@ -99,6 +127,59 @@ class ConditionSatisfyView(PolicyAPIView):
         )
         data = self.parse(SatisfyIn)
         condition = services.condition_satisfy(user=request.user, condition_id=condition.pk, **data)
+        return Response(ConditionOut(condition).data)
+
+
+class ConditionDetailView(PolicyAPIView):
+    """One condition: whoever sees the proposal reads it; chairs and staff correct it."""
+
+    policy = staticmethod(anyone_signed_in)
+    serializer_class = ConditionOut
+
+    @extend_schema(
+        operation_id="condition_retrieve", responses={200: ConditionOut, **error_responses(404)}
+    )
+    def get(self, request, condition_id):
+        condition = selectors.condition_get(user=request.user, condition_id=condition_id)
+        return Response(ConditionOut(condition).data)
+
+    @extend_schema(
+        operation_id="condition_edit",
+        request=ConditionEditIn,
+        responses={200: ConditionOut, **error_responses(400, 404, 409)},
+    )
+    def patch(self, request, condition_id):
+        condition = selectors.condition_get(user=request.user, condition_id=condition_id)
+        proposal_permissions.require(
+            permissions.can_change_condition(request.user, condition.proposal),
+            "Only chairs and secretariat staff change conditions of approval.",
+        )
+        data = self.parse(ConditionEditIn)
+        condition = services.condition_edit(user=request.user, condition_id=condition.pk, **data)
+        return Response(ConditionOut(condition).data)
+
+
+class ConditionWithdrawView(PolicyAPIView):
+    """Withdraw a condition that is not satisfied, with the reason: chairs and staff."""
+
+    policy = staticmethod(anyone_signed_in)
+    serializer_class = ConditionOut
+
+    @extend_schema(
+        operation_id="condition_withdraw",
+        request=WithdrawIn,
+        responses={200: ConditionOut, **error_responses(400, 404, 409)},
+    )
+    def post(self, request, condition_id):
+        condition = selectors.condition_get(user=request.user, condition_id=condition_id)
+        proposal_permissions.require(
+            permissions.can_change_condition(request.user, condition.proposal),
+            "Only chairs and secretariat staff change conditions of approval.",
+        )
+        data = self.parse(WithdrawIn)
+        condition = services.condition_withdraw(
+            user=request.user, condition_id=condition.pk, **data
+        )
         return Response(ConditionOut(condition).data)
 
 

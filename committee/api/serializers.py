@@ -61,7 +61,11 @@ class NoteOut(AuthoredOut):
 class ScoresIn(serializers.Serializer):
     strategic_fit = serializers.IntegerField(min_value=1, max_value=5)
     financial_viability = serializers.IntegerField(min_value=1, max_value=5)
-    risk = serializers.IntegerField(min_value=1, max_value=5)
+    risk = serializers.IntegerField(
+        min_value=1,
+        max_value=5,
+        help_text="Like every score, 5 is best: 1 = high risk, 5 = low risk.",
+    )
     execution = serializers.IntegerField(min_value=1, max_value=5)
 
 

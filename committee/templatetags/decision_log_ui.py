@@ -36,6 +36,8 @@ EVENT_LABELS = {
     "condition_added": _("Condition of approval added"),
     "condition_satisfied": _("Condition of approval satisfied"),
     "condition_overdue": _("Condition of approval overdue"),
+    "condition_edited": _("Condition of approval edited"),
+    "condition_withdrawn": _("Condition of approval withdrawn"),
     "decision_recorded": _("Decision recorded"),
 }
 

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from financing import charts, permissions, selectors
+from financing import charts, permissions, rules, selectors
 from financing.forms import (
     TYPE_LABELS,
     DistributionForm,
@@ -74,6 +74,27 @@ def phase_badge(phase: str) -> str:
         css.get(phase, "soft"),
         _PHASE_LABELS.get(phase, phase),
     )
+
+
+@register.simple_tag
+def recovery_badge(position: dict) -> str:
+    """A project's recovery phase, or a plain word on why there is none yet."""
+    shown = rules.phase_shown(
+        investment=position.get("japan_investment") or Decimal(0),
+        complete=position.get("complete", True),
+        phase=position.get("phase"),
+    )
+    if shown == rules.UNVALUED:
+        return format_html(
+            '<span class="badge badge-soft phase phase-unvalued">{}</span>',
+            _("No phase: J cannot be valued yet"),
+        )
+    if shown == rules.NO_INVESTMENT:
+        return format_html(
+            '<span class="badge badge-soft phase phase-none">{}</span>',
+            _("No Japanese money disbursed yet"),
+        )
+    return phase_badge(shown)
 
 
 # --- Charts of the exposure page ----------------------------------------------------------
@@ -171,7 +192,9 @@ def financing_panel(context) -> dict:
         today = selectors.today()
         out["instrument_form"] = bound.get("instrument_form") or InstrumentForm()
         transaction_form = bound.get("transaction_form") or TransactionForm(
-            instruments=choices, initial={"value_date": today}
+            instruments=choices,
+            kinds={row["id"]: row["kind"] for row in instruments},
+            initial={"value_date": today},
         )
         out["transaction_form"] = transaction_form
         out["distribution_form"] = bound.get("distribution_form") or DistributionForm(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from core.formatting import too_large_message
 from projects.models import Currency, Proposal, Sector, Status
+from projects.rules import MAX_AMOUNT
 
 
 class ProposalOut(serializers.ModelSerializer):
@@ -90,7 +92,14 @@ class ProposalIn(serializers.Serializer):
     description = serializers.CharField(allow_blank=True, required=False, max_length=100_000)
     sector = serializers.ChoiceField(choices=Sector.choices, allow_blank=True, required=False)
     amount_requested = serializers.DecimalField(
-        max_digits=20, decimal_places=2, min_value=0, required=False
+        max_digits=20,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        error_messages={
+            "max_digits": too_large_message(MAX_AMOUNT),
+            "max_whole_digits": too_large_message(MAX_AMOUNT),
+        },
     )
     currency = serializers.ChoiceField(choices=Currency.choices, required=False)
     co_sponsors = serializers.ListField(

@@ -148,3 +148,26 @@ def test_the_replace_choice_lists_only_what_the_users_side_attached(
 
     assert "Screening memo" in select
     assert "Sponsor&#x27;s term sheet" not in select and "Sponsor's term sheet" not in select
+
+
+@pytest.mark.parametrize("state", ["submitted", "in_review", "voting"])
+def test_the_sponsor_sends_the_term_sheet_that_follows_after_submission(
+    web, make_proposal, sponsor_softbank, state
+):
+    proposal = make_proposal(state)
+    client = web(sponsor_softbank)
+    assert (
+        'enctype="multipart/form-data"' in client.get(f"/proposals/{proposal.pk}/").content.decode()
+    )
+    response = client.post(
+        f"/proposals/{proposal.pk}/documents/",
+        {"file": files.term_sheet(), "kind": "term_sheet", "title": "Term sheet (final)"},
+    )
+    assert response.status_code == 302
+    assert Document.objects.get().title == "Term sheet (final)"
+
+
+def test_once_decided_the_sponsor_has_no_upload_form(web, make_proposal, sponsor_softbank):
+    proposal = make_proposal("approved")
+    page = web(sponsor_softbank).get(f"/proposals/{proposal.pk}/").content.decode()
+    assert 'enctype="multipart/form-data"' not in page

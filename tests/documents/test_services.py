@@ -119,13 +119,40 @@ def test_a_co_sponsor_sees_but_never_attaches(make_proposal, sponsor_ge, ge_vern
         add(sponsor_ge, proposal)
 
 
-def test_the_sponsor_attaches_only_while_the_proposal_is_a_draft(
+def test_the_sponsor_keeps_attaching_until_the_vote_closes(
     make_proposal, sponsor_softbank, media_root
 ):
-    proposal = make_proposal("submitted")
-    with pytest.raises(InvalidState):
-        add(sponsor_softbank, proposal)
-    assert files.stored_names() == []
+    for state in ("submitted", "in_review", "voting"):
+        document = add(sponsor_softbank, make_proposal(state), title=f"Term sheet ({state})")
+        assert document.party == "sponsor"
+    stored = files.stored_names()
+    for state in ("approved", "withdrawn"):
+        with pytest.raises(InvalidState):
+            add(sponsor_softbank, make_proposal(state))
+    assert files.stored_names() == stored
+
+
+def test_a_new_version_sent_while_voting_leaves_the_frozen_package_as_it_was(
+    make_proposal, sponsor_softbank, us_staff, us_chair, media_root
+):
+    proposal = make_proposal("draft")
+    first = add(sponsor_softbank, proposal)
+    proposal_transition(user=sponsor_softbank, proposal_id=proposal.pk, action="submit")
+    proposal_transition(user=us_staff, proposal_id=proposal.pk, action="accept")
+    proposal_transition(user=us_chair, proposal_id=proposal.pk, action="open_ballot")
+    package = proposal.packages.get()
+    frozen = (bytes(package.canonical), package.sha256)
+
+    newer = add(
+        sponsor_softbank,
+        proposal,
+        files.upload("term-sheet.pdf", files.PDF + b"% signed\n"),
+        supersedes_id=first.pk,
+    )
+    assert newer.supersedes_id == first.pk
+    package.refresh_from_db()
+    assert (bytes(package.canonical), package.sha256) == frozen
+    assert [d["id"] for d in json.loads(frozen[0])["documents"]] == [first.pk]
 
 
 def test_staff_attach_memos_from_submission_on(make_proposal, us_staff, jp_staff, media_root):
@@ -191,18 +218,22 @@ def test_documents_are_never_edited_or_deleted_once_the_proposal_left_draft(
     proposal_transition(user=sponsor_softbank, proposal_id=proposal.pk, action="submit")
 
     # There is no edit or delete service; a new version is the one way to change a file, and
-    # the sponsor cannot even make one any more.
+    # the old version stays as it was, bytes and all.
     assert not [
         name
         for name in dir(services)
         if name.startswith("document_")
         and ("delete" in name or "update" in name or "remove" in name)
     ]
-    with pytest.raises(InvalidState):
-        add(sponsor_softbank, proposal, supersedes_id=document.pk)
+    newer = add(
+        sponsor_softbank,
+        proposal,
+        files.upload("term-sheet.pdf", files.PDF + b"% v2\n"),
+        supersedes_id=document.pk,
+    )
     document.refresh_from_db()
     assert document.sha256 == hashlib.sha256(files.PDF).hexdigest()
-    assert files.stored_names() == [document.file.name]
+    assert sorted(files.stored_names()) == sorted([document.file.name, newer.file.name])
 
 
 def test_a_failed_record_removes_the_stored_file(

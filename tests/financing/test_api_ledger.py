@@ -141,7 +141,7 @@ def test_it_refuses_equity_over_two_percent_of_the_program(api, us_staff, funded
     response = client.post(instruments_url(funded), more, format="json")
 
     assert response.status_code == 409
-    assert "equity ceiling of 11,000,000,000.00 USD" in response.json()["detail"]
+    assert "equity ceiling of 11,000,000,000 USD" in response.json()["detail"]
     # A loan of the same size is not equity: within the program limit, it passes.
     assert (
         client.post(instruments_url(funded), {**more, "kind": "loan"}, format="json").status_code

@@ -235,11 +235,16 @@ def test_a_huge_amount_is_refused_beside_its_field_not_a_500(
     name = {"fx": "fx-usd_per_unit", "instrument": "instrument-committed"}.get(
         next(iter(field)).split("-")[0], "distribution-amount"
     )
-    response = browser_of(us_staff).post(url.format(pk=funded.pk), {**field, name: "1e40"})
+    huge = "1" + "0" * 40
+    response = browser_of(us_staff).post(url.format(pk=funded.pk), {**field, name: huge})
     assert response.status_code == 400
     html = response.content.decode()
     assert f'id="id_{name}_errors"' in html
-    assert "too large" in html
+    # The message names the limit, written as the page writes numbers.
+    limit = (
+        "9,999,999,999.9999999999" if name == "fx-usd_per_unit" else "999,999,999,999,999,999.99"
+    )
+    assert f"too large: at most {limit}" in html
     assert Instrument.objects.filter(proposal=funded).count() == 1
     assert not FxRate.objects.exists()
     assert Distribution.objects.filter(proposal=funded).count() == 1

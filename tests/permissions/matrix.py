@@ -182,9 +182,19 @@ CONDITION_RULES: dict[tuple[str, str], Rule] = {
     ("/proposals/{id}/decision/", "POST"): Rule(CHAIR, APPROVED, PAGE_DONE, PAGE_REFUSED_STATE),
 }
 # Satisfying needs a condition, and conditions exist from `approved` on: staff only.
+# Correcting or withdrawing one (with a reason): chairs and staff, like setting it.
 SATISFY_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/conditions/{condition}/satisfy/", "POST"): Rule(STAFF, APPROVED, 200),
     ("/proposals/{id}/conditions/{condition}/satisfy/", "POST"): Rule(STAFF, APPROVED, PAGE_DONE),
+    ("/api/v1/conditions/{condition}/", "GET"): Rule(VIEWERS, APPROVED, 200),
+    ("/api/v1/conditions/{condition}/", "PATCH"): Rule(CHAIR | STAFF, APPROVED, 200),
+    ("/api/v1/conditions/{condition}/withdraw/", "POST"): Rule(CHAIR | STAFF, APPROVED, 200),
+    ("/proposals/{id}/conditions/{condition}/edit/", "POST"): Rule(
+        CHAIR | STAFF, APPROVED, PAGE_DONE
+    ),
+    ("/proposals/{id}/conditions/{condition}/withdraw/", "POST"): Rule(
+        CHAIR | STAFF, APPROVED, PAGE_DONE
+    ),
 }
 
 # docs/ledger.md: staff commit instruments and record transactions on a project in `funding` or
@@ -237,6 +247,10 @@ PAGE_GATES: dict[tuple[str, str], Gate] = {
     # everyone signed in sets their own language on My account.
     ("/account/", "GET"): Gate(SIGNED_IN, 200),
     ("/account/", "POST"): Gate(SIGNED_IN, PAGE_DONE),
+    # Django's own password change, for everyone signed in; the matrix posts no body, which
+    # the form refuses (400) without changing anything.
+    ("/account/password/", "GET"): Gate(SIGNED_IN, 200),
+    ("/account/password/", "POST"): Gate(SIGNED_IN, 400),
     # The exposure page, for the same readers as the API's exposure; staff enter rates.
     ("/exposure/", "GET"): Gate(RECORD_READERS, 200),
     ("/exposure/fx-rates/", "POST"): Gate(STAFF, PAGE_DONE),
@@ -259,10 +273,10 @@ PAGE_RULES: dict[tuple[str, str], Rule] = {
 }
 
 # docs/documents.md: who uploads documents, each role in its own states: the proposal's
-# (lead) sponsor while it is a draft, staff from `submitted` on, members and chairs in
-# review or voting.
+# (lead) sponsor while it is a draft, submitted, in review or voting; staff from `submitted`
+# on, members and chairs in review or voting.
 UPLOAD_STATES: dict[str, frozenset[str]] = {
-    "lead_sponsor": frozenset({"draft"}),
+    "lead_sponsor": frozenset({"draft", "submitted", "in_review", "voting"}),
     "staff": ALL_STATES - {"draft"},
     "member": REVIEWABLE,
     "chair": REVIEWABLE,

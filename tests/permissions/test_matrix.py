@@ -39,6 +39,8 @@ API_BODIES = {
     # conditions, their evidence and the decision's terms.
     ("/api/v1/proposals/{id}/conditions/", "POST"): {"text": "Permit", "due": "2099-01-01"},
     ("/api/v1/conditions/{condition}/satisfy/", "POST"): {"evidence": "Permit issued."},
+    ("/api/v1/conditions/{condition}/", "PATCH"): {"text": "Permit", "reason": "Typo."},
+    ("/api/v1/conditions/{condition}/withdraw/", "POST"): {"reason": "Set twice."},
     ("/api/v1/proposals/{id}/decision/", "POST"): {"text": "Approved as filed."},
     ("/api/v1/proposals/", "POST"): DRAFT,
     ("/api/v1/proposals/{id}/", "PATCH"): {"title": "Grid-scale storage, Kansas (phase 1)"},
@@ -101,6 +103,12 @@ PAGE_BODIES = {
     },
     "/proposals/{id}/conditions/": {"text": "Permit", "due": "2099-01-01"},
     "/proposals/{id}/conditions/{condition}/satisfy/": {"evidence": "Permit issued."},
+    "/proposals/{id}/conditions/{condition}/edit/": {
+        "text": "Permit",
+        "due": "2099-02-01",
+        "reason": "Typo.",
+    },
+    "/proposals/{id}/conditions/{condition}/withdraw/": {"reason": "Set twice."},
     "/proposals/{id}/decision/": {"text": "Approved as filed."},
     "/account/": {"language": "ja"},
     "/proposals/new/": DRAFT,
