@@ -259,6 +259,84 @@ def limit_problems(
     return breaches
 
 
+def reversal_problems(
+    *, kind: str, committed: Decimal, existing: Sequence[Entry], original: Entry
+) -> dict[str, list[str]]:
+    """What is wrong with reversing ``original`` (one of ``existing``): messages per field.
+
+    The reversing entry has the original's type and value date with the amount negated, so
+    it is checked like any entry: exposure and claims stay at or above zero on every day from
+    that value date on.
+    """
+    entries = [*existing, Entry(original.type, -original.amount, original.value_date)]
+    days = sorted({e.value_date for e in entries if e.value_date >= original.value_date})
+    for day in days:
+        figures = exposure_of(kind, committed, entries, day)
+        if figures.exposure < 0 or figures.claims < 0:
+            return {
+                "transaction": [
+                    _("Reversing it would take exposure below zero (to %(exposure)s on %(day)s).")
+                    % {"exposure": min(figures.exposure, figures.claims), "day": day.isoformat()}
+                ]
+            }
+    return {}
+
+
+# --- FX rates as quoted ---------------------------------------------------------------------
+
+RATE_PLACES = Decimal("1e-10")  # usd_per_unit as stored
+QUOTE_PLACES = Decimal("1e-4")  # yen per dollar as shown
+RATE_JUMP = Decimal("0.10")  # a move beyond this from the nearest rate needs confirming
+
+
+def usd_per_unit_from_quote(jpy_per_usd: Decimal) -> Decimal:
+    """USD per yen from the market's quote in yen per dollar, to the stored ten places."""
+    return (Decimal(1) / Decimal(jpy_per_usd)).quantize(RATE_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+def quote_from_usd_per_unit(usd_per_unit: Decimal) -> Decimal:
+    """Yen per dollar, as the market quotes it, from the stored USD per yen."""
+    return (Decimal(1) / Decimal(usd_per_unit)).quantize(QUOTE_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    date: dt.date
+    usd_per_unit: Decimal
+
+
+def nearest_rate(day: dt.date, neighbours: Iterable[Neighbour]) -> Neighbour | None:
+    """The recorded rate nearest in time to ``day`` (the earlier one on a tie), not ``day``'s."""
+    others = [n for n in neighbours if n.date != day]
+    if not others:
+        return None
+    return min(others, key=lambda n: (abs((n.date - day).days), n.date > day))
+
+
+def rate_move(usd_per_unit: Decimal, neighbour: Neighbour) -> Decimal:
+    """The relative move from ``neighbour`` to ``usd_per_unit`` (0.25: 25% more USD per yen)."""
+    return (Decimal(usd_per_unit) - neighbour.usd_per_unit) / neighbour.usd_per_unit
+
+
+def rate_jump_problem(usd_per_unit: Decimal, neighbour: Neighbour | None) -> str | None:
+    """Why a rate needs confirming (more than 10% from its nearest neighbour), or None."""
+    if neighbour is None:
+        return None
+    move = rate_move(usd_per_unit, neighbour)
+    if abs(move) <= RATE_JUMP:
+        return None
+    return _(
+        "This rate is %(move)s%% from the nearest recorded rate, %(rate)s USD per yen "
+        "(%(quote)s yen per dollar) on %(date)s. Check it (a rate typed upside down is a "
+        "common slip) and confirm it if it is right."
+    ) % {
+        "move": f"{move * 100:+.1f}",
+        "rate": neighbour.usd_per_unit.normalize(),
+        "quote": quote_from_usd_per_unit(neighbour.usd_per_unit),
+        "date": neighbour.date.isoformat(),
+    }
+
+
 # --- end of ledger ------------------------------------------------------------------------
 
 # --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
@@ -326,6 +404,177 @@ def phase_shown(*, investment: Decimal, complete: bool, phase: str | None) -> st
     if investment <= 0:
         return NO_INVESTMENT
     return phase
+
+
+# --- Restatement: the waterfall recomputed over today's ledger and rates -------------------
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A move of Japan's investment in USD cents on ``date`` (``usd`` None: no rate)."""
+
+    date: dt.date
+    usd: Decimal | None
+    returned: bool = False  # a repayment, return of capital or claim recovery: lowers J
+
+
+@dataclass(frozen=True)
+class Investment:
+    """Japan's investment J up to a day: what went in, what came back, and J itself."""
+
+    gross: Decimal
+    returned: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return max(self.gross - self.returned, Decimal("0"))
+
+
+def investment_on(flows: Iterable[Flow], day: dt.date) -> Investment | None:
+    """J from the flows dated on or before ``day``; None when one of them has no value."""
+    gross = returned = Decimal("0")
+    for flow in flows:
+        if flow.date > day:
+            continue
+        if flow.usd is None:
+            return None
+        if flow.returned:
+            returned += flow.usd
+        else:
+            gross += flow.usd
+    return Investment(gross=gross, returned=returned)
+
+
+def paid_valued(
+    *, recorded_usd: Decimal, japan: Decimal, amount_usd: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """What each country was paid of a distribution, valued like the distribution today.
+
+    The countries shared the cash in its own currency: each keeps its recorded share of it.
+    At an unchanged value that is the recorded split itself; after a rate for its date was
+    corrected, Japan's part is its recorded fraction of the new value (cents, half-even) and
+    the US has the rest, so the two still add up to the distribution.
+    """
+    if amount_usd is None:
+        return None, None
+    if amount_usd == recorded_usd:
+        return japan, recorded_usd - japan
+    japan_now = cents(japan * amount_usd / recorded_usd)
+    return japan_now, amount_usd - japan_now
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A recorded distribution as the restatement sees it (amounts valued today, in USD)."""
+
+    id: int
+    date: dt.date
+    amount_usd: Decimal | None  # None: no rate for its date
+    japan: Decimal | None
+    us: Decimal | None
+    reverses: int | None = None  # the distribution this one reverses
+    reversed: bool = False  # a later entry reverses this one
+
+    @property
+    def counts(self) -> bool:
+        """A reversed distribution and the one reversing it are left out of the waterfall."""
+        return self.reverses is None and not self.reversed
+
+
+@dataclass(frozen=True)
+class Restated:
+    paid: Paid
+    japan: Decimal | None  # the restated entitlement; None when it cannot be valued
+    us: Decimal | None
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """The waterfall over the current ledger: per distribution and for the project."""
+
+    rows: tuple[Restated, ...]
+    complete: bool
+    investment: Investment | None  # as of the day asked
+    recovered: Decimal  # Japan's receipts: restated when complete, else as paid
+    true_up: Decimal | None  # owed to Japan (negative: owed by Japan), net of settlements
+
+    @property
+    def remaining(self) -> Decimal | None:
+        if self.investment is None:
+            return None
+        return remaining_to_recovery(investment=self.investment.net, recovered=self.recovered)
+
+    @property
+    def phase(self) -> str | None:
+        if not self.complete or self.investment is None:
+            return None
+        return recovery_phase(investment=self.investment.net, recovered=self.recovered)
+
+
+def _restated_split(paid: Paid, investment: Investment | None, recovered: Decimal | None):
+    """The entitlement of one distribution (japan, us), or (None, None) if it has no value."""
+    if not paid.counts:
+        return Decimal("0"), Decimal("0")
+    if investment is None or recovered is None or paid.amount_usd is None:
+        return None, None
+    if paid.amount_usd <= 0:  # worth less than a cent at today's rate
+        return Decimal("0"), paid.amount_usd
+    split = waterfall(investment=investment.net, recovered=recovered, amount=paid.amount_usd)
+    return split.japan, split.us
+
+
+def investments_at(flows: Iterable[Flow], days: Iterable[dt.date]) -> dict:
+    """J on each of ``days`` (None where a flow up to it has no value): one pass over the
+    flows in date order, so a thousand distributions over ten thousand flows stay cheap."""
+    ordered = sorted(flows, key=lambda flow: flow.date)
+    out: dict[dt.date, Investment | None] = {}
+    gross = returned = Decimal("0")
+    missing, index = False, 0
+    for day in sorted(set(days)):
+        while index < len(ordered) and ordered[index].date <= day:
+            flow = ordered[index]
+            if flow.usd is None:
+                missing = True
+            elif flow.returned:
+                returned += flow.usd
+            else:
+                gross += flow.usd
+            index += 1
+        out[day] = None if missing else Investment(gross=gross, returned=returned)
+    return out
+
+
+def restate(
+    *,
+    distributions: Iterable[Paid],
+    flows: Sequence[Flow],
+    settled: Decimal = Decimal("0"),
+    as_of: dt.date,
+) -> Restatement:
+    """Recompute every split in date order (J at each date, R the restated receipts before
+    it) and what one country owes the other for the differences from what was paid and
+    already settled (``settled``: true-ups paid to Japan). Pure: the hypothesis tests hold
+    paid + true-up = restated entitlement to the cent, and Japan + US = D on every row."""
+    ordered = sorted(distributions, key=lambda p: (p.date, p.id))
+    investments = investments_at(flows, [p.date for p in ordered] + [as_of])
+    rows: list[Restated] = []
+    recovered: Decimal | None = Decimal("0")
+    for paid in ordered:
+        japan, us = _restated_split(paid, investments[paid.date], recovered)
+        rows.append(Restated(paid, japan, us))
+        recovered = None if (recovered is None or japan is None) else recovered + japan
+    valued = recovered is not None and all(r.paid.japan is not None for r in rows)
+    paid_japan = sum((r.paid.japan or Decimal("0") for r in rows), Decimal("0"))
+    true_up = None
+    if valued:
+        true_up = sum((r.japan - r.paid.japan for r in rows), Decimal("0")) - settled
+    return Restatement(
+        rows=tuple(rows),
+        complete=valued and investments[as_of] is not None,
+        investment=investments[as_of],
+        recovered=recovered if valued else paid_japan + settled,
+        true_up=true_up,
+    )
 
 
 def stressed_rate(usd_per_unit: Decimal, shock: Decimal) -> Decimal:
