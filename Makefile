@@ -72,6 +72,8 @@ chromium:
 # --- serve -------------------------------------------------------------------------------
 
 run: export DEBUG ?= 1
+# The demo's four-eyes threshold: entries worth 500 million USD or more wait for a second staff user.
+run: export ACCORD_FOUR_EYES_USD ?= 500000000
 # Demo mail (ballots opened and closed by seed_demo, and what you do) goes to files in
 # sent-mail/, one per message, rather than across the terminal.
 run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend

@@ -335,6 +335,11 @@ ACCORD_SITE_URL = os.environ.get("ACCORD_SITE_URL", "http://127.0.0.1:8000")
 ACCORD_VOTING_RULE = os.environ.get("ACCORD_VOTING_RULE", "dual_majority")
 ACCORD_PROGRAM_LIMIT_USD = Decimal(os.environ.get("ACCORD_PROGRAM_LIMIT_USD", "550000000000"))
 ACCORD_EQUITY_LIMIT_RATIO = Decimal(os.environ.get("ACCORD_EQUITY_LIMIT_RATIO", "0.02"))
+# Transactions and distributions worth at least this many USD (at the day's rate) wait for a
+# second staff user's approval; unset or empty: none do (reversals and true-ups always wait).
+ACCORD_FOUR_EYES_USD = (
+    Decimal(os.environ["ACCORD_FOUR_EYES_USD"]) if os.environ.get("ACCORD_FOUR_EYES_USD") else None
+)
 
 LOGGING = {
     "version": 1,

@@ -53,6 +53,8 @@ class FxRateAdmin(admin.ModelAdmin):
             date=obj.date,
             currency=obj.currency,
             usd_per_unit=obj.usd_per_unit,
+            source=obj.source,
+            confirm=True,  # the admin's own save is the confirmation of a large move
         )
         obj.pk = saved.pk
 

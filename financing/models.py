@@ -84,6 +84,19 @@ class Transaction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # A correction is a reversing entry, never an edit: the same type and value date with the
+    # amount negated, so every sum over the ledger nets the original out. One per original.
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
 
     class Meta:
         ordering = ["value_date", "id"]
@@ -91,7 +104,9 @@ class Transaction(models.Model):
         verbose_name_plural = _("transactions")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="transaction_amount_positive"
+                condition=models.Q(amount__gt=0, reverses__isnull=True)
+                | models.Q(amount__lt=0, reverses__isnull=False),
+                name="transaction_amount_signed",
             ),
         ]
         indexes = [models.Index(fields=["instrument", "value_date"])]
@@ -106,6 +121,8 @@ class FxRate(models.Model):
     date = models.DateField(_("date"))
     currency = models.CharField(_("currency"), max_length=3, default="JPY")
     usd_per_unit = models.DecimalField(_("USD per unit"), max_digits=20, decimal_places=10)
+    # Where the figure came from (e.g. "JBIC TTM"): free text, optional.
+    source = models.CharField(_("source"), max_length=100, blank=True, default="")
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -171,6 +188,14 @@ class Distribution(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # A reversing distribution negates every amount of the one it names (same date): what was
+    # paid nets to zero, and the restated waterfall leaves both out.
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
 
     class Meta:
         ordering = ["date", "id"]
@@ -178,9 +203,85 @@ class Distribution(models.Model):
         verbose_name_plural = _("distributions")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="distribution_amount_positive"
+                condition=models.Q(amount__gt=0, reverses__isnull=True)
+                | models.Q(amount__lt=0, reverses__isnull=False),
+                name="distribution_amount_signed",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Distribution {self.amount} {self.currency} on {self.date}"
+
+
+class TrueUp(models.Model):
+    """A settlement between the countries of what the restated waterfall says one owes the
+    other (``japan`` to Japan, ``us`` = −``japan`` to the US): paid, never edited."""
+
+    proposal = models.ForeignKey(
+        "projects.Proposal", on_delete=models.PROTECT, related_name="true_ups"
+    )
+    date = models.DateField(_("date"))
+    japan = models.DecimalField(**MONEY)
+    us = models.DecimalField(**MONEY)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(japan=-models.F("us")), name="true_up_balances"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"True-up {self.japan} to Japan on {self.date}"
+
+
+class Approval(models.Model):
+    """An entry that waits for a second staff user (maker-checker): what it would record, in
+    ``payload``, counts nowhere until another staff user approves it."""
+
+    class What(models.TextChoices):
+        TRANSACTION = "transaction", _("Transaction")
+        DISTRIBUTION = "distribution", _("Distribution")
+        TRANSACTION_REVERSAL = "transaction_reversal", _("Reversal of a transaction")
+        DISTRIBUTION_REVERSAL = "distribution_reversal", _("Reversal of a distribution")
+        TRUE_UP = "true_up", _("True-up")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    what = models.CharField(_("what"), max_length=32, choices=What.choices)
+    proposal = models.ForeignKey(
+        "projects.Proposal", on_delete=models.PROTECT, related_name="approvals"
+    )
+    payload = models.JSONField(default=dict)
+    reason = models.TextField(_("reason"), blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    decided_at = models.DateTimeField(null=True)
+    comment = models.TextField(blank=True, default="")  # the checker's, when rejecting
+    entry_id = models.PositiveBigIntegerField(null=True)  # the row it recorded once approved
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        indexes = [models.Index(fields=["status", "proposal"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()} #{self.pk} ({self.status})"

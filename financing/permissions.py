@@ -37,3 +37,9 @@ def can_set_fx_rates(user: Any) -> bool:
 
 def can_read_fx_rates(user: Any) -> bool:
     return role_of(user) in FINANCING_READERS
+
+
+def can_check_entries(user: Any) -> bool:
+    """Staff of either delegation see what waits for a second pair of eyes and approve or
+    reject another staff user's entries (never their own: the service says so)."""
+    return role_of(user) == Role.STAFF

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from core.decision_log import decision_log_append
@@ -21,7 +22,8 @@ from projects import permissions as proposal_permissions
 from projects.models import Proposal
 
 from . import rules, selectors, snapshots, tasks
-from .models import Distribution, FxRate, Instrument, Transaction
+from .models import Approval, Distribution, FxRate, Instrument, Transaction
+from .truing import true_up_check
 
 # --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
 
@@ -166,18 +168,28 @@ def instrument_commit(
     return instrument
 
 
-@transaction.atomic
-def transaction_record(
-    *, user: Any, instrument_id: Any, type: str, amount: Any, value_date: Any
-) -> Transaction:
-    """Record money that moved on an instrument, keeping its exposure and drawings in bounds."""
+def _instrument_for_funding(user: Any, instrument_id: Any) -> tuple[Proposal, Instrument]:
+    """Lock the instrument's proposal (staff, funding state) and then the instrument."""
     pk = object_pk(instrument_id)
     found = Instrument.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
     if found is None:
         raise NotVisible(_("Not found."))
     proposal = _funding_proposal(user, found)
     _require_funding_state(proposal)
-    instrument = Instrument.objects.select_for_update().get(pk=pk)
+    return proposal, Instrument.objects.select_for_update().get(pk=pk)
+
+
+def _ledger_entries(instrument: Instrument) -> list[rules.Entry]:
+    return [
+        rules.Entry(type=t, amount=a, value_date=d)
+        for t, a, d in instrument.transactions.values_list("type", "amount", "value_date")
+    ]
+
+
+def _transaction_checked(
+    instrument: Instrument, type: str, amount: Any, value_date: Any
+) -> rules.Entry:
+    """The entry if it may be recorded on the instrument now, else ``Invalid`` per field."""
     problems: dict[str, list[str]] = {}
     amount_value, problem = _amount_problem(amount)
     if problem:
@@ -189,25 +201,68 @@ def transaction_record(
     if problem:
         problems["type"] = [problem]
     _raise_problems(problems)
-    existing = [
-        rules.Entry(type=t, amount=a, value_date=d)
-        for t, a, d in instrument.transactions.values_list("type", "amount", "value_date")
-    ]
+    entry = rules.Entry(type=type, amount=amount_value, value_date=date_value)
     _raise_problems(
         rules.transaction_problems(
             kind=instrument.kind,
             committed=instrument.committed,
-            existing=existing,
-            new=rules.Entry(type=type, amount=amount_value, value_date=date_value),
+            existing=_ledger_entries(instrument),
+            new=entry,
             today=selectors.today(),
         )
     )
+    return entry
+
+
+def needs_four_eyes(amount: Decimal, currency: str, on: dt.date) -> bool:
+    """Whether an entry of ``amount`` waits for a second staff user: at or above
+    ``ACCORD_FOUR_EYES_USD`` at the day's rate (a yen amount with no rate to value it: yes)."""
+    threshold = settings.ACCORD_FOUR_EYES_USD
+    if threshold is None:
+        return False
+    usd = rules.to_usd(amount, currency, selectors.fx_rate_on(currency, on))
+    return usd is None or usd >= threshold
+
+
+@transaction.atomic
+def transaction_record(
+    *, user: Any, instrument_id: Any, type: str, amount: Any, value_date: Any
+) -> Transaction | Approval:
+    """Record money that moved on an instrument, keeping its exposure and drawings in bounds;
+    at or above the four-eyes threshold, ask a second staff user instead (``Approval``)."""
+    proposal, instrument = _instrument_for_funding(user, instrument_id)
+    entry = _transaction_checked(instrument, type, amount, value_date)
+    if needs_four_eyes(entry.amount, instrument.currency, entry.value_date):
+        payload = {
+            "instrument": instrument.pk,
+            "type": entry.type,
+            "amount": str(rules.cents(entry.amount)),
+            "currency": instrument.currency,
+            "value_date": entry.value_date.isoformat(),
+        }
+        return approval_make(
+            user=user, what=Approval.What.TRANSACTION, proposal=proposal, payload=payload
+        )
+    return transaction_apply(user=user, proposal=proposal, instrument=instrument, entry=entry)
+
+
+def transaction_apply(
+    *,
+    user: Any,
+    proposal: Proposal,
+    instrument: Instrument,
+    entry: rules.Entry,
+    approval: Approval | None = None,
+) -> Transaction:
+    """Save a checked entry, log it and schedule the exposure job (inside the caller's
+    transaction, the proposal and instrument locked)."""
     row = Transaction.objects.create(
         instrument=instrument,
-        type=type,
-        amount=amount_value,
-        value_date=date_value,
-        recorded_by=user,
+        type=entry.type,
+        amount=entry.amount,
+        value_date=entry.value_date,
+        recorded_by=approval.made_by if approval else user,
+        approved_by=user if approval else None,
     )
     decision_log_append(
         actor=user,
@@ -216,21 +271,88 @@ def transaction_record(
         data={
             "instrument": instrument.pk,
             "transaction": row.pk,
-            "type": type,
-            "amount": amount_value,
+            "type": entry.type,
+            "amount": entry.amount,
             "currency": instrument.currency,
-            "value_date": date_value,
+            "value_date": entry.value_date,
+            **({"approval": approval.pk} if approval else {}),
         },
     )
     _recompute_on_commit(instrument.pk)
+    true_up_check(proposals=[proposal])
     return row
 
 
+def approval_make(
+    *, user: Any, what: str, proposal: Proposal, payload: dict, reason: str = ""
+) -> Approval:
+    """Record an entry that waits for a second staff user, and log it (inside the caller's
+    transaction). It counts nowhere until approved."""
+    approval = Approval.objects.create(
+        what=what, proposal=proposal, payload=payload, reason=reason, made_by=user
+    )
+    decision_log_append(
+        actor=user,
+        event="approval_requested",
+        proposal=proposal.reference,
+        data={"approval": approval.pk, "what": what, **payload, "reason": reason},
+    )
+    return approval
+
+
+def _rate_given(usd_per_unit: Any, jpy_per_usd: Any) -> tuple[Decimal | None, dict]:
+    """USD per yen from whichever form was given (exactly one), or the problems per field."""
+    given = {k: v for k, v in (("usd_per_unit", usd_per_unit), ("jpy_per_usd", jpy_per_usd))}
+    given = {k: v for k, v in given.items() if v not in (None, "")}
+    if len(given) != 1:
+        message = _("Give the rate either as yen per dollar or as USD per yen (one of the two).")
+        return None, {"jpy_per_usd": [message]}
+    ((field, value),) = given.items()
+    rate, problem = _amount_problem(value, rate=True)
+    if problem:
+        return None, {field: [problem]}
+    if field == "jpy_per_usd":
+        # The stored form must fit too: a quote below 1e-10 yen would be 1e10 USD per yen.
+        rate, problem = _amount_problem(rules.usd_per_unit_from_quote(rate), rate=True)
+        if problem:
+            return None, {field: [_("Enter a rate of at least 0.0000000001 yen per dollar.")]}
+    return rate, {}
+
+
+def _rate_jump_check(day: dt.date, rate: Decimal, *, field: str) -> None:
+    """Refuse (400) a rate more than 10% from the nearest recorded one, naming it."""
+    near = []
+    for lookup, order in (("date__lt", "-date"), ("date__gt", "date")):
+        row = (
+            FxRate.objects.filter(currency="JPY", **{lookup: day})
+            .order_by(order)
+            .values("date", "usd_per_unit")
+            .first()
+        )
+        if row:
+            near.append(rules.Neighbour(row["date"], row["usd_per_unit"]))
+    problem = rules.rate_jump_problem(rate, rules.nearest_rate(day, near))
+    if problem:
+        confirm = _("Send “confirm”: true (tick “This rate is right”) to record it anyway.")
+        raise Invalid(problem, detail={field: [problem], "confirm": [confirm]})
+
+
 @transaction.atomic
-def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> FxRate:
-    """Enter (or correct) the day's rate of a currency. USD figures are converted when read,
-    so every page shows the rate at once; the recorded totals of the days it now converts
-    (those on or after ``date``, up to the next rate) are recorded again on commit."""
+def fx_rate_set(
+    *,
+    user: Any,
+    date: Any,
+    currency: str,
+    usd_per_unit: Any = None,
+    jpy_per_usd: Any = None,
+    source: str = "",
+    confirm: bool = False,
+) -> FxRate:
+    """Enter (or correct) the day's rate of a currency, as USD per yen or as the market
+    quotes it (yen per dollar). A move of more than 10% from the nearest recorded rate needs
+    ``confirm``. USD figures are converted when read, so every page shows the rate at once;
+    the recorded totals of the days it now converts are recorded again on commit, and so is
+    the check of the projects whose restated waterfall it may change (a true-up announced)."""
     proposal_permissions.require(
         permissions.can_set_fx_rates(user), _("Only secretariat staff enter FX rates.")
     )
@@ -240,24 +362,45 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
     day, problem = _date_problem(date)
     if problem:
         problems["date"] = [problem]
-    rate, problem = _amount_problem(usd_per_unit, rate=True)
-    if problem:
-        problems["usd_per_unit"] = [problem]
+    rate, rate_problems = _rate_given(usd_per_unit, jpy_per_usd)
+    problems.update(rate_problems)
+    source = (source or "").strip()
+    if len(source) > 100:
+        problems["source"] = [_("At most 100 characters.")]
     _raise_problems(problems)
+    if not confirm:
+        _rate_jump_check(day, rate, field="jpy_per_usd" if jpy_per_usd else "usd_per_unit")
     row = FxRate.objects.select_for_update().filter(currency=currency, date=day).first()
     previous = row.usd_per_unit if row else None
+    previous_source = row.source if row else None
     if row is None:
         row = FxRate(currency=currency, date=day)
     row.usd_per_unit = rate
+    row.source = source
     row.entered_by = user
     row.save()
     decision_log_append(
         actor=user,
         event="fx_rate_set",
-        data={"date": day, "currency": currency, "usd_per_unit": rate, "previous": previous},
+        data={
+            "date": day,
+            "currency": currency,
+            "usd_per_unit": rate,
+            "jpy_per_usd": rules.quote_from_usd_per_unit(rate),
+            "source": source,
+            "confirmed": bool(confirm),
+            "previous": previous,
+            "previous_source": previous_source,
+        },
     )
     for converted in selectors.exposure_days_converted_by(currency, day):
         enqueue_on_commit(tasks.record_exposure_totals, converted.isoformat())
+    # The projects whose splits this rate can restate: a distribution on or after its day.
+    affected = sorted(
+        set(Distribution.objects.filter(date__gte=day).values_list("proposal_id", flat=True))
+    )
+    if affected:
+        enqueue_on_commit(tasks.announce_true_ups, affected)
     return row
 
 
@@ -279,12 +422,19 @@ def exposure_recompute(
 DISTRIBUTING_STATES = permissions.FUNDING_STATES
 
 
-@transaction.atomic
-def distribution_record(
-    *, user: Any, proposal_id: Any, amount: Any, currency: str, date: Any
-) -> Distribution:
-    """Record cash a project distributed and split it by the waterfall (CONTRACT §7)."""
-    proposal = _funding_proposal(user, proposal_id)  # locked: one distribution at a time
+@dataclass(frozen=True)
+class _Cash:
+    """A distribution as checked: what came in and its USD value at the date."""
+
+    amount: Decimal
+    currency: str
+    date: dt.date
+    usd_per_unit: Decimal | None
+    amount_usd: Decimal
+
+
+def _distribution_checked(proposal: Proposal, amount: Any, currency: str, date: Any) -> _Cash:
+    """The distribution's values if it may be recorded on the proposal now."""
     problems: dict[str, list[str]] = {}
     amount, problem = _amount_problem(amount)
     if problem:
@@ -304,61 +454,91 @@ def distribution_record(
             )
             % {"status": proposal.get_status_display()}
         )
-    history = Distribution.objects.filter(proposal=proposal)
-    last = history.order_by("-date", "-id").first()
-    if last is not None and date < last.date:
-        # The waterfall depends on order: an earlier one would change every later split.
+    _distribution_order_check(proposal, date)
+    usd_per_unit = None if currency == "USD" else selectors.fx_rate_on("JPY", date)
+    if currency != "USD" and usd_per_unit is None:
+        raise InvalidState(
+            _("No JPY rate on or before %(date)s: enter one before recording this distribution.")
+            % {"date": date.isoformat()},
+            detail={"currency": [_("No JPY rate on or before this date.")]},
+        )
+    amount_usd = rules.cents(rules.to_usd(amount, currency, usd_per_unit))
+    if amount_usd <= 0:
+        message = _("The amount is worth less than a cent.")
+        raise Invalid(message, detail={"amount": [message]})
+    return _Cash(amount, currency, date, usd_per_unit, amount_usd)
+
+
+def _distribution_order_check(proposal: Proposal, date: dt.date) -> None:
+    """The waterfall depends on order: a new distribution is not dated before the last one
+    that stands (reversed ones and their reversals aside)."""
+    last = (
+        Distribution.objects.filter(
+            proposal=proposal, reverses__isnull=True, reversed_by__isnull=True
+        )
+        .order_by("-date", "-id")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if last is not None and date < last:
         raise Invalid(
             _(
                 "A distribution dated %(last)s is already recorded; "
                 "a new one cannot be dated before it."
             )
-            % {"last": last.date.isoformat()},
-            detail={
-                "date": [_("Give %(last)s or a later date.") % {"last": last.date.isoformat()}]
-            },
+            % {"last": last.isoformat()},
+            detail={"date": [_("Give %(last)s or a later date.") % {"last": last.isoformat()}]},
         )
-    usd_per_unit = None
-    if currency == "USD":
-        amount_usd = amount
-    else:
-        usd_per_unit = selectors.fx_rate_on("JPY", date)
-        if usd_per_unit is None:
-            raise InvalidState(
-                _(
-                    "No JPY rate on or before %(date)s: "
-                    "enter one before recording this distribution."
-                )
-                % {"date": date.isoformat()},
-                detail={"currency": [_("No JPY rate on or before this date.")]},
-            )
-        amount_usd = rules.cents(amount * usd_per_unit)
-        if amount_usd <= 0:
-            raise Invalid(
-                _("The amount is worth less than a cent."),
-                detail={"amount": [_("The amount is worth less than a cent.")]},
-            )
-    investment = selectors.japan_investment(proposal_ids=[proposal.pk], on=date)[proposal.pk]
-    if investment.missing:
+
+
+@transaction.atomic
+def distribution_record(
+    *, user: Any, proposal_id: Any, amount: Any, currency: str, date: Any
+) -> Distribution | Approval:
+    """Record cash a project distributed and split it by the waterfall (CONTRACT §7); at or
+    above the four-eyes threshold, ask a second staff user instead (``Approval``)."""
+    proposal = _funding_proposal(user, proposal_id)  # locked: one distribution at a time
+    cash = _distribution_checked(proposal, amount, currency, date)
+    if needs_four_eyes(cash.amount_usd, "USD", cash.date):
+        payload = {
+            "amount": str(rules.cents(cash.amount)),
+            "currency": cash.currency,
+            "date": cash.date.isoformat(),
+            "amount_usd": str(cash.amount_usd),
+        }
+        return approval_make(
+            user=user, what=Approval.What.DISTRIBUTION, proposal=proposal, payload=payload
+        )
+    return distribution_apply(user=user, proposal=proposal, cash=cash)
+
+
+def distribution_apply(
+    *, user: Any, proposal: Proposal, cash: _Cash, approval: Approval | None = None
+) -> Distribution:
+    """Split checked cash by the waterfall over the current ledger (J at its date, Japan's
+    restated receipts before it), save it and log it (inside the caller's transaction)."""
+    position = selectors.restatement(proposal=proposal, on=cash.date)
+    if position.investment is None or not position.complete:
         raise InvalidState(
-            _("Japan's investment cannot be valued: no JPY rate on or before %(date)s.")
-            % {"date": investment.missing[0].isoformat()},
+            _("Japan's investment cannot be valued: a yen amount by %(date)s has no rate.")
+            % {"date": cash.date.isoformat()},
         )
-    recovered = history.aggregate(total=Sum("japan"))["total"] or Decimal("0")
-    split = rules.waterfall(investment=investment.usd, recovered=recovered, amount=amount_usd)
+    investment, recovered = position.investment.net, position.recovered
+    split = rules.waterfall(investment=investment, recovered=recovered, amount=cash.amount_usd)
     distribution = Distribution.objects.create(
         proposal=proposal,
-        date=date,
-        amount=amount,
-        currency=currency,
-        usd_per_unit=usd_per_unit,
-        amount_usd=amount_usd,
+        date=cash.date,
+        amount=cash.amount,
+        currency=cash.currency,
+        usd_per_unit=cash.usd_per_unit,
+        amount_usd=cash.amount_usd,
         japan=split.japan,
         us=split.us,
-        japan_investment=investment.usd,
+        japan_investment=investment,
         japan_recovered=recovered,
         phase=split.phase,
-        recorded_by=user,
+        recorded_by=approval.made_by if approval else user,
+        approved_by=user if approval else None,
     )
     decision_log_append(
         actor=user,
@@ -366,15 +546,16 @@ def distribution_record(
         proposal=proposal.reference,
         data={
             "distribution": distribution.pk,
-            "date": date.isoformat(),
-            "amount": str(amount),
-            "currency": currency,
-            "amount_usd": str(amount_usd),
+            "date": cash.date.isoformat(),
+            "amount": str(cash.amount),
+            "currency": cash.currency,
+            "amount_usd": str(cash.amount_usd),
             "japan": str(split.japan),
             "us": str(split.us),
-            "japan_investment": str(investment.usd),
+            "japan_investment": str(investment),
             "japan_recovered": str(recovered),
             "phase": split.phase,
+            **({"approval": approval.pk} if approval else {}),
         },
     )
     return distribution

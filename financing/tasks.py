@@ -12,6 +12,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .snapshots import exposure_job, totals_record
+from .truing import true_ups_announce
 
 RETRY = {
     "acks_late": True,
@@ -43,3 +44,10 @@ def record_exposure_totals(as_of: str) -> None:
     later changed what they convert at. The figures are in their own currencies and do not
     depend on the rate: nothing else needs doing."""
     totals_record(dt.date.fromisoformat(as_of))
+
+
+@shared_task(**RETRY)
+def announce_true_ups(proposal_ids: list[int]) -> list[int]:
+    """After a rate was entered or corrected: log (and so mail) each project whose restated
+    waterfall now owes a different true-up. Off the request: a rate can touch every project."""
+    return true_ups_announce(proposal_ids=proposal_ids)

@@ -5,6 +5,7 @@ By sub-domain: ``ledger`` (instruments, transactions, FX, exposure and limits: C
 exposure page's grouped figures and the yen stress). Callers use ``financing.selectors``.
 """
 
+from .approvals import approvals_list, approvals_waiting_for
 from .dashboard import exposure_dashboard, exposure_groups, exposure_series, exposure_stress
 from .ledger import (
     committed_usd_totals,
@@ -19,6 +20,12 @@ from .ledger import (
     today,
     transactions_for,
 )
+from .restatement import (
+    announced_true_up,
+    announced_true_ups,
+    recovery_report,
+    restatement,
+)
 from .sharing import (
     distributions_for,
     japan_investment,
@@ -28,6 +35,12 @@ from .sharing import (
 )
 
 __all__ = [
+    "announced_true_up",
+    "announced_true_ups",
+    "approvals_list",
+    "approvals_waiting_for",
+    "recovery_report",
+    "restatement",
     "committed_usd_totals",
     "distributions_for",
     "exposure_dashboard",

@@ -27,6 +27,7 @@ from projects.models import Proposal
 from .. import rules
 from ..models import Distribution, FxRate, Transaction
 from .ledger import today
+from .restatement import announced_true_ups
 
 # --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
 
@@ -145,7 +146,8 @@ def recovery_table(*, user: Any, on: dt.date, page: Any = 1) -> Page:
                 ),
                 Value(Decimal("0")),
                 output_field=DecimalField(max_digits=20, decimal_places=2),
-            )
+            ),
+            true_up_event=announced_true_ups(),
         )
     )
     result = Paginator(projects, RECOVERY_PAGE).get_page(page)
@@ -160,7 +162,11 @@ def recovery_table(*, user: Any, on: dt.date, page: Any = 1) -> Page:
             "remaining": rules.remaining_to_recovery(
                 investment=investments[p.pk].usd, recovered=p.recovered
             ),
-            "phase": rules.recovery_phase(investment=investments[p.pk].usd, recovered=p.recovered),
+            # A yen amount without a rate: the position cannot be valued, never "recovered".
+            "phase": None
+            if investments[p.pk].missing
+            else rules.recovery_phase(investment=investments[p.pk].usd, recovered=p.recovered),
+            "true_up_owed": p.true_up_event == "true_up_arose",
         }
         for p in rows
     ]
