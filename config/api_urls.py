@@ -5,7 +5,7 @@ from django.urls import path
 from committee.api import conditions
 from committee.api import views as committee
 from documents import api as documents
-from financing.api import ledger, sharing
+from financing.api import corrections, ledger, sharing
 from projects import workflow
 from projects.api import views as projects
 
@@ -82,5 +82,28 @@ urlpatterns = [
         name="api-transactions",
     ),
     path("fx-rates/", ledger.FxRateListView.as_view(), name="api-fx-rates"),
+    path(
+        "transactions/<int:transaction_id>/reverse/",
+        corrections.TransactionReverseView.as_view(),
+        name="api-transaction-reverse",
+    ),
+    path(
+        "distributions/<int:distribution_id>/reverse/",
+        corrections.DistributionReverseView.as_view(),
+        name="api-distribution-reverse",
+    ),
+    path("approvals/", corrections.ApprovalListView.as_view(), name="api-approvals"),
+    path(
+        "approvals/<int:approval_id>/approve/",
+        corrections.ApprovalDecideView.as_view(approve=True),
+        name="api-approval-approve",
+    ),
+    path(
+        "approvals/<int:approval_id>/reject/",
+        corrections.ApprovalDecideView.as_view(approve=False),
+        name="api-approval-reject",
+    ),
+    path("proposals/<int:pk>/recovery/", corrections.RecoveryView.as_view(), name="api-recovery"),
+    path("proposals/<int:pk>/true-ups/", corrections.TrueUpView.as_view(), name="api-true-ups"),
     path("exposure/", ledger.ExposureView.as_view(), name="api-exposure"),
 ]

@@ -13,6 +13,7 @@ from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.api.schema import DATE_OR_EMPTY
 from core.errors import Invalid
 from financing import permissions, selectors, services
+from financing.api.pending import PendingOut, pending_answer
 from financing.api.serializers_ledger import (
     ExposureOut,
     FxRateIn,
@@ -22,6 +23,7 @@ from financing.api.serializers_ledger import (
     TransactionIn,
     TransactionOut,
 )
+from financing.models import Approval
 from projects import permissions as proposal_permissions
 from projects.api.base import ProposalAPIView
 
@@ -70,7 +72,8 @@ class TransactionListView(PolicyAPIView):
         return Response(TransactionOut(rows, many=True).data)
 
     @extend_schema(
-        request=TransactionIn, responses={201: TransactionOut, **error_responses(400, 404, 409)}
+        request=TransactionIn,
+        responses={201: TransactionOut, 202: PendingOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, instrument_id):
         instrument = selectors.instrument_get(user=request.user, instrument_id=instrument_id)
@@ -80,6 +83,8 @@ class TransactionListView(PolicyAPIView):
         )
         data = self.parse(TransactionIn)
         row = services.transaction_record(user=request.user, instrument_id=instrument.pk, **data)
+        if isinstance(row, Approval):
+            return pending_answer(row)
         return Response(TransactionOut(row).data, status=status.HTTP_201_CREATED)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from financing import rules
@@ -53,6 +54,9 @@ class TransactionOut(serializers.ModelSerializer):
     instrument = serializers.IntegerField(source="instrument_id")
     currency = serializers.CharField(source="instrument.currency")
     recorded_by = serializers.CharField(source="recorded_by.username")
+    reverses = serializers.IntegerField(
+        source="reverses_id", allow_null=True, help_text="The entry this one reverses."
+    )
 
     class Meta:
         model = Transaction
@@ -65,21 +69,49 @@ class TransactionOut(serializers.ModelSerializer):
             "value_date",
             "recorded_by",
             "recorded_at",
+            "reverses",
         ]
 
 
 class FxRateIn(serializers.Serializer):
+    """A day's rate, as USD per yen or as the market quotes it (yen per dollar): one of the two."""
+
     date = serializers.DateField(help_text="The day of the rate: any day up to today.")
     currency = serializers.ChoiceField(choices=["JPY"], default="JPY")
-    usd_per_unit = serializers.DecimalField(**RATE, min_value=Decimal("0.0000000001"))
+    usd_per_unit = serializers.DecimalField(
+        **RATE, min_value=Decimal("0.0000000001"), required=False
+    )
+    jpy_per_usd = serializers.DecimalField(
+        **RATE, min_value=Decimal("0.0000000001"), required=False, help_text="e.g. 151.50"
+    )
+    source = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text="e.g. JBIC TTM"
+    )
+    confirm = serializers.BooleanField(
+        default=False, help_text="Record a rate more than 10% from the nearest one anyway."
+    )
 
 
 class FxRateOut(serializers.ModelSerializer):
     entered_by = serializers.CharField(source="entered_by.username", allow_null=True)
+    jpy_per_usd = serializers.SerializerMethodField(help_text="Yen per dollar, as quoted.")
 
     class Meta:
         model = FxRate
-        fields = ["id", "date", "currency", "usd_per_unit", "entered_by", "entered_at"]
+        fields = [
+            "id",
+            "date",
+            "currency",
+            "usd_per_unit",
+            "jpy_per_usd",
+            "source",
+            "entered_by",
+            "entered_at",
+        ]
+
+    @extend_schema_field({"type": "string", "format": "decimal"})
+    def get_jpy_per_usd(self, row: FxRate) -> str:
+        return str(rules.quote_from_usd_per_unit(row.usd_per_unit))
 
 
 class ExposureRowOut(serializers.Serializer):

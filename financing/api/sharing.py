@@ -14,6 +14,8 @@ from core.api.schema import DATE_OR_EMPTY
 from core.errors import Invalid
 from financing import rules, selectors, services
 from financing.api.ledger import parse_as_of
+from financing.api.pending import PendingOut, pending_answer
+from financing.models import Approval
 from financing.permissions import can_read_exposure
 from projects.api.base import ProposalAPIView
 
@@ -44,6 +46,7 @@ class DistributionOut(serializers.Serializer):
     japan_investment = serializers.DecimalField(**MONEY, help_text="J at the date")
     japan_recovered = serializers.DecimalField(**MONEY, help_text="R before this one")
     phase = serializers.ChoiceField(choices=list(rules.PHASES))
+    reverses = serializers.IntegerField(source="reverses_id", allow_null=True)
 
 
 class RecoveryOut(serializers.Serializer):
@@ -76,12 +79,14 @@ class DistributionListView(ProposalAPIView):
 
     @extend_schema(
         request=DistributionIn,
-        responses={201: DistributionOut, **error_responses(400, 404, 409)},
+        responses={201: DistributionOut, 202: PendingOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
         self.get_proposal()  # 404 before anything else: nothing revealed of what one cannot see
         data = self.parse(DistributionIn)
         distribution = services.distribution_record(user=request.user, proposal_id=pk, **data)
+        if isinstance(distribution, Approval):
+            return pending_answer(distribution)
         return Response(DistributionOut(distribution).data, status=status.HTTP_201_CREATED)
 
 

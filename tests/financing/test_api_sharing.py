@@ -111,7 +111,9 @@ def test_japans_investment_leaves_out_private_money_and_later_drawings(
 
 def test_yen_in_japans_investment_converts_at_each_value_dates_rate(api, us_staff, project, fund):
     services.fx_rate_set(user=us_staff, date=D(2025, 1, 1), currency="JPY", usd_per_unit="0.0070")
-    services.fx_rate_set(user=us_staff, date=D(2025, 3, 1), currency="JPY", usd_per_unit="0.0060")
+    services.fx_rate_set(
+        user=us_staff, date=D(2025, 3, 1), currency="JPY", usd_per_unit="0.0060", confirm=True
+    )
     fund(project, "loan", "JBIC", "10000.00", D(2025, 2, 1), "disbursement", currency="JPY")
     fund(project, "loan", "JBIC", "10000.00", D(2025, 3, 15), "disbursement", currency="JPY")
     body = distribute(api, us_staff, project, "10.00", D(2025, 4, 1)).json()

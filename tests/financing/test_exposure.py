@@ -134,7 +134,9 @@ def test_a_new_rate_converts_today_at_once_and_rewrites_no_figure(
     stamps = stamps_now()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.fx_rate_set(user=us_staff, date=today(), currency="JPY", usd_per_unit="0.0050")
+        services.fx_rate_set(
+            user=us_staff, date=today(), currency="JPY", usd_per_unit="0.0050", confirm=True
+        )
 
     rows = rows_by_kind(api(us_staff).get(URL).json())
     assert rows["equity"]["exposure_usd"] == "200.00"  # 40,000 JPY at 0.0050
