@@ -52,9 +52,10 @@ from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
-from core.models import DecisionLogEntry
+from core.models import DecisionLogEntry, Role
+from projects.models import Proposal
 
 from . import services
 from .models import DispatchCursor, Notification
@@ -116,6 +117,21 @@ def proposal_returned(entry: DecisionLogEntry) -> Outgoing | None:
 def condition_overdue(entry: DecisionLogEntry) -> Outgoing | None:
     """Staff and chairs of both delegations, while the condition is still overdue."""
     return services.EVENTS["condition_overdue"](entry.data["condition"])
+
+
+@mail_for("true_up_arose")
+def true_up_arose(entry: DecisionLogEntry) -> Outgoing | None:
+    """Staff and chairs of both delegations: a change restated a project's profit split, and
+    one country now owes the other (the amounts as the entry states them)."""
+    proposal = Proposal.objects.select_related("sponsor").filter(reference=entry.proposal).first()
+    if proposal is None:
+        return None
+    return Outgoing(
+        key=f"log:{entry.seq}",
+        recipients=services.active_users(Q(membership__role__in=[Role.STAFF, Role.CHAIR])),
+        proposal=proposal,
+        context={"japan": entry.data.get("japan"), "us": entry.data.get("us")},
+    )
 
 
 # --- The cursor -------------------------------------------------------------------------
