@@ -31,6 +31,7 @@ from projects.views import get_proposal, render_detail
 from . import exports, selectors, services
 from .forms import ConflictForm, DecisionLogFilterForm, NoteForm, ReviewForm, VoteForm
 from .templatetags.decision_log_ui import EVENT_LABELS
+from .work import registered_work
 
 LOG_PAGE_SIZE = 50
 
@@ -93,11 +94,14 @@ def home(request: HttpRequest) -> HttpResponse:
         if key in work
     ]
     waiting = sum(len(section["proposals"]) for section in sections if section["waits"])
+    registered = registered_work(request.user)
+    waiting += sum(len(found["items"]) for found in registered)
     return render(
         request,
         "committee/home.html",
         {
             "sections": sections,
+            "registered": registered,
             "waiting": waiting,
             "can_create": proposal_permissions.can_create(request.user),
         },

@@ -73,6 +73,29 @@ urlpatterns = [
         name="distribution-create",
     ),
     path("proposals/<int:pk>/fx-rates/", financing.fx_rate_create, name="fx-rate-create"),
+    path(
+        "proposals/<int:pk>/transactions/<int:transaction_id>/reverse/",
+        financing.transaction_reverse,
+        name="transaction-reverse",
+    ),
+    path(
+        "proposals/<int:pk>/distributions/<int:distribution_id>/reverse/",
+        financing.distribution_reverse,
+        name="distribution-reverse",
+    ),
+    path("proposals/<int:pk>/true-ups/", financing.true_up_create, name="true-up-create"),
+    path(
+        "approvals/<int:approval_id>/approve/",
+        financing.approval_decide,
+        {"decision": "approve"},
+        name="approval-approve",
+    ),
+    path(
+        "approvals/<int:approval_id>/reject/",
+        financing.approval_decide,
+        {"decision": "reject"},
+        name="approval-reject",
+    ),
     path("decision-log/", committee.decision_log, name="decision-log"),
     path("decision-log/export/", committee.decision_log_export, name="decision-log-export"),
 ]

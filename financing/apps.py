@@ -20,6 +20,18 @@ class FinancingConfig(AppConfig):
             context=financing_panel,
         )
         connection_created.connect(_sqlite_functions, dispatch_uid="financing-sqlite-functions")
+        from committee.work import WorkSection, register_work_section
+
+        from .selectors import approvals_waiting_for
+
+        register_work_section(
+            WorkSection(
+                key="approvals",
+                heading=_("Entries waiting for your approval"),
+                template="financing/_work_approvals.html",
+                items=approvals_waiting_for,
+            )
+        )
 
 
 def _sqlite_functions(sender, connection, **kwargs) -> None:

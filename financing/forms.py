@@ -116,14 +116,51 @@ class FxRateForm(forms.Form):
 
     date = IsoDateField(label=_("Date"))
     currency = forms.ChoiceField(label=_("Currency"), choices=[("JPY", "JPY")], initial="JPY")
+    jpy_per_usd = AmountField(
+        label=_("Yen per US dollar"),
+        required=False,
+        max_value=RATE_LIMIT,
+        decimal_places=10,
+        widget=AmountInput(attrs={"placeholder": "151.50"}),
+        help_text=_("As the market and the Bank of Japan quote it, e.g. 151.50."),
+    )
     usd_per_unit = AmountField(
-        label=_("USD per unit"),
+        label=_("or USD per yen"),
+        required=False,
         max_value=RATE_LIMIT,
         decimal_places=10,
         widget=AmountInput(attrs={"placeholder": "0.0066"}),
-        help_text=_("How many US dollars one yen bought that day."),
+        help_text=_("Leave empty when you give yen per dollar."),
     )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "JBIC TTM"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("This rate is right: record it anyway"),
+        required=False,
+        help_text=_("Needed only for a move of more than 10% from the nearest recorded rate."),
+    )
+
+    @property
+    def needs_confirming(self) -> bool:
+        """The service asked to confirm a large move (or the user already ticked the box)."""
+        return bool(self.is_bound and ("confirm" in self.errors or self.data.get("fx-confirm")))
 
 
 class AsOfForm(forms.Form):
     as_of = IsoDateField(label=_("As of"), required=False)
+
+
+class ReasonForm(forms.Form):
+    """Why a correction is asked for (kept in the decision log), or a checker's comment."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+    def __init__(self, *args: Any, reason_required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,16 +20,18 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Invalid, InvalidState
 from core.formatting import number
-from core.web import add_domain_errors, domain_errors
-from financing import permissions, selectors, services
+from core.web import add_domain_errors, domain_errors, error_message
+from financing import corrections, permissions, rules, selectors, services
 from financing.forms import (
     AsOfForm,
     DistributionForm,
     FxRateForm,
     InstrumentForm,
+    ReasonForm,
     TransactionForm,
     instrument_label,
 )
+from financing.models import Approval, Distribution, Transaction
 from projects.templatetags.accord import money
 from projects.views import get_proposal, render_detail
 
@@ -94,9 +96,9 @@ def exposure_fx_rate(request: HttpRequest) -> HttpResponse:
 
 
 def _fx_saved(rate: Any) -> str:
-    return _("Rate for %(date)s saved: 1 %(currency)s = %(rate)s USD.") % {
+    return _("Rate for %(date)s saved: 1 USD = %(quote)s yen (1 yen = %(rate)s USD).") % {
         "date": rate.date.isoformat(),
-        "currency": rate.currency,
+        "quote": number(rules.quote_from_usd_per_unit(rate.usd_per_unit)),
         "rate": number(rate.usd_per_unit),
     }
 
@@ -122,6 +124,9 @@ def _panel_post(
         except (Invalid, InvalidState) as error:
             add_domain_errors(form, error)
         else:
+            if isinstance(result, Approval):  # at or above the four-eyes threshold
+                messages.success(request, _pending_message(result))
+                return _back_to_panel(proposal.pk, "approvals")
             messages.success(request, done(result))
             return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#financing")
     return render_detail(request, proposal, status=400, **{form_name: form})
@@ -198,3 +203,103 @@ def fx_rate_create(request: HttpRequest, pk: int) -> HttpResponse:
         lambda proposal, data: services.fx_rate_set(user=request.user, **data),
         _fx_saved,
     )
+
+
+# --- Corrections: reversals, true-ups and the second pair of eyes ---------------------------
+
+
+def _back_to_panel(proposal_id: int, anchor: str = "financing") -> HttpResponse:
+    return redirect(reverse("proposal-detail", args=[proposal_id]) + f"#{anchor}")
+
+
+def _pending_message(approval: Any) -> str:
+    return _("Request #%(id)s recorded: it takes effect when another staff user approves it.") % {
+        "id": approval.pk
+    }
+
+
+@login_required
+@require_POST
+@domain_errors
+def transaction_reverse(request: HttpRequest, pk: int, transaction_id: int) -> HttpResponse:
+    """Ask for a transaction of this project to be reversed (the reason from the form)."""
+    proposal = get_proposal(request, pk)
+    if not Transaction.objects.filter(pk=transaction_id, instrument__proposal=proposal).exists():
+        raise Http404
+    return _correction_post(
+        request,
+        proposal,
+        lambda reason: corrections.transaction_reverse(
+            user=request.user, transaction_id=transaction_id, reason=reason
+        ),
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def distribution_reverse(request: HttpRequest, pk: int, distribution_id: int) -> HttpResponse:
+    """Ask for a distribution of this project to be reversed (the reason from the form)."""
+    proposal = get_proposal(request, pk)
+    if not Distribution.objects.filter(pk=distribution_id, proposal=proposal).exists():
+        raise Http404
+    return _correction_post(
+        request,
+        proposal,
+        lambda reason: corrections.distribution_reverse(
+            user=request.user, distribution_id=distribution_id, reason=reason
+        ),
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def true_up_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask to settle the project's true-up as it stands."""
+    proposal = get_proposal(request, pk)
+    return _correction_post(
+        request,
+        proposal,
+        lambda reason: corrections.true_up_request(
+            user=request.user, proposal_id=proposal.pk, reason=reason
+        ),
+        reason_required=False,
+    )
+
+
+def _correction_post(
+    request: HttpRequest, proposal: Any, call: Any, *, reason_required: bool = True
+) -> HttpResponse:
+    """Call a correction service with the form's reason; its refusal comes back as a message
+    on the proposal page (the panel shows the state it refers to)."""
+    if not permissions.can_run_funding(request.user, proposal):
+        raise PermissionDenied(_("Only secretariat staff correct the ledger."))
+    form = ReasonForm(request.POST, reason_required=reason_required)
+    if not form.is_valid():
+        messages.error(request, _("Say why: the reason is kept in the decision log."))
+        return _back_to_panel(proposal.pk)
+    try:
+        approval = call(form.cleaned_data["reason"])
+    except (Invalid, InvalidState) as error:
+        messages.error(request, error_message(error))
+    else:
+        messages.success(request, _pending_message(approval))
+    return _back_to_panel(proposal.pk, "approvals")
+
+
+@login_required
+@require_POST
+@domain_errors
+def approval_decide(request: HttpRequest, approval_id: int, decision: str) -> HttpResponse:
+    """Approve or reject another staff user's pending entry; back to its proposal's page."""
+    form = ReasonForm(request.POST, reason_required=False)
+    comment = form.cleaned_data["reason"] if form.is_valid() else ""
+    approval = corrections.approval_decide(
+        user=request.user, approval_id=approval_id, approve=decision == "approve", comment=comment
+    )
+    if approval.status == "approved":
+        messages.success(request, _("Approved: the entry now counts."))
+    else:
+        messages.success(request, _("Rejected: the entry will never count."))
+    return _back_to_panel(approval.proposal_id)

@@ -26,6 +26,8 @@ from financing.forms import (
 from financing.models import Distribution, Kind, Provider
 from projects.models import Sector, Status
 
+CORRECTING_STATES = (*permissions.FUNDING_STATES, Status.CLOSED)
+
 register = template.Library()
 
 _KIND_LABELS = dict(Kind.choices)
@@ -51,6 +53,39 @@ def provider_label(provider: str) -> str:
 @register.filter
 def type_label(type_: str) -> str:
     return TYPE_LABELS.get(type_, type_)
+
+
+@register.simple_tag
+def approval_summary(approval) -> str:
+    """What a pending entry will record, in a line: ``Reversal of a transaction: disbursement
+    100.00 USD on 2025-01-01``."""
+    payload = approval.payload
+    what = approval.get_what_display()
+    if approval.what == "true_up":
+        return _("%(what)s: %(japan)s USD to Japan, %(us)s USD to the US") % {
+            "what": what,
+            "japan": payload.get("japan"),
+            "us": payload.get("us"),
+        }
+    detail = " ".join(
+        str(part)
+        for part in (
+            TYPE_LABELS.get(payload.get("type"), payload.get("type") or ""),
+            payload.get("amount"),
+            payload.get("currency"),
+            payload.get("value_date") or payload.get("date"),
+        )
+        if part
+    )
+    return f"{what}: {detail}"
+
+
+@register.filter
+def jpy_per_usd(usd_per_unit: Decimal | None) -> str:
+    """A stored rate (USD per yen) as the market quotes it: yen per dollar."""
+    if not usd_per_unit:
+        return "—"
+    return str(rules.quote_from_usd_per_unit(usd_per_unit))
 
 
 @register.filter
@@ -150,6 +185,24 @@ def sector_name(sector: str) -> str:
 # --- The proposal page's panel ------------------------------------------------------------
 
 
+def _distribution_rows(history: list, restated: rules.Restatement) -> list[dict]:
+    """Each recorded distribution beside its restated split (and whether it was reversed)."""
+    by_id = {row.paid.id: row for row in restated.rows}
+    rows = []
+    for distribution in history:
+        row = by_id.get(distribution.pk)
+        rows.append(
+            {
+                "d": distribution,
+                "restated_japan": row.japan if row else None,
+                "restated_us": row.us if row else None,
+                "reversed": bool(row and row.paid.reversed),
+                "differs": bool(row and row.japan is not None and row.japan != row.paid.japan),
+            }
+        )
+    return rows
+
+
 # Money moves once a project is approved: before that the panel would only say "nothing yet".
 PANEL_STATES = (Status.APPROVED, *permissions.FUNDING_STATES, Status.CLOSED)
 
@@ -177,16 +230,31 @@ def financing_panel(context) -> dict:
             "f_exposure_usd",
         )
     )
+    position = selectors.recovery_position(user=user, proposal=proposal)
+    restated = selectors.restatement(proposal=proposal)
     out = {
         "show": True,
         "proposal": proposal,
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "instruments": instruments,
-        "transactions": list(selectors.proposal_transactions(user=user, proposal=proposal)),
-        "position": selectors.recovery_position(user=user, proposal=proposal),
+        "transactions": list(
+            selectors.proposal_transactions(user=user, proposal=proposal).select_related(
+                "reversed_by"
+            )
+        ),
+        "position": position,
+        "restated": restated,
+        "distribution_rows": _distribution_rows(position["distributions"], restated),
         "funding_open": proposal.status in permissions.FUNDING_STATES,
     }
+    if permissions.can_check_entries(user):
+        out["approvals"] = list(
+            selectors.approvals_list(user=user, status="pending", proposal=proposal)
+        )
+        out["can_correct"] = permissions.can_run_funding(user, proposal) and (
+            proposal.status in CORRECTING_STATES
+        )
     if permissions.can_run_funding(user, proposal):
         choices = [instrument_label(row) for row in instruments]
         today = selectors.today()

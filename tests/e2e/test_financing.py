@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -124,3 +125,42 @@ def test_the_financing_tables_fit_a_laptop_screen_with_yen_in_the_billions(
     page.get_by_role("button", name="日本語").click()
     expect(panel).to_contain_text("日本の投資回収")
     assert panel.evaluate(OVERFLOWING_TABLES) == []
+
+
+def test_a_reversal_asks_for_confirmation_and_counts_once_another_staff_user_approves(
+    live_server, page, another_page, sign_in, make_proposal, us_staff, jp_staff
+):
+    proposal = make_proposal("active")
+    loan = services.instrument_commit(
+        user=us_staff,
+        proposal_id=proposal.pk,
+        kind="loan",
+        provider="JBIC",
+        currency="USD",
+        committed=Decimal("1000"),
+    )
+    services.transaction_record(
+        user=us_staff,
+        instrument_id=loan.pk,
+        type="disbursement",
+        amount=Decimal("400"),
+        value_date=dt.date(2025, 1, 10),
+    )
+    sign_in(us_staff)
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
+    row = page.locator(".transactions-table tbody tr").first
+
+    row.get_by_text("Reverse", exact=True).click()  # opens the confirmation, records nothing
+    expect(row).to_contain_text("This records a reversing entry of −400.00 USD")
+    row.get_by_label("Reason").fill("Booked on the wrong loan")
+    row.get_by_role("button", name="Ask to reverse").click()
+    expect(page.locator("#approvals")).to_be_visible()
+    expect(page.get_by_text("Another staff user must approve it")).to_be_visible()
+
+    checker = sign_in(jp_staff, another_page())
+    expect(checker.locator("#work-approvals")).to_contain_text("Reversal of a transaction")
+    checker.locator("#work-approvals a").first.click()
+    checker.get_by_role("button", name="Approve").click()
+    expect(checker.locator(".transactions-table")).to_contain_text("reverses #")
+    exposure = checker.locator(".instruments-table tbody tr").first.locator("td").nth(5)
+    expect(exposure).to_have_text(re.compile(r"^\s*0\s*$"))  # 400 drawn, 400 reversed
