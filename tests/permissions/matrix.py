@@ -142,6 +142,8 @@ API_GATES: dict[tuple[str, str], Gate] = {
     ("/api/v1/fx-rates/", "POST"): Gate(STAFF, 201),
     ("/api/v1/exposure/", "GET"): Gate(RECORD_READERS, 200),
     ("/api/v1/exposure/stress/", "GET"): Gate(RECORD_READERS, 200),
+    # What waits for a second pair of eyes: staff only.
+    ("/api/v1/approvals/", "GET"): Gate(STAFF, 200),
 }
 
 API_RULES: dict[tuple[str, str], Rule] = {
@@ -220,6 +222,49 @@ FINANCING_RULES: dict[tuple[str, str], Rule] = {
     # An FX rate is the program's, not the project's: staff enter one in any state.
     ("/proposals/{id}/fx-rates/", "POST"): Rule(STAFF, ALL_STATES | FUNDING, PAGE_DONE),
 }
+
+# CONTRACT §6, §7: corrections. Staff ask for a reversal once a project is in funding
+# (`{transaction}` and `{distribution}` are entries on the proposal in `state`); it waits for
+# a second staff user (202). Whoever reads the project's financing reads its restated
+# recovery. The world owes no true-up, so asking for one is refused by the state (409)
+# wherever staff ask; tests/financing shows the 202. Walked in two states: one before funding
+# (refused by the state) and `funding`.
+CORRECTION_STATES = ("approved", "funding")
+CORRECTION_RULES: dict[tuple[str, str], Rule] = {
+    ("/api/v1/proposals/{id}/recovery/", "GET"): Rule(VIEWERS, ALL_STATES | FUNDING, 200),
+    ("/api/v1/transactions/{transaction}/reverse/", "POST"): Rule(STAFF, FUNDING, 202),
+    ("/api/v1/distributions/{distribution}/reverse/", "POST"): Rule(STAFF, FUNDING, 202),
+    ("/api/v1/proposals/{id}/true-ups/", "POST"): Rule(STAFF, frozenset(), 202),
+    ("/proposals/{id}/transactions/{transaction}/reverse/", "POST"): Rule(
+        STAFF, FUNDING, PAGE_DONE, PAGE_REFUSED_STATE
+    ),
+    ("/proposals/{id}/distributions/{distribution}/reverse/", "POST"): Rule(
+        STAFF, FUNDING, PAGE_DONE, PAGE_REFUSED_STATE
+    ),
+    ("/proposals/{id}/true-ups/", "POST"): Rule(STAFF, FUNDING, PAGE_DONE, PAGE_REFUSED_STATE),
+}
+
+
+def _approval_rows() -> dict[Row, Expected]:
+    """`{approval}`: a transaction us_staff asked for on the funding proposal. Only another
+    staff user decides (200, or back to the page); its maker 403; anyone but staff 404."""
+    rows: dict[Row, Expected] = {}
+    for endpoint, ok in (
+        ("/api/v1/approvals/{approval}/approve/", 200),
+        ("/api/v1/approvals/{approval}/reject/", 200),
+        ("/approvals/{approval}/approve/", PAGE_DONE),
+        ("/approvals/{approval}/reject/", PAGE_DONE),
+    ):
+        for persona in PERSONAS:
+            if persona == "anonymous":
+                want: Expected = ANON_PAGE if _is_page(endpoint) else ANON_API
+            elif persona == "us_staff":
+                want = 403
+            else:
+                want = ok if PERSONAS[persona].role == "staff" else 404
+            rows[Row(persona, endpoint, "funding", "POST")] = want
+    return rows
+
 
 # The lifecycle actions: every action × role × state is in tests/projects/
 # test_api_lifecycle.py. One row each here, for personas that file does not use.
@@ -362,6 +407,13 @@ def _build() -> dict[Row, Expected]:
             rows[Row(persona, endpoint, "approved", method)] = expect_on_proposal(
                 persona, endpoint, "approved", rule
             )
+    for (endpoint, method), rule in CORRECTION_RULES.items():
+        for state in CORRECTION_STATES:
+            for persona in PERSONAS:
+                rows[Row(persona, endpoint, state, method)] = expect_on_proposal(
+                    persona, endpoint, state, rule
+                )
+    rows.update(_approval_rows())
     for action, (state, rule) in PAGE_ACTIONS.items():
         endpoint = f"/proposals/{{id}}/action/{action}/"
         for persona in PERSONAS:

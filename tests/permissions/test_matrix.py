@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from committee.models import Condition
+from financing.models import Approval, Distribution, Transaction
 from tests.documents.files import term_sheet
 from tests.permissions.matrix import ANON_API, FINANCING_STATES, MATRIX, Row
 from tests.permissions.world import World, build_world
@@ -66,6 +68,8 @@ API_BODIES = {
         "currency": "JPY",
         "usd_per_unit": "0.0066",
     },
+    ("/api/v1/transactions/{transaction}/reverse/", "POST"): {"reason": "Booked twice"},
+    ("/api/v1/distributions/{distribution}/reverse/", "POST"): {"reason": "Never paid"},
     ("/api/v1/proposals/{id}/distributions/", "POST"): {
         "amount": "10.00",
         "currency": "USD",
@@ -101,6 +105,8 @@ PAGE_BODIES = {
         "fx-currency": "JPY",
         "fx-usd_per_unit": "0.0066",
     },
+    "/proposals/{id}/transactions/{transaction}/reverse/": {"reason": "Booked twice"},
+    "/proposals/{id}/distributions/{distribution}/reverse/": {"reason": "Never paid"},
     "/proposals/{id}/conditions/": {"text": "Permit", "due": "2099-01-01"},
     "/proposals/{id}/conditions/{condition}/satisfy/": {"evidence": "Permit issued."},
     "/proposals/{id}/conditions/{condition}/edit/": {
@@ -160,6 +166,7 @@ def _path(world: World, row: Row) -> str:
             path = path.replace("{instrument}", str(world.instruments[row.state].pk))
         if "{doc}" in path:
             path = path.replace("{doc}", str(world.documents[row.state]))
+        path = _ledger_placeholders(world, row, path)
         if "{condition}" in path:  # made inside the row's own transaction, rolled back
             condition = Condition.objects.create(
                 proposal=proposal,
@@ -168,6 +175,52 @@ def _path(world: World, row: Row) -> str:
                 created_by_id=world.user_ids["us_staff"],
             )
             path = path.replace("{condition}", str(condition.pk))
+    return path
+
+
+def _ledger_placeholders(world: World, row: Row, path: str) -> str:
+    """A transaction, a distribution or a pending approval on the row's proposal, made
+    directly inside the row's own transaction (rolled back)."""
+    instrument = world.instruments[row.state]
+    staff = world.user_ids["us_staff"]
+    if "{transaction}" in path:
+        moved = Transaction.objects.create(
+            instrument=instrument,
+            type="disbursement",
+            amount=Decimal("10.00"),
+            value_date=dt.date(2025, 1, 2),
+            recorded_by_id=staff,
+        )
+        path = path.replace("{transaction}", str(moved.pk))
+    if "{distribution}" in path:
+        paid = Distribution.objects.create(
+            proposal=world.proposals[row.state],
+            date=dt.date(2025, 1, 3),
+            amount=Decimal("10.00"),
+            currency="USD",
+            amount_usd=Decimal("10.00"),
+            japan=Decimal("5.00"),
+            us=Decimal("5.00"),
+            japan_investment=Decimal("10.00"),
+            japan_recovered=Decimal("0"),
+            phase="pre_recovery",
+            recorded_by_id=staff,
+        )
+        path = path.replace("{distribution}", str(paid.pk))
+    if "{approval}" in path:
+        approval = Approval.objects.create(
+            what="transaction",
+            proposal=world.proposals[row.state],
+            payload={
+                "instrument": instrument.pk,
+                "type": "disbursement",
+                "amount": "1.00",
+                "currency": "USD",
+                "value_date": "2025-01-02",
+            },
+            made_by_id=staff,
+        )
+        path = path.replace("{approval}", str(approval.pk))
     return path
 
 
