@@ -495,7 +495,7 @@ def _distribution_order_check(proposal: Proposal, date: dt.date) -> None:
 def distribution_record(
     *, user: Any, proposal_id: Any, amount: Any, currency: str, date: Any
 ) -> Distribution | Approval:
-    """Record cash a project distributed and split it by the waterfall (CONTRACT §7); at or
+    """Record cash a project distributed and split it by the waterfall (docs/waterfall.md); at or
     above the four-eyes threshold, ask a second staff user instead (``Approval``)."""
     proposal = _funding_proposal(user, proposal_id)  # locked: one distribution at a time
     cash = _distribution_checked(proposal, amount, currency, date)

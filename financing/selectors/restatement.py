@@ -140,7 +140,7 @@ def _money(value: Decimal | None) -> str | None:
 
 
 def recovery_report(*, user: Any, proposal: Proposal, on: dt.date | None = None) -> dict:
-    """CONTRACT's recovery answer: J gross, returned and net, R, the phase, every
+    """The recovery answer (docs/waterfall.md): J gross, returned and net, R, the phase, every
     distribution paid and restated, and the true-up one country owes the other."""
     proposal_permissions.require(
         permissions.can_read_financing(user, proposal),

@@ -223,12 +223,12 @@ FINANCING_RULES: dict[tuple[str, str], Rule] = {
     ("/proposals/{id}/fx-rates/", "POST"): Rule(STAFF, ALL_STATES | FUNDING, PAGE_DONE),
 }
 
-# CONTRACT §6, §7: corrections. Staff ask for a reversal once a project is in funding
-# (`{transaction}` and `{distribution}` are entries on the proposal in `state`); it waits for
-# a second staff user (202). Whoever reads the project's financing reads its restated
-# recovery. The world owes no true-up, so asking for one is refused by the state (409)
-# wherever staff ask; tests/financing shows the 202. Walked in two states: one before funding
-# (refused by the state) and `funding`.
+# Corrections (docs/ledger.md, docs/waterfall.md). Staff ask for a reversal once a
+# project is in funding (`{transaction}` and `{distribution}` are entries on the proposal
+# in `state`); it waits for a second staff user (202). Whoever reads the project's
+# financing reads its restated recovery. The world owes no true-up, so asking for one is
+# refused by the state (409) wherever staff ask; tests/financing shows the 202. Walked in
+# two states: one before funding (refused by the state) and `funding`.
 CORRECTION_STATES = ("approved", "funding")
 CORRECTION_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/proposals/{id}/recovery/", "GET"): Rule(VIEWERS, ALL_STATES | FUNDING, 200),
