@@ -43,3 +43,9 @@ def can_check_entries(user: Any) -> bool:
     """Staff of either delegation see what waits for a second pair of eyes and approve or
     reject another staff user's entries (never their own: the service says so)."""
     return role_of(user) == Role.STAFF
+
+
+def can_read_recovery(user: Any, proposal: Proposal) -> bool:
+    """The restated waterfall and the true-up between the countries: the committee and
+    staff of both delegations, not the project's sponsors."""
+    return role_of(user) in FINANCING_READERS and can_view(user, proposal)

@@ -143,8 +143,8 @@ def recovery_report(*, user: Any, proposal: Proposal, on: dt.date | None = None)
     """The recovery answer (docs/waterfall.md): J gross, returned and net, R, the phase, every
     distribution paid and restated, and the true-up one country owes the other."""
     proposal_permissions.require(
-        permissions.can_read_financing(user, proposal),
-        _("You may not read this project's financing."),
+        permissions.can_read_recovery(user, proposal),
+        _("Only the committee and staff read the restated recovery position."),
     )
     on = on or today()
     result = restatement(proposal=proposal, on=on)

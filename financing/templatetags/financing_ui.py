@@ -247,6 +247,7 @@ def financing_panel(context) -> dict:
         "restated": restated,
         "distribution_rows": _distribution_rows(position["distributions"], restated),
         "funding_open": proposal.status in permissions.FUNDING_STATES,
+        "show_restated": permissions.can_read_recovery(user, proposal),
     }
     if permissions.can_check_entries(user):
         out["approvals"] = list(

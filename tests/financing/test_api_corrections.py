@@ -350,3 +350,12 @@ def test_a_rejected_entry_never_takes_effect(api, us_staff, jp_staff, project, l
     assert not Transaction.objects.exists()
     assert Approval.objects.get().status == "rejected"
     assert DecisionLogEntry.objects.order_by("-seq").first().event == "approval_rejected"
+
+
+def test_the_restated_position_is_the_committees_not_the_sponsors(
+    api, sponsor_softbank, us_observer, project
+):
+    url = f"/api/v1/proposals/{project.pk}/recovery/"
+
+    assert api(sponsor_softbank).get(url).status_code == 403
+    assert api(us_observer).get(url).status_code == 200

@@ -231,7 +231,8 @@ FINANCING_RULES: dict[tuple[str, str], Rule] = {
 # two states: one before funding (refused by the state) and `funding`.
 CORRECTION_STATES = ("approved", "funding")
 CORRECTION_RULES: dict[tuple[str, str], Rule] = {
-    ("/api/v1/proposals/{id}/recovery/", "GET"): Rule(VIEWERS, ALL_STATES | FUNDING, 200),
+    # The restated position and the true-up between the countries: "(committee)", and staff.
+    ("/api/v1/proposals/{id}/recovery/", "GET"): Rule(RECORD_READERS, ALL_STATES | FUNDING, 200),
     ("/api/v1/transactions/{transaction}/reverse/", "POST"): Rule(STAFF, FUNDING, 202),
     ("/api/v1/distributions/{distribution}/reverse/", "POST"): Rule(STAFF, FUNDING, 202),
     ("/api/v1/proposals/{id}/true-ups/", "POST"): Rule(STAFF, frozenset(), 202),
