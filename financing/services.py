@@ -356,18 +356,7 @@ def fx_rate_set(
     proposal_permissions.require(
         permissions.can_set_fx_rates(user), _("Only secretariat staff enter FX rates.")
     )
-    problems: dict[str, list[str]] = {}
-    if currency != "JPY":
-        problems["currency"] = [_("Rates are entered for JPY (USD is the unit).")]
-    day, problem = _date_problem(date)
-    if problem:
-        problems["date"] = [problem]
-    rate, rate_problems = _rate_given(usd_per_unit, jpy_per_usd)
-    problems.update(rate_problems)
-    source = (source or "").strip()
-    if len(source) > 100:
-        problems["source"] = [_("At most 100 characters.")]
-    _raise_problems(problems)
+    day, rate, source = _fx_rate_checked(date, currency, usd_per_unit, jpy_per_usd, source)
     if not confirm:
         _rate_jump_check(day, rate, field="jpy_per_usd" if jpy_per_usd else "usd_per_unit")
     row = FxRate.objects.select_for_update().filter(currency=currency, date=day).first()
@@ -393,15 +382,39 @@ def fx_rate_set(
             "previous_source": previous_source,
         },
     )
+    _after_rate_on_commit(currency, day)
+    return row
+
+
+def _fx_rate_checked(
+    date: Any, currency: str, usd_per_unit: Any, jpy_per_usd: Any, source: Any
+) -> tuple[dt.date, Decimal, str]:
+    """The rate's day, USD per unit and source, or ``Invalid`` with a message per field."""
+    problems: dict[str, list[str]] = {}
+    if currency != "JPY":
+        problems["currency"] = [_("Rates are entered for JPY (USD is the unit).")]
+    day, problem = _date_problem(date)
+    if problem:
+        problems["date"] = [problem]
+    rate, rate_problems = _rate_given(usd_per_unit, jpy_per_usd)
+    problems.update(rate_problems)
+    source = str(source or "").strip()
+    if len(source) > 100:
+        problems["source"] = [_("At most 100 characters.")]
+    _raise_problems(problems)
+    return day, rate, source
+
+
+def _after_rate_on_commit(currency: str, day: dt.date) -> None:
+    """Record again the totals the rate now converts, and check the projects whose splits
+    it can restate (a distribution on or after its day) for a true-up."""
     for converted in selectors.exposure_days_converted_by(currency, day):
         enqueue_on_commit(tasks.record_exposure_totals, converted.isoformat())
-    # The projects whose splits this rate can restate: a distribution on or after its day.
     affected = sorted(
         set(Distribution.objects.filter(date__gte=day).values_list("proposal_id", flat=True))
     )
     if affected:
         enqueue_on_commit(tasks.announce_true_ups, affected)
-    return row
 
 
 def exposure_recompute(

@@ -203,6 +203,17 @@ def _distribution_rows(history: list, restated: rules.Restatement) -> list[dict]
     return rows
 
 
+def _corrections(user, proposal) -> dict:
+    """Staff: the proposal's pending approvals, and whether they may ask for corrections."""
+    if not permissions.can_check_entries(user):
+        return {}
+    return {
+        "approvals": list(selectors.approvals_list(user=user, status="pending", proposal=proposal)),
+        "can_correct": permissions.can_run_funding(user, proposal)
+        and proposal.status in CORRECTING_STATES,
+    }
+
+
 # Money moves once a project is approved: before that the panel would only say "nothing yet".
 PANEL_STATES = (Status.APPROVED, *permissions.FUNDING_STATES, Status.CLOSED)
 
@@ -249,13 +260,7 @@ def financing_panel(context) -> dict:
         "funding_open": proposal.status in permissions.FUNDING_STATES,
         "show_restated": permissions.can_read_recovery(user, proposal),
     }
-    if permissions.can_check_entries(user):
-        out["approvals"] = list(
-            selectors.approvals_list(user=user, status="pending", proposal=proposal)
-        )
-        out["can_correct"] = permissions.can_run_funding(user, proposal) and (
-            proposal.status in CORRECTING_STATES
-        )
+    out.update(_corrections(user, proposal))
     if permissions.can_run_funding(user, proposal):
         choices = [instrument_label(row) for row in instruments]
         today = selectors.today()
