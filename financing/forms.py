@@ -141,7 +141,9 @@ class FxRateForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("This rate is right: record it anyway"),
         required=False,
-        help_text=_("Needed only for a move of more than 10% from the nearest recorded rate."),
+        help_text=_(
+            "Needed only for a move of more than 10 percent from the nearest recorded rate."
+        ),
     )
 
     @property
