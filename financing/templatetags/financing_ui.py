@@ -243,6 +243,7 @@ def financing_panel(context) -> dict:
     )
     position = selectors.recovery_position(user=user, proposal=proposal)
     restated = selectors.restatement(proposal=proposal)
+    rows = _distribution_rows(position["distributions"], restated)
     out = {
         "show": True,
         "proposal": proposal,
@@ -256,7 +257,9 @@ def financing_panel(context) -> dict:
         ),
         "position": position,
         "restated": restated,
-        "distribution_rows": _distribution_rows(position["distributions"], restated),
+        "distribution_rows": rows,
+        # The restated split gets a column only where it differs from what was paid.
+        "restated_differs": any(row["differs"] or row["reversed"] for row in rows),
         "funding_open": proposal.status in permissions.FUNDING_STATES,
         "show_restated": permissions.can_read_recovery(user, proposal),
     }

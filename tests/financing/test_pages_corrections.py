@@ -110,6 +110,7 @@ def test_an_owed_true_up_is_flagged_on_the_proposal_page_and_the_exposure_page(
 
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
     assert 'id="true-up"' in page and "40.00" in page
+    assert '<span class="restated-japan">' in page  # the restated split beside what was paid
     assert client.post(f"/proposals/{proposal.pk}/true-ups/", {"reason": "Q1"}).status_code == 302
     assert Approval.objects.get().payload == {"japan": "40.00", "us": "-40.00"}
     assert "true-up-flag" in client.get("/exposure/").content.decode()
