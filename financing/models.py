@@ -38,7 +38,7 @@ class Instrument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     committed_at = models.DateTimeField(_("committed at"), auto_now_add=True)
-    # Its figures as the exposure job last wrote them (the snapshot), in its own currency:
+    # Its figures as the exposure job last wrote them, in its own currency:
     # written only when one changes. A value date is never in the future, so only a recorded
     # transaction changes them, and each one re-runs the job for its instrument on commit
     # (the nightly run checks them all). Null until the job first reaches the instrument;

@@ -4,7 +4,6 @@ the rules, saves, appends to the decision log and schedules its side effects on 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -20,7 +19,7 @@ from financing import permissions
 from projects import permissions as proposal_permissions
 from projects.models import Proposal
 
-from . import rules, selectors, snapshots, tasks
+from . import rules, selectors, tasks
 from .models import Distribution, FxRate, Instrument, Transaction
 
 # --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
@@ -98,7 +97,8 @@ def _lock_program_limits() -> None:
 
 
 def _recompute_on_commit(instrument_id: int) -> None:
-    enqueue_on_commit(tasks.recompute_instrument, instrument_id)
+    """Bring the instrument's figures up to today once the write commits."""
+    enqueue_on_commit(tasks.recompute_exposure, None, [instrument_id])
 
 
 @transaction.atomic
@@ -256,17 +256,10 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
         event="fx_rate_set",
         data={"date": day, "currency": currency, "usd_per_unit": rate, "previous": previous},
     )
-    for converted in selectors.exposure_days_converted_by(currency, day):
-        enqueue_on_commit(tasks.record_exposure_totals, converted.isoformat())
+    converted = selectors.exposure_days_converted_by(currency, day)
+    if converted:
+        enqueue_on_commit(tasks.recompute_exposure, None, None, [d.isoformat() for d in converted])
     return row
-
-
-def exposure_recompute(
-    *, as_of: dt.date | None = None, instrument_ids: Iterable[int] | None = None
-) -> int:
-    """The exposure job (``snapshots.exposure_job``); return how many instruments' figures it
-    wrote."""
-    return snapshots.exposure_job(as_of=as_of, instrument_ids=instrument_ids)
 
 
 # --- end of ledger ------------------------------------------------------------------------

@@ -10,12 +10,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import (
-    Count,
-    F,
-    Max,
-    QuerySet,
-)
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from financing import permissions
@@ -23,17 +18,8 @@ from projects import permissions as proposal_permissions
 from projects.models import Sponsor
 
 from .. import rules
-from ..models import ExposureDay, Instrument
-from .ledger import (
-    ZERO,
-    figures_computed_at,
-    fx_rate_on,
-    ledger_figures,
-    program_limits,
-    today,
-    usd_cents,
-    usd_per_unit,
-)
+from ..models import ExposureDay
+from .ledger import ZERO, exposure_figures, figures_computed_at, program_limits, today
 
 # --- The exposure page and the stress: grouped figures, never one row per instrument -----
 
@@ -72,9 +58,18 @@ def _grouped_sql(inner_sql: str) -> str:
 
 
 def _groups(queryset: QuerySet) -> list[ExposureGroup]:
-    """Sum an instrument-level queryset (``g_*`` columns) by every grouping in the database."""
+    """Sum one part of ``exposure_figures`` by every grouping in the database."""
     sql, params = (
         queryset.order_by()
+        .annotate(
+            g_kind=F("kind"),
+            g_provider=F("provider"),
+            g_currency=F("currency"),
+            g_sector=F("proposal__sector"),
+            g_sponsor=F("proposal__sponsor_id"),
+            g_rate=F("f_rate"),
+            **{f"g_{name}": F(f"f_{name}") for name in _GROUP_SUMS},
+        )
         .values(*[f"g_{key}" for key in GROUP_KEYS], *[f"g_{name}" for name in _GROUP_SUMS])
         .query.sql_with_params()
     )
@@ -92,69 +87,16 @@ def _groups(queryset: QuerySet) -> list[ExposureGroup]:
 
 
 def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
-    """The program's figures as of ``as_of`` grouped in the database: at most two queries.
-
-    Today reads the figures the exposure job stored on the instruments, converted at today's
-    rate, plus the instruments the job has not reached yet computed on request; another day
-    is computed by the job's own query (``ledger_figures``), exactly as ``exposure_report``
-    does, so the page and the API agree.
-    """
-    stored_today = as_of == today()
-    all_stored = False
-    cache_key = None
-    rate = fx_rate_on("JPY", as_of)
-    if stored_today:
-        # Usually the job has reached every instrument: two counts say so cheaply, and only
-        # the instruments it has not reached yet are computed on request.
-        stored = Instrument.objects.aggregate(
-            count=Count("pk"),
-            reached=Count("figures_computed_at"),
-            latest=Max("figures_computed_at"),
-        )
-        if stored["count"] == stored["reached"]:
-            all_stored = True
-            # Every write of the job stamps its figures with a later time, and instruments
-            # are never deleted: the same count, latest stamp and rate mean the same groups.
-            cache_key = "financing:exposure-groups:{}:{}:{}:{}".format(
-                as_of.isoformat(),
-                stored["count"],
-                stored["latest"] and stored["latest"].isoformat(),
-                rate,
-            )
-            cached = cache.get(cache_key)
-            if cached is not None:
-                return _named(cached)
-    groups = []
-    if not all_stored:
-        # Today: only the instruments the job has not reached; another day: all of them.
-        computed = ledger_figures(as_of, unreached=stored_today).annotate(
-            g_kind=F("kind"),
-            g_provider=F("provider"),
-            g_currency=F("currency"),
-            g_sector=F("proposal__sector"),
-            g_sponsor=F("proposal__sponsor_id"),
-            g_rate=F("f_rate"),
-            g_exposure=F("f_exposure"),
-            g_committed=F("f_committed"),
-            g_exposure_usd=F("f_exposure_usd"),
-            g_committed_usd=F("f_committed_usd"),
-        )
-        groups = _groups(computed)
-    if stored_today:
-        stored_rows = Instrument.objects.filter(figures_computed_at__isnull=False).annotate(
-            g_kind=F("kind"),
-            g_provider=F("provider"),
-            g_currency=F("currency"),
-            g_sector=F("proposal__sector"),
-            g_sponsor=F("proposal__sponsor_id"),
-            g_rate=usd_per_unit("currency", rate),
-            g_exposure=F("exposure"),
-            g_committed=F("committed"),
-            g_exposure_usd=usd_cents(F("exposure"), "currency", rate),
-            g_committed_usd=usd_cents(F("committed"), "currency", rate),
-        )
-        groups += _groups(stored_rows)
-    if cache_key is not None:
+    """The program's figures as of ``as_of`` (``exposure_figures``, as the API reads them)
+    grouped in the database; cached while the job's stored figures stay the same."""
+    figures = exposure_figures(as_of)
+    cache_key = figures.stamp and f"financing:exposure-groups:{figures.stamp}"
+    if cache_key:
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return _named(cached)
+    groups = [group for part in figures.parts for group in _groups(part)]
+    if cache_key:
         cache.set(cache_key, groups, EXPOSURE_CACHE_SECONDS)
     return _named(groups)
 

@@ -1,23 +1,27 @@
 """Reads of the ledger (CONTRACT §6): instruments, transactions, FX rates, exposure and limits.
 
-``ledger_figures`` is the one grouped query the exposure job writes and the API answers other
-days from.
+``ledger_figures`` is the one computation of an instrument's figures: the exposure job writes
+what it gives, and ``exposure_figures`` is the one read of them (today's stored figures, or
+another day's on request) behind the API, the page and the stress.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
     Func,
+    Max,
     Min,
     Q,
     QuerySet,
@@ -173,8 +177,8 @@ def ledger_figures(
     """Every instrument's figures as of ``as_of`` (or those of ``instrument_ids``, of
     ``proposal``, or those the exposure job has not reached yet): one grouped query,
     conditional aggregation over the type table, no per-instrument loop. The exposure job
-    writes exactly these figures (``snapshots``), and an ``as_of`` other than today is
-    answered from them.
+    (``exposure_job``) writes exactly these figures onto the instruments, and an ``as_of``
+    other than today is answered from them (``exposure_figures``).
 
     The transactions are summed first, by instrument, and the sums joined to the
     instruments (a CTE: summing over the join cost a sixth more, ``bench/exposure.py``).
@@ -327,6 +331,60 @@ def _exposure_row(values: dict, figures: dict) -> dict:
     }
 
 
+def _stored_figures(as_of: dt.date) -> QuerySet:
+    """The figures the exposure job stored on the instruments (those it has reached), with
+    the columns of ``ledger_figures``, converted to USD at the rate of ``as_of``."""
+    rate = fx_rate_on("JPY", as_of)
+    return (
+        Instrument.objects.filter(figures_computed_at__isnull=False)
+        .order_by()
+        .annotate(
+            f_committed=F("committed"),
+            f_exposure=F("exposure"),
+            f_undrawn=F("undrawn"),
+            f_claims=F("claims"),
+            f_rate=usd_per_unit("currency", rate),
+            f_exposure_usd=usd_cents(F("exposure"), "currency", rate),
+            f_committed_usd=usd_cents(F("committed"), "currency", rate),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    """Every instrument's figures as of a day, in one or two querysets with the columns of
+    ``ledger_figures`` (each instrument in exactly one). ``stamp`` is set when every figure
+    is one the job stored: the same stamp means the same figures (a cache key)."""
+
+    as_of: dt.date
+    parts: tuple[QuerySet, ...]
+    stamp: str | None
+
+
+def exposure_figures(as_of: dt.date) -> FigureSet:
+    """The program's figures as of ``as_of``: what every read of exposure (the API, the page,
+    the stress) goes through.
+
+    Today: the figures the exposure job stored, converted at today's rate, and, for the
+    instruments it has not reached yet, the same computation on request. Another day:
+    ``ledger_figures`` on request. Two aggregate counts say whether any instrument is
+    unreached, so the usual page reads only the stored figures.
+    """
+    if as_of != today():
+        return FigureSet(as_of, (ledger_figures(as_of),), None)
+    stored = Instrument.objects.aggregate(
+        count=Count("pk"), reached=Count("figures_computed_at"), latest=Max("figures_computed_at")
+    )
+    if stored["count"] == stored["reached"]:
+        # Every write of the job stamps its figures with a later time, and instruments are
+        # never deleted: the same count, latest stamp and rate mean the same figures.
+        latest = stored["latest"] and stored["latest"].isoformat()
+        stamp = f"{as_of.isoformat()}:{stored['count']}:{latest}:{fx_rate_on('JPY', as_of)}"
+        return FigureSet(as_of, (_stored_figures(as_of),), stamp)
+    parts = (_stored_figures(as_of), ledger_figures(as_of, unreached=True))
+    return FigureSet(as_of, parts, None)
+
+
 def _rows_from_figures(queryset: QuerySet) -> list[dict]:
     names = ("committed", "exposure", "undrawn", "claims", "rate", "exposure_usd", "committed_usd")
     rows = queryset.values(*_EXPOSURE_COLUMNS.values(), *[f"f_{n}" for n in names])
@@ -334,41 +392,6 @@ def _rows_from_figures(queryset: QuerySet) -> list[dict]:
         _exposure_row(
             {key: row[column] for key, column in _EXPOSURE_COLUMNS.items()},
             {n: row[f"f_{n}"] for n in names},
-        )
-        for row in rows
-    ]
-
-
-def _rows_from_snapshots(as_of: dt.date) -> list[dict]:
-    """Today's rows from the figures the exposure job stored on the instruments, converted to
-    USD at today's rate."""
-    names = ("committed", "exposure", "undrawn", "claims")
-    rate = fx_rate_on("JPY", as_of)
-    rows = (
-        Instrument.objects.filter(figures_computed_at__isnull=False)
-        .order_by("id")
-        .annotate(
-            s_rate=usd_per_unit("currency", rate),
-            s_exposure_usd=usd_cents(F("exposure"), "currency", rate),
-            s_committed_usd=usd_cents(F("committed"), "currency", rate),
-        )
-        .values(
-            *_EXPOSURE_COLUMNS.values(),
-            *names,
-            "s_rate",
-            "s_exposure_usd",
-            "s_committed_usd",
-        )
-    )
-    return [
-        _exposure_row(
-            {key: row[column] for key, column in _EXPOSURE_COLUMNS.items()},
-            {
-                **{n: row[n] for n in names},
-                "rate": row["s_rate"],
-                "exposure_usd": row["s_exposure_usd"],
-                "committed_usd": row["s_committed_usd"],
-            },
         )
         for row in rows
     ]
@@ -425,22 +448,17 @@ def _totals(rows: list[dict], figure: str) -> dict:
 def exposure_report(user: Any, as_of: dt.date | None = None) -> dict:
     """The program's exposure as of a day, in the shape of CONTRACT §6.
 
-    Today's figures are the exposure job's snapshots, converted at today's rate
-    (``computed_at`` says how fresh: the oldest); an instrument the job has not reached yet,
-    or another day, is computed on request by the same set-based query the job writes
-    (``ledger_figures``).
+    The figures come from ``exposure_figures`` (``computed_at`` says how fresh: the oldest
+    stored figure, or now when computed on request).
     """
     proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
     as_of = as_of or today()
     now = timezone.now()
-    if as_of == today():
-        rows = _rows_from_snapshots(as_of)
-        rows += _rows_from_figures(ledger_figures(as_of, unreached=True))
-        rows.sort(key=lambda row: row["id"])
-    else:
-        rows = _rows_from_figures(ledger_figures(as_of).order_by("id"))
+    figures = exposure_figures(as_of)
+    rows = [row for part in figures.parts for row in _rows_from_figures(part)]
+    rows.sort(key=lambda row: row["id"])
     # The instruments the job has not reached yet, and other days, are computed now.
     computed_at = figures_computed_at(as_of) or now
     limits = program_limits()

@@ -9,6 +9,7 @@ import pytest
 
 from core.models import DecisionLogEntry
 from financing import services
+from financing.exposure_job import recompute_exposure
 from financing.models import Distribution
 
 D = dt.date
@@ -302,7 +303,7 @@ def test_the_unshocked_stress_agrees_with_the_exposure_report(api, us_staff, pro
     # 75 yen is 0.495 USD: each rounds half-even to 0.50, while their sum is 0.99.
     for _ in range(2):
         fund(project, "equity", "NEXI", "75", D(2025, 1, 10), "contribution", currency="JPY")
-    services.exposure_recompute()  # today's figures, as the job leaves them
+    recompute_exposure()  # today's figures, as the job leaves them
     day = {"as_of": as_of} if as_of else {}
     report = api(us_staff).get("/api/v1/exposure/", day).json()
     stress = api(us_staff).get("/api/v1/exposure/stress/", {**day, "shocks": "0"}).json()

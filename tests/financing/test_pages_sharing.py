@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from financing import selectors, services
+from financing.exposure_job import recompute_exposure
 from financing.models import Distribution, FxRate, Instrument
 
 D = dt.date
@@ -309,7 +310,7 @@ def test_the_exposure_page_takes_a_fixed_number_of_queries(
 def test_the_page_follows_the_exposure_job_after_each_transaction(
     browser_of, us_staff, funded, django_capture_on_commit_callbacks
 ):
-    services.exposure_recompute()  # today's figures for every instrument
+    recompute_exposure()  # today's figures for every instrument
     client = browser_of(us_staff)
     total = 'id="total-exposure"><span class="money">{} <span class="ccy">USD'
     assert total.format(100) in client.get("/exposure/").content.decode()
@@ -330,7 +331,7 @@ def test_today_counts_the_instruments_the_job_has_not_reached_yet(browser_of, us
     client = browser_of(us_staff)
     total = 'id="total-exposure"><span class="money">{} <span class="ccy">USD'
     assert total.format(100) in client.get("/exposure/").content.decode()  # not reached yet
-    services.exposure_recompute()
+    recompute_exposure()
     equity = services.instrument_commit(
         user=us_staff,
         proposal_id=funded.pk,
@@ -354,7 +355,7 @@ def test_the_page_says_how_fresh_the_figures_are_and_when_they_are_computed_on_r
 ):
     from financing.models import ExposureDay
 
-    services.exposure_recompute()  # the nightly run: every figure checked
+    recompute_exposure()  # the nightly run: every figure checked
     checked = ExposureDay.objects.get(as_of=selectors.today()).checked_at
     client = browser_of(us_staff)
 

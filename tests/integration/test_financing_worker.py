@@ -294,7 +294,7 @@ def test_two_full_recomputes_at_once_leave_one_right_row_per_instrument(make_pro
     def job():
         try:
             barrier.wait()
-            services.exposure_recompute()
+            recompute_exposure()
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
         finally:

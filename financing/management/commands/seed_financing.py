@@ -15,6 +15,7 @@ from django.db import transaction
 
 from core.errors import DomainError
 from financing import selectors, services
+from financing.exposure_job import recompute_exposure
 from financing.models import FxRate, Instrument
 from projects.models import Proposal, Status
 from projects.services import proposal_transition
@@ -114,6 +115,6 @@ class Command(BaseCommand):
         # Month-end totals, as the nightly job would have recorded them, for the trend chart.
         for months in range(12, 0, -1):
             end = months_ago(today, months - 1).replace(day=1) - dt.timedelta(days=1)
-            services.exposure_recompute(as_of=end)
-        services.exposure_recompute(as_of=today)
+            recompute_exposure(as_of=end)
+        recompute_exposure(as_of=today)
         self.stdout.write(f"Financing added to {funded} project(s).")
