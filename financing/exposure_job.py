@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import rules, selectors
+from .breaches import limit_breaches_check
 from .models import ExposureDay, Instrument
 
 # Stored figure <- ledger_figures column.
@@ -35,6 +36,7 @@ FIGURES = {
     "exposure": "f_exposure",
     "undrawn": "f_undrawn",
     "claims": "f_claims",
+    "cancelled": "f_cancelled",
 }
 
 
@@ -47,19 +49,23 @@ def recompute_exposure(
     """Run the exposure job; return how many instruments' figures it wrote.
 
     - ``instrument_ids`` (after their writes): those instruments' figures brought up to today.
-    - ``days`` (after a rate entered late): the program's totals of those days recorded again;
-      the figures are in their own currencies and do not depend on the rate.
+    - ``days`` (after a rate entered, or a cancellation): the program's totals of those days
+      recorded again (the figures are in their own currencies and do not depend on the
+      rate), and the limits checked for a breach (``breaches``).
     - neither (the nightly run, the command): every instrument's figures brought up to today,
-      then the program's totals recorded as of ``as_of`` if a day is named, else as of the
-      month-end just closed unless they already are (the trend's points).
+      the limits checked, then the program's totals recorded as of ``as_of`` if a day is
+      named, else as of the month-end just closed unless they already are (the trend's
+      points).
     """
     if instrument_ids is not None:
         return figures_write(instrument_ids)
     if days is not None:
         for day in days:
             totals_record(day)
+        limit_breaches_check()
         return 0
     written = figures_write()
+    limit_breaches_check()
     if as_of is None:
         as_of = selectors.today().replace(day=1) - dt.timedelta(days=1)
         if ExposureDay.objects.filter(as_of=as_of, totals_at__isnull=False).exists():
@@ -115,16 +121,21 @@ def figures_write(instrument_ids: Iterable[int] | None = None) -> int:
 
 def totals_record(as_of: dt.date) -> ExposureDay:
     """Record the program's USD totals as of ``as_of`` (one grouped query over every
-    instrument's figures as of that day, converted at that day's rate)."""
-    figures = selectors.ledger_figures(as_of).values("f_exposure_usd", "f_committed_usd")
+    instrument's figures as of that day, converted at that day's rate): the exposure of
+    every instrument, the commitments of JBIC and NEXI ones."""
+    figures = selectors.ledger_figures(as_of).values(
+        "provider", "f_exposure_usd", "f_committed_usd"
+    )
     select_sql, select_params = figures.query.sql_with_params()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    program = ", ".join(["%s"] * len(rules.JAPANESE_PROVIDERS))
     with transaction.atomic(), connection.cursor() as cursor:
+        # Exposure of every instrument; committed of JBIC and NEXI ones (what the limits count).
         cursor.execute(
             "SELECT COUNT(*), COUNT(*) - COUNT(f.f_exposure_usd), "
-            "COALESCE(SUM(f.f_exposure_usd), 0), COALESCE(SUM(f.f_committed_usd), 0) "
-            f"FROM ({select_sql}) f",
-            select_params,
+            "COALESCE(SUM(f.f_exposure_usd), 0), COALESCE(SUM(CASE WHEN f.provider IN "
+            f"({program}) THEN f.f_committed_usd END), 0) FROM ({select_sql}) f",
+            [*rules.JAPANESE_PROVIDERS, *select_params],
         )
         instruments, missing, exposure_usd, committed_usd = cursor.fetchone()
         _day_write(

@@ -4,35 +4,30 @@ the rules, saves, appends to the decision log and schedules its side effects on 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotVisible, object_pk
-from core.formatting import too_large_message
 from core.jobs import enqueue_on_commit
 from financing import permissions
 from projects import permissions as proposal_permissions
 from projects.models import Proposal
 
 from . import rules, selectors, tasks
+from .breaches import lock_program_limits
 from .models import Distribution, FxRate, Instrument, Transaction
 
 # --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
 
-# Any two commitments are checked against the program's limits one after the other: on
-# PostgreSQL a transaction-scoped advisory lock under this key (SQLite serialises writers).
-LIMITS_LOCK_KEY = 0x6163636F7264  # "accord"
-MONEY_MAX = Decimal("1e18")  # 20 digits, 2 of them decimal places
-CENT = Decimal("0.01")
 
-
-def _amount_problem(value: Any, *, rate: bool = False) -> tuple[Decimal | None, str | None]:
-    """Read a money amount (or a rate): the value, or why it is not acceptable."""
+def _amount_problem(value: Any, *, places: int = 2) -> tuple[Decimal | None, str | None]:
+    """Read an amount (``places`` decimals: 2 for USD, 0 for JPY, 10 for a rate): the value,
+    or why it is not acceptable, including one the database could not store exactly."""
     try:
         amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (ArithmeticError, ValueError):
@@ -41,14 +36,8 @@ def _amount_problem(value: Any, *, rate: bool = False) -> tuple[Decimal | None, 
         return None, _("Enter a number.")
     if amount <= 0:
         return None, _("The amount must be above zero.")
-    # Size first: quantizing 1e40 needs more digits than the context has (InvalidOperation).
-    if amount >= (Decimal("1e10") if rate else MONEY_MAX):
-        largest = Decimal("9999999999.9999999999") if rate else MONEY_MAX - CENT
-        return None, str(too_large_message(largest))
-    places = 10 if rate else 2
-    if amount != amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
-        return None, _("Use at most %(places)d decimal places.") % {"places": places}
-    return amount, None
+    problem = rules.exactness_problem(amount, places=places)
+    return (None, problem) if problem else (amount, None)
 
 
 def _date_problem(value: Any) -> tuple[dt.date | None, str | None]:
@@ -90,50 +79,122 @@ def _require_funding_state(proposal: Proposal) -> None:
         )
 
 
-def _lock_program_limits() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LIMITS_LOCK_KEY])
-
-
 def _recompute_on_commit(instrument_id: int) -> None:
-    """Bring the instrument's figures up to today once the write commits."""
-    enqueue_on_commit(tasks.recompute_exposure, None, [instrument_id])
+    """Bring the instrument's figures up to today once the write commits, and those of the
+    guarantees that cover it (their exposure follows the loan's)."""
+    covering = Instrument.objects.filter(covers_id=instrument_id).values_list("pk", flat=True)
+    enqueue_on_commit(tasks.recompute_exposure, None, [instrument_id, *covering])
+
+
+def _instrument_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a new instrument's own fields (``data`` is read in place)."""
+    problems: dict[str, list[str]] = {}
+    if data["kind"] not in rules.KINDS:
+        problems["kind"] = [_("Choose equity, loan or guarantee.")]
+    if data["provider"] not in rules.PROVIDERS:
+        problems["provider"] = [_("Choose JBIC, NEXI or private.")]
+    if data["currency"] not in rules.CURRENCIES:
+        problems["currency"] = [_("Choose USD or JPY.")]
+    places = rules.PLACES.get(data["currency"], 2)
+    data["committed"], problem = _amount_problem(data["committed"], places=places)
+    if problem:
+        problems["committed"] = [problem]
+    if data["signed_on"] in (None, ""):
+        data["signed_on"] = None
+    else:
+        data["signed_on"], problem = _date_problem(data["signed_on"])
+        if problem:
+            problems["signed_on"] = [problem]
+    return problems
+
+
+def _cover_problems(proposal: Proposal, data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with ``covers`` and ``cover_ratio`` (replaced in ``data`` by the loan)."""
+    if data["covers"] in (None, ""):
+        if data["cover_ratio"] not in (None, ""):
+            return {"cover_ratio": [_("A cover ratio goes with the loan it covers (covers).")]}
+        data["covers"] = data["cover_ratio"] = None
+        return {}
+    message = _("A JBIC or NEXI guarantee covers a private loan on the same project.")
+    if data["kind"] != "guarantee" or not rules.is_program(data["provider"]):
+        return {"covers": [message]}
+    try:
+        pk = object_pk(data["covers"])
+    except NotVisible:
+        return {"covers": [message]}
+    loan = Instrument.objects.filter(
+        pk=pk, proposal=proposal, kind="loan", provider="private"
+    ).first()
+    if loan is None:
+        return {"covers": [message]}
+    if loan.currency != data["currency"]:
+        return {"covers": [_("The guarantee and the loan it covers are in one currency.")]}
+    data["covers"] = loan
+    ratio, problem = _amount_problem(data["cover_ratio"], places=4)
+    if problem is None and ratio > 1:
+        problem = _("The cover ratio is above zero and at most 1.")
+    if data["cover_ratio"] in (None, ""):
+        problem = _("Give the share of the loan covered (0 < cover_ratio ≤ 1).")
+    data["cover_ratio"] = ratio
+    return {"cover_ratio": [problem]} if problem else {}
+
+
+def _limit_breaches(proposal: Proposal, data: dict[str, Any]) -> list[rules.Breach]:
+    """The limits a JBIC or NEXI commitment would breach (co-financing uses no headroom)."""
+    if not rules.is_program(data["provider"]):
+        return []
+    on = selectors.today()
+    rate = selectors.fx_rate_on(data["currency"], on)
+    total_usd, equity_usd = selectors.committed_usd_totals(on)
+    project_usd, _equity = selectors.committed_usd_totals(on, proposal_id=proposal.pk)
+    approved = selectors.approved_amount(proposal.pk)
+    approved_rate = approved and selectors.fx_rate_on(approved[1], on)
+    if rate is None or total_usd is None or (approved and approved_rate is None):
+        message = _("No JPY rate is on record on or before today: enter one to check the limits.")
+        raise InvalidState(message, detail={"currency": [message]})
+    return rules.limit_problems(
+        kind=data["kind"],
+        committed_usd=rules.to_usd(data["committed"], data["currency"], rate),
+        total_committed_usd=total_usd,
+        equity_committed_usd=equity_usd,
+        limits=selectors.program_limits(),
+        project_committed_usd=project_usd,
+        approved_usd=approved and rules.to_usd(approved[0], approved[1], approved_rate),
+    )
 
 
 @transaction.atomic
 def instrument_commit(
-    *, user: Any, proposal_id: Any, kind: str, provider: str, currency: str, committed: Any
+    *,
+    user: Any,
+    proposal_id: Any,
+    kind: str,
+    provider: str,
+    currency: str,
+    committed: Any,
+    signed_on: Any = None,
+    covers: Any = None,
+    cover_ratio: Any = None,
 ) -> Instrument:
-    """Commit an instrument on a project in funding, within the program's limits."""
+    """Commit an instrument on a project in funding; JBIC and NEXI ones within the program's
+    limits and the amount approved for the project."""
     proposal = _funding_proposal(user, proposal_id)
     _require_funding_state(proposal)
-    problems: dict[str, list[str]] = {}
-    if kind not in rules.KINDS:
-        problems["kind"] = [_("Choose equity, loan or guarantee.")]
-    if provider not in rules.PROVIDERS:
-        problems["provider"] = [_("Choose JBIC, NEXI or private.")]
-    if currency not in rules.CURRENCIES:
-        problems["currency"] = [_("Choose USD or JPY.")]
-    amount, problem = _amount_problem(committed)
-    if problem:
-        problems["committed"] = [problem]
+    data = {
+        "kind": kind,
+        "provider": provider,
+        "currency": currency,
+        "committed": committed,
+        "signed_on": signed_on,
+        "covers": covers,
+        "cover_ratio": cover_ratio,
+    }
+    problems = _instrument_problems(data)
+    if not problems:
+        problems = _cover_problems(proposal, data)
     _raise_problems(problems)
-
-    _lock_program_limits()
-    on = selectors.today()
-    rate = selectors.fx_rate_on(currency, on)
-    total_usd, equity_usd = selectors.committed_usd_totals(on)
-    if rate is None or total_usd is None:
-        message = _("No JPY rate is on record on or before today: enter one to check the limits.")
-        raise InvalidState(message, detail={"currency": [message]})
-    breaches = rules.limit_problems(
-        kind=kind,
-        committed_usd=rules.to_usd(amount, currency, rate),
-        total_committed_usd=total_usd,
-        equity_committed_usd=equity_usd,
-        limits=selectors.program_limits(),
-    )
+    lock_program_limits()
+    breaches = _limit_breaches(proposal, data)
     if breaches:
         raise InvalidState(
             breaches[0].message,
@@ -144,11 +205,11 @@ def instrument_commit(
         )
     instrument = Instrument.objects.create(
         proposal=proposal,
-        kind=kind,
-        provider=provider,
-        currency=currency,
-        committed=amount,
         committed_by=user,
+        signed_on=data["signed_on"] or selectors.today(),
+        signed_on_given=data["signed_on"] is not None,
+        **{k: data[k] for k in ("kind", "provider", "currency", "committed", "covers")},
+        cover_ratio=data["cover_ratio"],
     )
     decision_log_append(
         actor=user,
@@ -156,21 +217,46 @@ def instrument_commit(
         proposal=proposal.reference,
         data={
             "instrument": instrument.pk,
-            "kind": kind,
-            "provider": provider,
-            "currency": currency,
-            "committed": amount,
+            **{k: data[k] for k in ("kind", "provider", "currency", "committed")},
+            "signed_on": instrument.signed_on,
+            "covers": instrument.covers_id,
+            "cover_ratio": instrument.cover_ratio,
         },
     )
     _recompute_on_commit(instrument.pk)
     return instrument
 
 
+def _transaction_input(
+    instrument: Instrument, type: str, amount: Any, value_date: Any
+) -> tuple[Decimal, dt.date]:
+    """The amount and value date of a new transaction, or ``Invalid`` saying what is wrong."""
+    problems: dict[str, list[str]] = {}
+    places = rules.PLACES.get(instrument.currency, 2)
+    amount_value, problem = _amount_problem(amount, places=places)
+    if problem:
+        problems["amount"] = [problem]
+    date_value, problem = _date_problem(value_date)
+    if problem:
+        problems["value_date"] = [problem]
+    elif instrument.signed_on_given and date_value < instrument.signed_on:
+        problems["value_date"] = [
+            _("The instrument was signed on %(day)s: no money moved on it before.")
+            % {"day": instrument.signed_on.isoformat()}
+        ]
+    problem = rules.type_problem(instrument.kind, type)
+    if problem:
+        problems["type"] = [problem]
+    _raise_problems(problems)
+    return amount_value, date_value
+
+
 @transaction.atomic
 def transaction_record(
     *, user: Any, instrument_id: Any, type: str, amount: Any, value_date: Any
 ) -> Transaction:
-    """Record money that moved on an instrument, keeping its exposure and drawings in bounds."""
+    """Record money that moved on an instrument (or a cancellation of what is undrawn),
+    keeping its exposure, claims and drawings in bounds."""
     pk = object_pk(instrument_id)
     found = Instrument.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
     if found is None:
@@ -178,17 +264,7 @@ def transaction_record(
     proposal = _funding_proposal(user, found)
     _require_funding_state(proposal)
     instrument = Instrument.objects.select_for_update().get(pk=pk)
-    problems: dict[str, list[str]] = {}
-    amount_value, problem = _amount_problem(amount)
-    if problem:
-        problems["amount"] = [problem]
-    date_value, problem = _date_problem(value_date)
-    if problem:
-        problems["value_date"] = [problem]
-    problem = rules.type_problem(instrument.kind, type)
-    if problem:
-        problems["type"] = [problem]
-    _raise_problems(problems)
+    amount_value, date_value = _transaction_input(instrument, type, amount, value_date)
     existing = [
         rules.Entry(type=t, amount=a, value_date=d)
         for t, a, d in instrument.transactions.values_list("type", "amount", "value_date")
@@ -202,6 +278,8 @@ def transaction_record(
             today=selectors.today(),
         )
     )
+    if date_value < instrument.signed_on:  # not given: signed by the day money first moved
+        Instrument.objects.filter(pk=pk).update(signed_on=date_value)
     row = Transaction.objects.create(
         instrument=instrument,
         type=type,
@@ -223,6 +301,8 @@ def transaction_record(
         },
     )
     _recompute_on_commit(instrument.pk)
+    if type in rules.CANCELLING:
+        enqueue_on_commit(tasks.recompute_exposure, None, None, [])  # a breach may clear
     return row
 
 
@@ -240,7 +320,7 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
     day, problem = _date_problem(date)
     if problem:
         problems["date"] = [problem]
-    rate, problem = _amount_problem(usd_per_unit, rate=True)
+    rate, problem = _amount_problem(usd_per_unit, places=rules.RATE_PLACES)
     if problem:
         problems["usd_per_unit"] = [problem]
     _raise_problems(problems)
@@ -256,9 +336,10 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
         event="fx_rate_set",
         data={"date": day, "currency": currency, "usd_per_unit": rate, "previous": previous},
     )
+    # The totals recorded for the days it converts are recorded again, and the limits
+    # checked: a rate that moved may take the commitments over one, or back under.
     converted = selectors.exposure_days_converted_by(currency, day)
-    if converted:
-        enqueue_on_commit(tasks.recompute_exposure, None, None, [d.isoformat() for d in converted])
+    enqueue_on_commit(tasks.recompute_exposure, None, None, [d.isoformat() for d in converted])
     return row
 
 

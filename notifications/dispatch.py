@@ -52,9 +52,10 @@ from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.urls import reverse
 
-from core.models import DecisionLogEntry
+from core.models import DecisionLogEntry, Role
 
 from . import services
 from .models import DispatchCursor, Notification
@@ -116,6 +117,23 @@ def proposal_returned(entry: DecisionLogEntry) -> Outgoing | None:
 def condition_overdue(entry: DecisionLogEntry) -> Outgoing | None:
     """Staff and chairs of both delegations, while the condition is still overdue."""
     return services.EVENTS["condition_overdue"](entry.data["condition"])
+
+
+@mail_for("limit_breached")
+def limit_breached(entry: DecisionLogEntry) -> Outgoing | None:
+    """Staff and chairs of both delegations, while the breach stands (a rate took the
+    commitments over a program limit; it is logged again only after it clears)."""
+    cleared = DecisionLogEntry.objects.filter(
+        seq__gt=entry.seq, event="limit_cleared", data__limit=entry.data.get("limit")
+    )
+    if cleared.exists():
+        return None
+    return Outgoing(
+        key=f"log:{entry.seq}",
+        recipients=services.active_users(Q(membership__role__in=[Role.STAFF, Role.CHAIR])),
+        link=reverse("exposure"),
+        context={"breach": entry.data},
+    )
 
 
 # --- The cursor -------------------------------------------------------------------------

@@ -7,8 +7,10 @@ exposure page's grouped figures and the yen stress). Callers use ``financing.sel
 
 from .dashboard import exposure_dashboard, exposure_groups, exposure_series, exposure_stress
 from .ledger import (
+    approved_amount,
     committed_usd_totals,
     exposure_days_converted_by,
+    exposure_figures,
     exposure_report,
     fx_rate_on,
     fx_rates_list,
@@ -28,6 +30,8 @@ from .sharing import (
 )
 
 __all__ = [
+    "approved_amount",
+    "exposure_figures",
     "committed_usd_totals",
     "distributions_for",
     "exposure_dashboard",

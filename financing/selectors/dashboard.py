@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -19,13 +20,21 @@ from projects.models import Sponsor
 
 from .. import rules
 from ..models import ExposureDay
-from .ledger import ZERO, exposure_figures, figures_computed_at, program_limits, today
+from .ledger import (
+    ZERO,
+    exposure_figures,
+    figures_computed_at,
+    fx_rate_on,
+    program_limits,
+    today,
+)
 
 # --- The exposure page and the stress: grouped figures, never one row per instrument -----
 
 TOP_SPONSORS = 20  # the page lists the largest; the API has every one
 GROUP_KEYS = ("kind", "provider", "currency", "sector", "sponsor", "rate")
-_GROUP_SUMS = ("exposure", "committed", "exposure_usd", "committed_usd")
+_GROUP_SUMS = ("exposure", "committed", "exposure_usd", "committed_usd", "undrawn")
+SHOCKS = (Decimal(10), Decimal(20), Decimal(30))
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class ExposureGroup:
     committed: Decimal
     exposure_usd: Decimal  # of the rows that have a USD figure
     committed_usd: Decimal
+    undrawn: Decimal  # in ``currency``
 
 
 def _grouped_sql(inner_sql: str) -> str:
@@ -90,7 +100,7 @@ def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
     """The program's figures as of ``as_of`` (``exposure_figures``, as the API reads them)
     grouped in the database; cached while the job's stored figures stay the same."""
     figures = exposure_figures(as_of)
-    cache_key = figures.stamp and f"financing:exposure-groups:{figures.stamp}"
+    cache_key = figures.stamp and f"financing:exposure-groups:2:{figures.stamp}"
     if cache_key:
         cached = cache.get(cache_key)
         if cached is not None:
@@ -120,12 +130,14 @@ def _by(groups: list[ExposureGroup], key: str, figure: str, order: tuple = ()) -
 
 
 def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
-    """What the exposure page shows: totals by each grouping, limits, stress and the trend."""
+    """What the exposure page shows: totals by each grouping, the limits (JBIC and NEXI
+    commitments only), the co-financing beside them, the stress and the trend."""
     proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
     as_of = as_of or today()
     groups = exposure_groups(as_of)
+    program = [group for group in groups if rules.is_program(group.provider)]
     totals = {
         name: _by(groups, key, "exposure_usd", order)
         for name, key, order in (
@@ -136,12 +148,10 @@ def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
             ("by_currency", "currency", rules.CURRENCIES),
         )
     }
-    committed = _by(groups, "kind", "committed_usd", rules.KINDS)
-    committed_all = sum(committed.values(), ZERO)
-    limits = program_limits()
-    native = _by(groups, "currency", "exposure", rules.CURRENCIES)
+    committed = _by(program, "kind", "committed_usd", rules.KINDS)
     return {
         "as_of": as_of,
+        "business_tz": settings.ACCORD_BUSINESS_TZ,
         "complete": not any(group.missing for group in groups),
         "missing": sum(group.missing for group in groups),
         "instruments": sum(group.count for group in groups),
@@ -150,16 +160,31 @@ def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
         "top_sponsors": list(totals["by_sponsor"].items())[:TOP_SPONSORS],
         "more_sponsors": max(len(totals["by_sponsor"]) - TOP_SPONSORS, 0),
         "committed_by_kind": committed,
-        "committed_all": committed_all,
-        "exposure_native": native,
-        "limits": [
-            _limit_use("program", limits.program_usd, committed_all),
-            _limit_use("equity", limits.equity_usd, committed["equity"]),
-        ],
-        "stress": _stress_of(groups, [Decimal(10), Decimal(20), Decimal(30)]),
+        "committed_all": sum(committed.values(), ZERO),
+        "co_financing": _co_financing([g for g in groups if g not in program]),
+        "exposure_native": _by(groups, "currency", "exposure", rules.CURRENCIES),
+        "limits": _limits_of(committed),
+        "stress": _stress_of(groups, list(SHOCKS), fx_rate_on("JPY", as_of)),
         "series": exposure_series(as_of, current=sum(totals["by_kind"].values(), ZERO)),
         "computed_at": figures_computed_at(as_of),
     }
+
+
+def _co_financing(groups: list[ExposureGroup]) -> dict:
+    """Private instruments: shown beside the program, never using its headroom."""
+    return {
+        "instruments": sum(group.count for group in groups),
+        "committed_usd": sum((group.committed_usd for group in groups), ZERO),
+        "exposure_usd": sum((group.exposure_usd for group in groups), ZERO),
+    }
+
+
+def _limits_of(committed_by_kind: dict[str, Decimal]) -> list[dict]:
+    limits = program_limits()
+    return [
+        _limit_use("program", limits.program_usd, sum(committed_by_kind.values(), ZERO)),
+        _limit_use("equity", limits.equity_usd, committed_by_kind["equity"]),
+    ]
 
 
 def _limit_use(name: str, limit: Decimal, used: Decimal) -> dict:
@@ -169,10 +194,11 @@ def _limit_use(name: str, limit: Decimal, used: Decimal) -> dict:
         "used": used,
         "headroom": limit - used,
         "share": (used / limit) if limit else ZERO,
+        "breached": used > limit,
     }
 
 
-def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
+def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal], jpy_rate: Any) -> dict:
     merged: dict[tuple, list[Decimal]] = {}
     for group in groups:
         sums = merged.setdefault((group.currency, group.rate), [ZERO, ZERO])
@@ -182,8 +208,14 @@ def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
         rules.StressGroup(currency, rate, exposure, committed)
         for (currency, rate), (exposure, committed) in merged.items()
     ]
-    complete, figures = rules.stress(stress_groups, shocks)
-    _unshocked, *shocked = figures
+    # The yen Tokyo must find: the program's undrawn dollar commitments, at each rate.
+    undrawn_usd = sum(
+        (g.undrawn for g in groups if g.currency == "USD" and rules.is_program(g.provider)), ZERO
+    )
+    complete, figures = rules.stress(
+        stress_groups, shocks, undrawn_usd=undrawn_usd, jpy_rate=jpy_rate
+    )
+    base, *shocked = figures
     # The base is the exposure report's own figure (each instrument's USD value rounded to
     # the cent, then summed), so it matches GET /exposure/ to the cent; each shocked total
     # converts the yen summed per rate and rounds once.
@@ -192,20 +224,30 @@ def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
         "base": {
             "exposure_usd": sum((g.exposure_usd for g in groups), ZERO),
             "committed_usd": sum((g.committed_usd for g in groups), ZERO),
+            "undrawn_usd": base.undrawn_usd,
+            "yen_cost": base.yen_cost,
         },
         "shocks": [
-            {"shock": f.shock, "exposure_usd": f.exposure_usd, "committed_usd": f.committed_usd}
+            {
+                "shock": f.shock,
+                "exposure_usd": f.exposure_usd,
+                "committed_usd": f.committed_usd,
+                "undrawn_usd": f.undrawn_usd,
+                "yen_cost": f.yen_cost,
+            }
             for f in shocked
         ],
     }
 
 
 def exposure_stress(*, user: Any, as_of: dt.date, shocks: list[Decimal]) -> dict:
-    """CONTRACT §6 stress: USD totals with every JPY amount at its rate weakened by each shock."""
+    """The USD totals with every JPY amount at its rate weakened by each shock, and the yen
+    cost of the program's undrawn dollar commitments at each shocked rate."""
     proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
-    return {"as_of": as_of, **_stress_of(exposure_groups(as_of), shocks)}
+    groups = exposure_groups(as_of)
+    return {"as_of": as_of, **_stress_of(groups, shocks, fx_rate_on("JPY", as_of))}
 
 
 SERIES_MONTHS = 12

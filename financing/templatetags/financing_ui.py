@@ -154,6 +154,26 @@ def sector_name(sector: str) -> str:
 PANEL_STATES = (Status.APPROVED, *permissions.FUNDING_STATES, Status.CLOSED)
 
 
+def _instrument_groups(instruments: list[dict]) -> list[dict]:
+    """The program's instruments (JBIC and NEXI), then the co-financing beside them."""
+    return [
+        {
+            "id": "program-instruments",
+            "title": _("Instruments (JBIC and NEXI)"),
+            "help": "",
+            "empty": _("No instruments committed yet."),
+            "rows": [row for row in instruments if rules.is_program(row["provider"])],
+        },
+        {
+            "id": "co-financing",
+            "title": _("Co-financing (private)"),
+            "help": _("Private money beside the program: it uses none of the program's headroom."),
+            "empty": _("No co-financing recorded."),
+            "rows": [row for row in instruments if not rules.is_program(row["provider"])],
+        },
+    ]
+
+
 def financing_panel(context) -> dict:
     """Instruments, transactions, distributions and recovery; staff get the forms."""
     request = context.get("request")
@@ -170,6 +190,9 @@ def financing_panel(context) -> dict:
             "kind",
             "provider",
             "currency",
+            "signed_on",
+            "covers_id",
+            "cover_ratio",
             "f_committed",
             "f_exposure",
             "f_undrawn",
@@ -183,6 +206,7 @@ def financing_panel(context) -> dict:
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "instruments": instruments,
+        "instrument_groups": _instrument_groups(instruments),
         "transactions": list(selectors.proposal_transactions(user=user, proposal=proposal)),
         "position": selectors.recovery_position(user=user, proposal=proposal),
         "funding_open": proposal.status in permissions.FUNDING_STATES,

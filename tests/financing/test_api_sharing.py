@@ -249,12 +249,23 @@ def test_the_stress_converts_yen_at_the_weakened_rate_beside_the_base(
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["as_of"] == "2025-02-01" and body["complete"] is True
-    assert body["base"] == {"exposure_usd": "7600.00", "committed_usd": "21800.00"}
+    assert body["base"] == {
+        "exposure_usd": "7600.00",
+        "committed_usd": "21800.00",
+        "undrawn_usd": "1000.00",
+        "yen_cost": "151515",
+    }
+    # The program's undrawn dollars (1,000) cost more yen as the yen weakens: 1,000 / 0.0066
+    # is 151,515 yen today, 1,000 / (0.0066 × 0.9) is 168,350 after a 10% fall.
+    same = {"undrawn_usd": "1000.00"}
     assert body["shocks"] == [
-        {"shock": 10, "exposure_usd": "6940.00", "committed_usd": "19820.00"},
-        {"shock": 20, "exposure_usd": "6280.00", "committed_usd": "17840.00"},
-        {"shock": 30, "exposure_usd": "5620.00", "committed_usd": "15860.00"},
-    ]
+        {"shock": 10, "exposure_usd": "6940.00", "committed_usd": "19820.00", **same,
+         "yen_cost": "168350"},
+        {"shock": 20, "exposure_usd": "6280.00", "committed_usd": "17840.00", **same,
+         "yen_cost": "189394"},
+        {"shock": 30, "exposure_usd": "5620.00", "committed_usd": "15860.00", **same,
+         "yen_cost": "216450"},
+    ]  # fmt: skip
 
 
 def test_the_stress_is_incomplete_when_yen_has_no_rate(api, us_staff, project, fund):

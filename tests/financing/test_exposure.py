@@ -304,7 +304,7 @@ def test_the_exposure_costs_the_same_queries_for_three_or_thirty_instruments(
         ("1", "0.135", "0.14"),
         ("3", "0.0065", "0.02"),  # 0.0195
         ("77", "0.0065", "0.50"),  # 0.5005
-        ("123456789.01", "0.0066", "814814.81"),  # 814814.807466
+        ("123456789", "0.0066", "814814.81"),  # 814814.8074
     ],
 )
 def test_the_usd_figure_rounds_half_even_on_every_database(
