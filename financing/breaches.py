@@ -1,7 +1,7 @@
 """Breaches of the program limits that no commitment made: a commitment over a limit is
 refused, so committed passes one only when a rate moves. Each breach is logged once
 (``limit_breached``) and mailed to staff and both chairs; it is logged again only after it
-has cleared (``limit_cleared``) and recurred. See docs/ledger.md."""
+has cleared (``limit_cleared``) and recurred."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ JAPANESE_PROVIDERS = ("JBIC", "NEXI")
 
 @dataclass(frozen=True)
 class KindRule:
-    """What moves the exposure of one kind of instrument (the table in docs/ledger.md)."""
+    """What moves the exposure of one kind of instrument: its raising and lowering types."""
 
     kind: str
     raising: tuple[str, ...]

@@ -353,6 +353,28 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
 DISTRIBUTING_STATES = permissions.FUNDING_STATES
 
 
+def _distribution_usd(
+    amount: Decimal, currency: str, date: dt.date
+) -> tuple[Decimal | None, Decimal]:
+    """The rate a distribution converts at (None for USD) and its USD amount, or why not."""
+    if currency == "USD":
+        return None, amount
+    usd_per_unit = selectors.fx_rate_on("JPY", date)
+    if usd_per_unit is None:
+        raise InvalidState(
+            _("No JPY rate on or before %(date)s: enter one before recording this distribution.")
+            % {"date": date.isoformat()},
+            detail={"currency": [_("No JPY rate on or before this date.")]},
+        )
+    amount_usd = rules.cents(amount * usd_per_unit)
+    problem = rules.exactness_problem(amount_usd, places=2)
+    if amount_usd <= 0:
+        problem = _("The amount is worth less than a cent.")
+    if problem:
+        raise Invalid(problem, detail={"amount": [problem]})
+    return usd_per_unit, amount_usd
+
+
 @transaction.atomic
 def distribution_record(
     *, user: Any, proposal_id: Any, amount: Any, currency: str, date: Any
@@ -360,11 +382,11 @@ def distribution_record(
     """Record cash a project distributed and split it by the waterfall (CONTRACT §7)."""
     proposal = _funding_proposal(user, proposal_id)  # locked: one distribution at a time
     problems: dict[str, list[str]] = {}
-    amount, problem = _amount_problem(amount)
-    if problem:
-        problems["amount"] = [problem]
     if currency not in rules.CURRENCIES:
         problems["currency"] = [_("Choose USD or JPY.")]
+    amount, problem = _amount_problem(amount, places=rules.PLACES.get(currency, 2))
+    if problem:
+        problems["amount"] = [problem]
     date, problem = _date_problem(date)
     if problem:
         problems["date"] = [problem]
@@ -392,26 +414,7 @@ def distribution_record(
                 "date": [_("Give %(last)s or a later date.") % {"last": last.date.isoformat()}]
             },
         )
-    usd_per_unit = None
-    if currency == "USD":
-        amount_usd = amount
-    else:
-        usd_per_unit = selectors.fx_rate_on("JPY", date)
-        if usd_per_unit is None:
-            raise InvalidState(
-                _(
-                    "No JPY rate on or before %(date)s: "
-                    "enter one before recording this distribution."
-                )
-                % {"date": date.isoformat()},
-                detail={"currency": [_("No JPY rate on or before this date.")]},
-            )
-        amount_usd = rules.cents(amount * usd_per_unit)
-        if amount_usd <= 0:
-            raise Invalid(
-                _("The amount is worth less than a cent."),
-                detail={"amount": [_("The amount is worth less than a cent.")]},
-            )
+    usd_per_unit, amount_usd = _distribution_usd(amount, currency, date)
     investment = selectors.japan_investment(proposal_ids=[proposal.pk], on=date)[proposal.pk]
     if investment.missing:
         raise InvalidState(

@@ -220,7 +220,7 @@ def ledger_figures(
     Columns: ``f_committed`` (less cancellations), ``f_cancelled``, ``f_drawn``, ``f_repaid``,
     ``f_exposure``, ``f_undrawn``, ``f_claims`` (calls less recoveries), ``f_rate`` (USD per
     unit; null: no rate), ``f_exposure_usd``, ``f_committed_usd`` (half-even cents; null when
-    the rate is missing). See docs/ledger.md.
+    the rate is missing).
     """
     rate = fx_rate_on("JPY", as_of)
     instruments = Instrument.objects.filter(signed_on__lte=as_of).order_by()
