@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from committee.decision_log import decision_log_append
-from committee.models import DecisionLogEntry
+from core.decision_log import decision_log_append
+from core.models import DecisionLogEntry
 
 from . import rules, selectors
 

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from committee.models import DecisionLogEntry
+from core.models import DecisionLogEntry
 from financing.models import Distribution, FxRate, Instrument, Transaction
 from financing.selectors import today
 from tests.financing.ledger_fixtures import days_ago
