@@ -142,10 +142,10 @@ def generate(ctx: Context) -> None:
             raw,
             "financing_instrument",
             ("id", "proposal_id", "kind", "provider", "currency", "committed",
-             "committed_by_id", "committed_at"),
+             "committed_by_id", "committed_at", "signed_on", "signed_on_given"),
             (
                 (n + 1, rng.choice(proposal_ids), kinds[n], providers[n], currencies[n],
-                 committed[n], staff.pk, now)
+                 committed[n], staff.pk, now, start, False)
                 for n in range(INSTRUMENTS)
             ),
         )  # fmt: skip
@@ -251,13 +251,23 @@ def measure_floor(ctx: Context) -> dict:
     sql = (
         # The outer sums make PostgreSQL compute the inner ones: with count(*) alone it prunes
         # them (EXPLAIN VERBOSE shows NULL::numeric), which would time grouping, not adding up.
-        "SELECT count(*), sum(up), sum(down), sum(claims) FROM (SELECT instrument_id, "
-        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS up, "
+        "SELECT count(*), sum(up), sum(down), sum(claims), sum(back), sum(off) FROM (SELECT "
+        "instrument_id, SUM(amount) FILTER (WHERE type = ANY(%s)) AS up, "
         "SUM(amount) FILTER (WHERE type = ANY(%s)) AS down, "
-        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS claims "
+        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS claims, "
+        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS back, "
+        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS off "
         "FROM financing_transaction WHERE value_date <= %s GROUP BY instrument_id) s"
     )
-    params = [types("raising"), types("lowering"), types("claims"), ctx.as_of]
+    # The five sums the figures need: drawn, repaid, called, recovered and cancelled.
+    params = [
+        types("raising"),
+        types("lowering"),
+        types("claims"),
+        types("recovering"),
+        list(rules.CANCELLING),
+        ctx.as_of,
+    ]
     runs = []
     with connection.cursor() as cursor:
         for _ in range(4):
