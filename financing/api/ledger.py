@@ -128,7 +128,9 @@ class ExposureView(PolicyAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "as_of", DATE_OR_EMPTY, description="The day (default, or empty: today, UTC)."
+                "as_of",
+                DATE_OR_EMPTY,
+                description="The day (default, or empty: today in ACCORD_BUSINESS_TZ).",
             )
         ],
         responses={200: ExposureOut, **error_responses(400)},
