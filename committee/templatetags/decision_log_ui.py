@@ -33,6 +33,8 @@ EVENT_LABELS = {
     "transaction_recorded": _("Transaction recorded"),
     "distribution_recorded": _("Distribution recorded"),
     "fx_rate_recorded": _("FX rate recorded"),
+    "limit_breached": _("Program limit breached"),
+    "limit_cleared": _("Program limit breach cleared"),
     "condition_added": _("Condition of approval added"),
     "condition_satisfied": _("Condition of approval satisfied"),
     "condition_overdue": _("Condition of approval overdue"),
