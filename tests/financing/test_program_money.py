@@ -285,6 +285,11 @@ def breaches():
     )
 
 
+def breach_mail():
+    """The breach alerts sent (the dispatcher also sends the project's earlier mail)."""
+    return [m for m in mail.outbox if "Program limit breached" in m.subject]
+
+
 def test_a_rate_that_takes_commitments_over_the_limit_alerts_once_per_breach(
     staff, funded, settings, committee, browser_of, django_capture_on_commit_callbacks
 ):
@@ -300,9 +305,8 @@ def test_a_rate_that_takes_commitments_over_the_limit_alerts_once_per_breach(
     step("0.0071", days_ago(1))  # still over: no second alert
 
     assert breaches() == ["limit_breached"]
-    recipients = sorted(m.to[0].split("@")[0] for m in mail.outbox)
+    recipients = sorted(m.to[0].split("@")[0] for m in breach_mail())
     assert recipients == ["alice", "laura", "mei", "sato"]  # staff and both chairs
-    assert "Program limit breached" in mail.outbox[0].subject
     page = browser_of(committee["us_chair"]).get("/exposure/").content.decode()
     assert 'id="breach-program"' in page
     assert headroom(staff) == "-65.00"
@@ -312,7 +316,7 @@ def test_a_rate_that_takes_commitments_over_the_limit_alerts_once_per_breach(
     step("0.0070", days_ago(0))  # over again: a new breach, a new alert
 
     assert breaches() == ["limit_breached", "limit_cleared", "limit_breached"]
-    assert len(mail.outbox) == 4
+    assert len(breach_mail()) == 4
 
 
 @pytest.fixture
