@@ -1,6 +1,7 @@
 """The program's money: instruments (with the exposure job's figures), their transactions,
-FX rates, the exposure job's days and profit distributions (CONTRACT §6, §7). Fields and
-constraints only; rules live in ``rules.py``, writes in ``services.py``."""
+FX rates, the exposure job's days and profit distributions (docs/ledger.md,
+docs/waterfall.md). Fields and constraints only; rules live in ``rules.py``, writes in
+``services.py``."""
 
 import datetime as dt
 import zoneinfo
@@ -70,7 +71,7 @@ class Instrument(models.Model):
     # written only when one changes. A value date is never in the future, so only a recorded
     # transaction changes them, and each one re-runs the job for its instrument on commit
     # (the nightly run checks them all). Null until the job first reaches the instrument;
-    # USD is converted when read, at the rate of the day read (CONTRACT §6).
+    # USD is converted when read, at the rate of the day read (docs/ledger.md).
     exposure = models.DecimalField(_("exposure"), **MONEY, null=True, editable=False)
     undrawn = models.DecimalField(_("undrawn"), **MONEY, null=True, editable=False)
     claims = models.DecimalField(_("claims"), **MONEY, null=True, editable=False)
@@ -189,7 +190,7 @@ class ExposureDay(models.Model):
 
 
 class Distribution(models.Model):
-    """Cash a project distributed to the two countries, split by the waterfall (CONTRACT §7)."""
+    """Cash a project distributed to the two countries, split by the waterfall."""
 
     class Phase(models.TextChoices):
         PRE_RECOVERY = "pre_recovery", _("Before recovery")

@@ -1,7 +1,7 @@
 """Pure rules of the program's money: no ORM, plain Decimals and dataclasses in and out.
 
-The ledger (CONTRACT §6: which transaction types raise or lower exposure, undrawn, claims,
-FX conversion, program limits) and profit sharing (CONTRACT §7: the waterfall, yen stress).
+The ledger (docs/ledger.md: which transaction types raise or lower exposure, undrawn, claims,
+FX conversion, program limits) and profit sharing (docs/waterfall.md: the waterfall, yen stress).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 
 from core.formatting import number
 
-# --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
+# --- Ledger: instruments, transactions, FX rates, exposure, limits (docs/ledger.md) ---------
 
 CENT = Decimal("0.01")
 KINDS = ("equity", "loan", "guarantee")
 PROVIDERS = ("JBIC", "NEXI", "private")
 CURRENCIES = ("USD", "JPY")
-# Japan's public lenders: their money counts as Japan's investment (CONTRACT §7).
+# Japan's public lenders: their money counts as Japan's investment (docs/waterfall.md).
 JAPANESE_PROVIDERS = ("JBIC", "NEXI")
 
 
@@ -359,9 +359,9 @@ def _largest(places: int) -> str:
 
 # --- end of ledger ------------------------------------------------------------------------
 
-# --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
+# --- Profit sharing, recovery and yen stress (docs/waterfall.md, docs/ledger.md) -----
 
-# How profits split (CONTRACT §7): 50/50 until Japan has recovered its investment, then Japan
+# How profits split (docs/waterfall.md): 50/50 until Japan has recovered its investment, then Japan
 # gets 10% and the US 90%. Japan's share is rounded half-even to the cent; the US gets the rest.
 BEFORE_RECOVERY = Decimal("0.5")  # Japan's share until recovery
 AFTER_RECOVERY = Decimal("0.1")  # Japan's share once recovered
@@ -469,7 +469,7 @@ def phase_shown(*, investment: Decimal, complete: bool, phase: str | None) -> st
 
 
 def stressed_rate(usd_per_unit: Decimal, shock: Decimal) -> Decimal:
-    """The USD value of one yen after the yen weakens by ``shock`` percent (CONTRACT §6)."""
+    """The USD value of one yen after the yen weakens by ``shock`` percent (docs/ledger.md)."""
     return usd_per_unit * (1 - Decimal(shock) / 100)
 
 

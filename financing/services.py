@@ -22,7 +22,7 @@ from . import rules, selectors, tasks
 from .breaches import lock_program_limits
 from .models import Distribution, FxRate, Instrument, Transaction
 
-# --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
+# --- Ledger: instruments, transactions, FX rates, exposure, limits (docs/ledger.md) ---------
 
 
 def _amount_problem(value: Any, *, places: int = 2) -> tuple[Decimal | None, str | None]:
@@ -345,10 +345,10 @@ def fx_rate_set(*, user: Any, date: Any, currency: str, usd_per_unit: Any) -> Fx
 
 # --- end of ledger ------------------------------------------------------------------------
 
-# --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
+# --- Profit sharing, recovery and yen stress (docs/waterfall.md, docs/ledger.md) -----
 
 # Cash is distributed by projects that are being funded or running: the same states in which
-# instruments are committed and money moves (CONTRACT §6). Before approval nothing was invested;
+# instruments are committed and money moves (docs/ledger.md). Before approval nothing was invested;
 # a closed project has settled its accounts.
 DISTRIBUTING_STATES = permissions.FUNDING_STATES
 
@@ -379,7 +379,7 @@ def _distribution_usd(
 def distribution_record(
     *, user: Any, proposal_id: Any, amount: Any, currency: str, date: Any
 ) -> Distribution:
-    """Record cash a project distributed and split it by the waterfall (CONTRACT §7)."""
+    """Record cash a project distributed and split it by the waterfall (docs/waterfall.md)."""
     proposal = _funding_proposal(user, proposal_id)  # locked: one distribution at a time
     problems: dict[str, list[str]] = {}
     if currency not in rules.CURRENCIES:

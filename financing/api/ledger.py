@@ -1,4 +1,4 @@
-"""Ledger endpoints (CONTRACT §6): instruments, transactions, FX rates and exposure."""
+"""Ledger endpoints (docs/ledger.md): instruments, transactions, FX rates and exposure."""
 
 from __future__ import annotations
 

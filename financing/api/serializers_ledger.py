@@ -1,4 +1,4 @@
-"""Ledger JSON (CONTRACT §6): input parsing and output rendering kept apart."""
+"""Ledger JSON (docs/ledger.md): input parsing and output rendering kept apart."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ class InstrumentOut(serializers.Serializer):
 class TransactionIn(serializers.Serializer):
     type = serializers.ChoiceField(
         choices=list(rules.TRANSACTION_TYPES),
-        help_text="One of the types that fit the instrument's kind (CONTRACT §6's table).",
+        help_text="One of the types that fit the instrument's kind (the table in docs/ledger.md).",
     )
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
     value_date = serializers.DateField(
@@ -158,7 +158,7 @@ class CoFinancingOut(serializers.Serializer):
 
 
 class ExposureOut(serializers.Serializer):
-    """CONTRACT §6's exposure, plus the committed totals and the program limits."""
+    """The exposure (docs/ledger.md), plus the committed totals and the program limits."""
 
     as_of = serializers.DateField()
     computed_at = serializers.DateTimeField(help_text="When the oldest figure was computed.")

@@ -1,4 +1,4 @@
-"""Profit sharing and yen stress endpoints (CONTRACT §6 stress, §7): parse, call, render."""
+"""Profit sharing and yen stress endpoints (docs/waterfall.md, docs/ledger.md)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class DistributionIn(serializers.Serializer):
 
 
 class DistributionOut(serializers.Serializer):
-    """One distribution and its split (CONTRACT §7's answer, plus what identifies it)."""
+    """One distribution and its split (the recorded answer, plus what identifies it)."""
 
     id = serializers.IntegerField()
     date = serializers.DateField()

@@ -1,6 +1,6 @@
 """Reads of the program's money, always filtered by the permission policy.
 
-By sub-domain: ``ledger`` (instruments, transactions, FX, exposure and limits: CONTRACT §6),
+By sub-domain: ``ledger`` (instruments, transactions, FX, exposure and limits: docs/ledger.md),
 ``sharing`` (Japan's investment, distributions and recovery: §7) and ``dashboard`` (the
 exposure page's grouped figures and the yen stress). Callers use ``financing.selectors``.
 """

@@ -1,4 +1,4 @@
-"""Reads of the ledger (CONTRACT §6): instruments, transactions, FX rates, exposure and limits.
+"""Reads of the ledger (docs/ledger.md): instruments, transactions, FX rates, exposure and limits.
 
 ``ledger_figures`` is the one computation of an instrument's figures: the exposure job writes
 what it gives, and ``exposure_figures`` is the one read of them (today's stored figures, or
@@ -47,7 +47,7 @@ from projects.models import Proposal
 from .. import rules
 from ..models import ExposureDay, FxRate, Instrument, Transaction, business_today
 
-# --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
+# --- Ledger: instruments, transactions, FX rates, exposure, limits (docs/ledger.md) ---------
 
 MONEY_FIELD = DecimalField(max_digits=20, decimal_places=2)
 RATE_FIELD = DecimalField(max_digits=20, decimal_places=10)
@@ -543,7 +543,7 @@ def _totals(rows: list[dict], figure: str) -> dict:
 
 
 def exposure_report(user: Any, as_of: dt.date | None = None) -> dict:
-    """The program's exposure as of a day, in the shape of CONTRACT §6.
+    """The program's exposure as of a day, in the API's shape (docs/ledger.md).
 
     The figures come from ``exposure_figures`` (``computed_at`` says how fresh: the oldest
     stored figure, or now when computed on request).

@@ -1,4 +1,4 @@
-"""Reads of profit sharing and recovery (CONTRACT §7): Japan's investment, distributions."""
+"""Reads of profit sharing and recovery (docs/waterfall.md): Japan's investment, distributions."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from .. import rules
 from ..models import Distribution, FxRate, Transaction
 from .ledger import today
 
-# --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
+# --- Profit sharing, recovery and yen stress (docs/waterfall.md, docs/ledger.md) -----
 
 
 def _rate_on(date_ref: Any) -> Subquery:
@@ -130,7 +130,7 @@ def recovery_position(*, user: Any, proposal: Proposal, on: dt.date | None = Non
 
 
 RECOVERY_PAGE = 25
-# Money is committed and distributed in funding and active (CONTRACT §6, §7), and a closed
+# Money is committed and distributed in funding and active, and a closed
 # project keeps its record: these are the projects with a recovery position.
 FUNDED_STATES = (*permissions.FUNDING_STATES, "closed")
 

@@ -1,4 +1,4 @@
-"""Instruments, transactions and FX rates through the API (CONTRACT §6, answers per §2)."""
+"""Instruments, transactions and FX rates through the API (docs/ledger.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Profit sharing through the API (CONTRACT §7) and the yen stress (CONTRACT §6)."""
+"""Profit sharing through the API (docs/waterfall.md) and the yen stress (docs/ledger.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The program's exposure (CONTRACT §6): today from the job's snapshots converted at today's
+"""The program's exposure (docs/ledger.md): today from the job's snapshots converted at today's
 rate, other days on request, the same figures either way; the job rewrites only what changed
 and records each day's totals; a missing rate flags the row and never counts as zero."""
 
