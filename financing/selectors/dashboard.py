@@ -161,7 +161,7 @@ def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
         "more_sponsors": max(len(totals["by_sponsor"]) - TOP_SPONSORS, 0),
         "committed_by_kind": committed,
         "committed_all": sum(committed.values(), ZERO),
-        "co_financing": _co_financing([g for g in groups if g not in program]),
+        "co_financing": _co_financing([g for g in groups if not rules.is_program(g.provider)]),
         "exposure_native": _by(groups, "currency", "exposure", rules.CURRENCIES),
         "limits": _limits_of(committed),
         "stress": _stress_of(groups, list(SHOCKS), fx_rate_on("JPY", as_of)),
