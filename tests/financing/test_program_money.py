@@ -219,7 +219,7 @@ def test_commitments_over_the_amount_approved_are_refused_naming_it(staff, make_
     response = commit(staff, project, kind="equity", provider="NEXI", committed="102000.01")
 
     assert response.status_code == 409
-    assert "amount approved for the project, 1,000,000.00 USD" in response.json()["detail"]
+    assert "amount approved for the project, 1,000,000 USD" in response.json()["detail"]
     assert response.json()["limit"] == ["approved"]
     assert DecisionLogEntry.objects.count() == before
     # Co-financing is not the program's and is not capped by it.

@@ -81,7 +81,7 @@ def test_a_cancellation_takes_only_what_is_undrawn():
         kind="loan", committed=D("1000"), existing=[drawn], new=cancel, today=TODAY
     )
 
-    assert problems == {"amount": ["The cancellation is more than the 700.00 undrawn."]}
+    assert problems == {"amount": ["The cancellation is more than the 700 undrawn."]}
 
 
 @given(
