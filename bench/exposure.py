@@ -11,7 +11,7 @@ drawings, then repayments, releases, calls, write-offs or returns of capital tha
 exposure below zero, over three years) and a JPY rate per business day are written with COPY.
 
 Then, in one run (each a function in ``MEASURES``; a new figure is one more function):
-- ``recompute``: the full job (``services.exposure_recompute``): its first run (every
+- ``recompute``: the full job (``exposure_job.recompute_exposure``): its first run (every
   instrument's figures written); the nightly run (every figure computed and compared with the
   stored one, none changed, nothing written), median of three; the same after 1,000
   instruments moved without their per-transaction jobs (rolled back); a day's totals (what
@@ -142,10 +142,10 @@ def generate(ctx: Context) -> None:
             raw,
             "financing_instrument",
             ("id", "proposal_id", "kind", "provider", "currency", "committed",
-             "committed_by_id", "committed_at"),
+             "committed_by_id", "committed_at", "signed_on", "signed_on_given"),
             (
                 (n + 1, rng.choice(proposal_ids), kinds[n], providers[n], currencies[n],
-                 committed[n], staff.pk, now)
+                 committed[n], staff.pk, now, start, False)
                 for n in range(INSTRUMENTS)
             ),
         )  # fmt: skip
@@ -190,11 +190,11 @@ def measure_recompute(ctx: Context) -> dict:
     (what the first nightly run of a month adds for the month-end just closed)."""
     from django.db import connection, transaction
 
-    from financing import services
+    from financing.exposure_job import recompute_exposure
     from financing.models import ExposureDay, Instrument
 
     started = time.perf_counter()
-    assert services.exposure_recompute() == INSTRUMENTS
+    assert recompute_exposure() == INSTRUMENTS
     first = time.perf_counter() - started
     assert not Instrument.objects.filter(figures_computed_at__isnull=True).exists()
     with connection.cursor() as cursor:
@@ -204,7 +204,7 @@ def measure_recompute(ctx: Context) -> dict:
     nightly = []
     for _ in range(4):
         started = time.perf_counter()
-        assert services.exposure_recompute() == 0
+        assert recompute_exposure() == 0
         nightly.append(time.perf_counter() - started)
     nightly = nightly[1:]  # the first after the inserts also sets the new rows' hint bits
     moved = []
@@ -219,13 +219,13 @@ def measure_recompute(ctx: Context) -> dict:
                     [ctx.as_of, ctx.staff.pk],
                 )
             started = time.perf_counter()
-            assert services.exposure_recompute() == INSTRUMENTS // 100
+            assert recompute_exposure() == INSTRUMENTS // 100
             moved.append(time.perf_counter() - started)
             transaction.set_rollback(True)
     past = []
     for days_back in (30, 60, 90):
         started = time.perf_counter()
-        assert services.exposure_recompute(as_of=ctx.as_of - dt.timedelta(days=days_back)) == 0
+        assert recompute_exposure(as_of=ctx.as_of - dt.timedelta(days=days_back)) == 0
         past.append(time.perf_counter() - started)
     assert ExposureDay.objects.filter(totals_at__isnull=False).count() == 4
     ctx.figures["recompute_s"] = median(nightly)
@@ -251,13 +251,23 @@ def measure_floor(ctx: Context) -> dict:
     sql = (
         # The outer sums make PostgreSQL compute the inner ones: with count(*) alone it prunes
         # them (EXPLAIN VERBOSE shows NULL::numeric), which would time grouping, not adding up.
-        "SELECT count(*), sum(up), sum(down), sum(claims) FROM (SELECT instrument_id, "
-        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS up, "
+        "SELECT count(*), sum(up), sum(down), sum(claims), sum(back), sum(off) FROM (SELECT "
+        "instrument_id, SUM(amount) FILTER (WHERE type = ANY(%s)) AS up, "
         "SUM(amount) FILTER (WHERE type = ANY(%s)) AS down, "
-        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS claims "
+        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS claims, "
+        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS back, "
+        "SUM(amount) FILTER (WHERE type = ANY(%s)) AS off "
         "FROM financing_transaction WHERE value_date <= %s GROUP BY instrument_id) s"
     )
-    params = [types("raising"), types("lowering"), types("claims"), ctx.as_of]
+    # The five sums the figures need: drawn, repaid, called, recovered and cancelled.
+    params = [
+        types("raising"),
+        types("lowering"),
+        types("claims"),
+        types("recovering"),
+        list(rules.CANCELLING),
+        ctx.as_of,
+    ]
     runs = []
     with connection.cursor() as cursor:
         for _ in range(4):
@@ -285,7 +295,7 @@ def _bare_write(ctx: Context) -> float:
     from django.db import connection, transaction
 
     from financing import selectors
-    from financing.snapshots import FIGURES
+    from financing.exposure_job import FIGURES
 
     figures = selectors.ledger_figures(ctx.as_of).values("id", *FIGURES.values())
     select_sql, params = figures.query.sql_with_params()
@@ -347,9 +357,10 @@ def _worker() -> subprocess.Popen:
 
 def measure_latency(ctx: Context) -> dict:
     if not os.environ.get("CELERY_BROKER_URL"):
-        return {"latency": "commit→snapshot n/a (set CELERY_BROKER_URL to a Redis broker)"}
+        return {"latency": "commit→figures n/a (set CELERY_BROKER_URL to a Redis broker)"}
     from config.celery import app
     from financing import services
+    from financing.exposure_job import recompute_exposure
     from financing.models import Instrument
     from projects import permissions, workflow
 
@@ -359,7 +370,7 @@ def measure_latency(ctx: Context) -> dict:
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=1):
             if time.monotonic() > deadline or worker.poll() is not None:
-                return {"latency": "commit→snapshot n/a (the worker did not start)"}
+                return {"latency": "commit→figures n/a (the worker did not start)"}
         loans = list(
             Instrument.objects.filter(kind="loan").select_related("proposal")[:LATENCY_SAMPLES]
         )
@@ -370,7 +381,7 @@ def measure_latency(ctx: Context) -> dict:
                 [permissions.VIEW],
             )
         # Start from today's figures, so every wait is for the new transaction's job.
-        services.exposure_recompute(instrument_ids=[loan.pk for loan in loans])
+        recompute_exposure(instrument_ids=[loan.pk for loan in loans])
         waits = []
         for loan in loans:
             before = Instrument.objects.get(pk=loan.pk).exposure
@@ -380,10 +391,10 @@ def measure_latency(ctx: Context) -> dict:
                 value_date=ctx.as_of,
             )  # fmt: skip
             committed = time.perf_counter()  # on_commit has enqueued the job by now
-            snapshot = Instrument.objects.filter(pk=loan.pk, exposure=before - amount)
-            while not snapshot.exists():
+            updated = Instrument.objects.filter(pk=loan.pk, exposure=before - amount)
+            while not updated.exists():
                 if time.perf_counter() - committed > 30:
-                    raise SystemExit("bench: a snapshot did not follow its transaction in 30 s")
+                    raise SystemExit("bench: the figures did not follow its transaction in 30 s")
                 time.sleep(0.005)
             waits.append(time.perf_counter() - committed)
     finally:
@@ -392,7 +403,7 @@ def measure_latency(ctx: Context) -> dict:
     value = median(waits)
     verdict = "ok" if value < LATENCY_TARGET_S else "MISSED"
     return {
-        "latency": f"commit→snapshot median {value * 1000:.0f} ms, max {max(waits) * 1000:.0f} "
+        "latency": f"commit→figures median {value * 1000:.0f} ms, max {max(waits) * 1000:.0f} "
         f"ms over {len(waits)} (target < {LATENCY_TARGET_S:.0f} s: {verdict})"
     }
 

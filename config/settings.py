@@ -5,8 +5,10 @@ tasks run in-process. ``DATABASE_URL=postgres://…`` and ``CELERY_BROKER_URL=re
 give the production shape with real workers; the code is the same.
 """
 
+import datetime as dt
 import os
 import secrets
+import zoneinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +28,17 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# The calendar day that is "today" for value dates, signing dates and the nightly job.
+ACCORD_BUSINESS_TZ = os.environ.get("ACCORD_BUSINESS_TZ", "Asia/Tokyo")
+
+
+def business_midnight_utc_hour() -> int:
+    """The UTC hour at which the business day starts (Celery's clock is UTC), at today's
+    offset: the nightly exposure job runs just after it."""
+    offset = dt.datetime.now(zoneinfo.ZoneInfo(ACCORD_BUSINESS_TZ)).utcoffset()
+    return int(-(offset or dt.timedelta()).total_seconds() // 3600) % 24
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -121,8 +134,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once; SQLite serialises writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite serialises writers. IMMEDIATE takes the write lock when a transaction begins, so
+    # a writer waits for another (up to ``timeout`` seconds) instead of failing with "database
+    # is locked" when a read lock cannot be upgraded halfway through its transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -298,11 +315,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.dispatch_decision_log",
         "schedule": 60.0,
     },
-    # Every instrument's figures checked (changed ones written), and the totals of
-    # the month-end just closed recorded, just after midnight UTC.
+    # Every instrument's figures checked (changed ones written), the totals of the month-end
+    # just closed recorded and the limits checked, just after midnight business time.
     "recompute-exposure-nightly": {
         "task": "financing.tasks.recompute_exposure",
-        "schedule": crontab(hour=0, minute=10),
+        "schedule": crontab(hour=business_midnight_utc_hour(), minute=10),
     },
 }
 # Redis redelivers a message a worker took but never acknowledged (acks_late) once this many

@@ -23,6 +23,7 @@ from financing import permissions
 from projects.models import Proposal
 
 from . import rules, selectors, services
+from .breaches import lock_program_limits
 from .models import Approval, Distribution, Instrument, Transaction, TrueUp
 from .truing import true_up_check
 
@@ -79,6 +80,23 @@ def _transaction_reversible(original: Transaction) -> None:
     )
 
 
+def _reversal_limits_check(proposal: Proposal, original: Transaction) -> None:
+    """Reversing a cancellation commits its amount again: a JBIC or NEXI one only within the
+    program's limits and the amount approved for the project, like a new commitment."""
+    if original.type not in rules.CANCELLING:
+        return
+    instrument = original.instrument
+    services.within_limits_check(
+        proposal,
+        {
+            "kind": instrument.kind,
+            "provider": instrument.provider,
+            "currency": instrument.currency,
+            "committed": original.amount,
+        },
+    )
+
+
 @transaction.atomic
 def transaction_reverse(*, user: Any, transaction_id: Any, reason: Any) -> Approval:
     """Ask for a transaction to be reversed; another staff user approves it."""
@@ -92,6 +110,7 @@ def transaction_reverse(*, user: Any, transaction_id: Any, reason: Any) -> Appro
     reason = _reason_checked(reason)
     original = Transaction.objects.select_related("instrument").select_for_update().get(pk=pk)
     _transaction_reversible(original)
+    _reversal_limits_check(proposal, original)
     if _pending(Approval.What.TRANSACTION_REVERSAL, "transaction", original.pk):
         raise InvalidState(_("A reversal of this entry already waits for approval."))
     payload = {
@@ -116,6 +135,7 @@ def _transaction_reversal_apply(*, user: Any, approval: Approval, proposal: Prop
     Instrument.objects.select_for_update().get(pk=approval.payload["instrument"])
     original = Transaction.objects.select_related("instrument").select_for_update().get(pk=pk)
     _transaction_reversible(original)
+    _reversal_limits_check(proposal, original)
     row = Transaction.objects.create(
         instrument=original.instrument,
         type=original.type,
@@ -325,7 +345,7 @@ def approval_decide(*, user: Any, approval_id: Any, approve: bool, comment: Any 
     lock) or reject a pending entry made by another staff user."""
     approval, proposal = _approval_for_checker(user, approval_id)
     if approve:
-        services._lock_program_limits()
+        lock_program_limits()
         entry = APPLY[approval.what](user=user, approval=approval, proposal=proposal)
         approval.entry_id = entry.pk
     approval.status = Approval.Status.APPROVED if approve else Approval.Status.REJECTED

@@ -18,9 +18,10 @@ from core.fields import AmountField, AmountInput, IsoDateField
 from financing import rules
 from financing.models import Kind, Provider
 
-# The largest amount and rate the ledger stores (20 digits, 2 or 10 of them decimals).
-MONEY_LIMIT = Decimal("999999999999999999.99")
-RATE_LIMIT = Decimal("9999999999.9999999999")
+# The largest amount and rate stored exactly on either database (15 digits, 2 or 10 of them
+# decimals: docs/ledger.md, "Amounts"); the services refuse the same.
+MONEY_LIMIT = Decimal("9999999999999.99")
+RATE_LIMIT = Decimal("99999.9999999999")
 
 CURRENCY_CHOICES = [(code, code) for code in rules.CURRENCIES]
 AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
@@ -49,6 +50,24 @@ class InstrumentForm(forms.Form):
     provider = forms.ChoiceField(label=_("Provider"), choices=Provider.choices)
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
     committed = AmountField(label=_("Committed"), max_value=MONEY_LIMIT, decimal_places=2)
+    signed_on = IsoDateField(
+        label=_("Signed on"),
+        required=False,
+        help_text=_("Empty: today, or the first value date if earlier."),
+    )
+    covers = forms.IntegerField(
+        label=_("Covers loan #"),
+        required=False,
+        min_value=1,
+        help_text=_("A JBIC or NEXI guarantee: the private loan it covers."),
+    )
+    cover_ratio = AmountField(
+        label=_("Cover ratio"),
+        required=False,
+        max_value=Decimal(1),
+        decimal_places=4,
+        help_text=_("The share of the loan covered: above 0, at most 1."),
+    )
 
 
 class TransactionForm(forms.Form):

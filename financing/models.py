@@ -1,12 +1,23 @@
 """The program's money: instruments (with the exposure job's figures), their transactions,
-FX rates, the exposure job's days and profit distributions (CONTRACT §6, §7). Fields and
-constraints only; rules live in ``rules.py``, writes in ``services.py``."""
+FX rates, the exposure job's days and profit distributions (docs/ledger.md,
+docs/waterfall.md). Fields and constraints only; rules live in ``rules.py``, writes in
+``services.py``."""
+
+import datetime as dt
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+def business_today() -> dt.date:
+    """The calendar day in ``ACCORD_BUSINESS_TZ`` (Tokyo by default): the program's "today"
+    for value dates, signing dates and the nightly job."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.ACCORD_BUSINESS_TZ))
 
 
 class Kind(models.TextChoices):
@@ -38,14 +49,33 @@ class Instrument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     committed_at = models.DateTimeField(_("committed at"), auto_now_add=True)
-    # Its figures as the exposure job last wrote them (the snapshot), in its own currency:
+    # The day the instrument was signed: counted from it in every "as of" view. Given when it
+    # is committed (``signed_on_given``: a transaction dated before it is refused), or else
+    # the earliest of the day it was recorded and its transactions' value dates.
+    signed_on = models.DateField(_("signed on"), default=business_today)
+    signed_on_given = models.BooleanField(default=False, editable=False)
+    # A JBIC or NEXI guarantee may cover a share of a private loan on the same project: its
+    # exposure is then at most that share of the loan's, so the risk is counted once.
+    covers = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covered_by",
+        verbose_name=_("covers"),
+    )
+    cover_ratio = models.DecimalField(
+        _("cover ratio"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    # Its figures as the exposure job last wrote them, in its own currency:
     # written only when one changes. A value date is never in the future, so only a recorded
     # transaction changes them, and each one re-runs the job for its instrument on commit
     # (the nightly run checks them all). Null until the job first reaches the instrument;
-    # USD is converted when read, at the rate of the day read (CONTRACT §6).
+    # USD is converted when read, at the rate of the day read (docs/ledger.md).
     exposure = models.DecimalField(_("exposure"), **MONEY, null=True, editable=False)
     undrawn = models.DecimalField(_("undrawn"), **MONEY, null=True, editable=False)
     claims = models.DecimalField(_("claims"), **MONEY, null=True, editable=False)
+    cancelled = models.DecimalField(_("cancelled"), **MONEY, null=True, editable=False)
     figures_as_of = models.DateField(_("figures as of"), null=True, editable=False)
     figures_computed_at = models.DateTimeField(_("figures computed at"), null=True, editable=False)
 
@@ -63,6 +93,11 @@ class Instrument(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(currency__in=["USD", "JPY"]), name="instrument_currency_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(covers__isnull=True, cover_ratio__isnull=True)
+                | models.Q(covers__isnull=False, cover_ratio__gt=0, cover_ratio__lte=1),
+                name="instrument_cover_ratio_in_range",
             ),
         ]
         indexes = [models.Index(fields=["kind", "provider"])]
@@ -109,7 +144,15 @@ class Transaction(models.Model):
                 name="transaction_amount_signed",
             ),
         ]
-        indexes = [models.Index(fields=["instrument", "value_date"])]
+        indexes = [
+            models.Index(fields=["instrument", "value_date"]),
+            # The limits net the few cancellations out of what is committed.
+            models.Index(
+                fields=["instrument"],
+                condition=models.Q(type="cancellation"),
+                name="transaction_cancellations",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} {self.amount} on {self.value_date}"
@@ -164,7 +207,7 @@ class ExposureDay(models.Model):
 
 
 class Distribution(models.Model):
-    """Cash a project distributed to the two countries, split by the waterfall (CONTRACT §7)."""
+    """Cash a project distributed to the two countries, split by the waterfall."""
 
     class Phase(models.TextChoices):
         PRE_RECOVERY = "pre_recovery", _("Before recovery")

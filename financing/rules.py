@@ -1,7 +1,7 @@
 """Pure rules of the program's money: no ORM, plain Decimals and dataclasses in and out.
 
-The ledger (CONTRACT §6: which transaction types raise or lower exposure, undrawn, claims,
-FX conversion, program limits) and profit sharing (CONTRACT §7: the waterfall, yen stress).
+The ledger (docs/ledger.md: which transaction types raise or lower exposure, undrawn, claims,
+FX conversion, program limits) and profit sharing (docs/waterfall.md: the waterfall, yen stress).
 """
 
 from __future__ import annotations
@@ -9,46 +9,58 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.formatting import number
 
-# --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
+# --- Ledger: instruments, transactions, FX rates, exposure, limits (docs/ledger.md) ---------
 
 CENT = Decimal("0.01")
 KINDS = ("equity", "loan", "guarantee")
 PROVIDERS = ("JBIC", "NEXI", "private")
 CURRENCIES = ("USD", "JPY")
-# Japan's public lenders: their money counts as Japan's investment (CONTRACT §7).
+# Japan's public lenders: their money counts as Japan's investment (docs/waterfall.md).
 JAPANESE_PROVIDERS = ("JBIC", "NEXI")
 
 
 @dataclass(frozen=True)
 class KindRule:
-    """What moves the exposure of one kind of instrument (CONTRACT §6's table)."""
+    """What moves the exposure of one kind of instrument: its raising and lowering types."""
 
     kind: str
     raising: tuple[str, ...]
     lowering: tuple[str, ...]
     claims: tuple[str, ...] = ()  # lowering types that also raise claims (a guarantee call)
+    recovering: tuple[str, ...] = ()  # types that lower claims only (a recovery)
 
     @property
     def types(self) -> tuple[str, ...]:
-        return self.raising + self.lowering
+        return self.raising + self.lowering + self.recovering + CANCELLING
 
 
+# Every kind takes a cancellation: it lowers ``committed`` by an undrawn amount.
+CANCELLING = ("cancellation",)
 LEDGER: dict[str, KindRule] = {
     rule.kind: rule
     for rule in (
         KindRule("loan", raising=("disbursement",), lowering=("repayment", "write_off")),
-        KindRule("guarantee", raising=("issue",), lowering=("release", "call"), claims=("call",)),
+        KindRule(
+            "guarantee",
+            raising=("issue",),
+            lowering=("release", "call"),
+            claims=("call",),
+            recovering=("recovery",),
+        ),
         KindRule("equity", raising=("contribution",), lowering=("return_of_capital",)),
     )
 }
-TRANSACTION_TYPES: tuple[str, ...] = tuple(t for rule in LEDGER.values() for t in rule.types)
+TRANSACTION_TYPES: tuple[str, ...] = (
+    *(t for rule in LEDGER.values() for t in rule.types if t not in CANCELLING),
+    *CANCELLING,
+)
 
 # How people read the kinds and types: every message names them by these labels.
 KIND_LABELS = {
@@ -65,6 +77,7 @@ TYPE_LABELS = {
     "call": gettext_lazy("Call"),
     "contribution": gettext_lazy("Contribution"),
     "return_of_capital": gettext_lazy("Return of capital"),
+    "recovery": gettext_lazy("Recovery"),
     "cancellation": gettext_lazy("Cancellation"),
 }
 
@@ -92,7 +105,8 @@ def type_problem(kind: str, type_: str) -> str | None:
 
 
 def sign_of(kind: str, type_: str) -> int:
-    """+1 if ``type_`` raises the exposure of ``kind``, -1 if it lowers it, 0 if it does not fit."""
+    """+1 if ``type_`` raises the exposure of ``kind``, -1 if it lowers it, 0 otherwise (a
+    cancellation, a recovery, or a type that does not fit)."""
     rule = LEDGER.get(kind)
     if rule is None:
         return 0
@@ -116,10 +130,11 @@ class Entry:
 class Figures:
     """An instrument's position as of a day, in its own currency."""
 
-    committed: Decimal
+    committed: Decimal  # as committed, less the cancellations
     drawn: Decimal  # the raising types
     repaid: Decimal  # the lowering types
-    claims: Decimal
+    claims: Decimal  # calls less recoveries
+    cancelled: Decimal = Decimal(0)
 
     @property
     def exposure(self) -> Decimal:
@@ -135,17 +150,28 @@ def exposure_of(
 ) -> Figures:
     """The instrument's figures from its transactions valued on or before ``as_of`` (all: None)."""
     rule = LEDGER[kind]
-    drawn = repaid = claims = Decimal(0)
+    sums = dict.fromkeys(("drawn", "repaid", "claims", "cancelled"), Decimal(0))
     for entry in entries:
         if as_of is not None and entry.value_date > as_of:
             continue
         if entry.type in rule.raising:
-            drawn += entry.amount
+            sums["drawn"] += entry.amount
         elif entry.type in rule.lowering:
-            repaid += entry.amount
+            sums["repaid"] += entry.amount
+        elif entry.type in rule.recovering:
+            sums["claims"] -= entry.amount
+        elif entry.type in CANCELLING:
+            sums["cancelled"] += entry.amount
         if entry.type in rule.claims:
-            claims += entry.amount
-    return Figures(committed=Decimal(committed), drawn=drawn, repaid=repaid, claims=claims)
+            sums["claims"] += entry.amount
+    return Figures(committed=Decimal(committed) - sums["cancelled"], **sums)
+
+
+def covered_exposure(*, own: Decimal, ratio: Decimal, covered: Decimal) -> Decimal:
+    """A guarantee's exposure when it covers ``ratio`` of a loan whose exposure is ``covered``:
+    the covered share (half-even to the cent), never more than its own issue less release
+    and call, so a risk shared by the loan and its guarantee is counted once."""
+    return min(own, cents(Decimal(ratio) * Decimal(covered)))
 
 
 def transaction_problems(
@@ -159,12 +185,14 @@ def transaction_problems(
     """What is wrong with recording ``new`` on an instrument: messages per field (none: fine).
 
     The value date may be any day up to ``today`` (entries are booked late; money that has
-    not moved yet is not a transaction). Exposure must stay at or above zero on every day
-    from the new entry's value date on, and drawings never pass ``committed``.
+    not moved yet is not a transaction). On every day from the new entry's value date on,
+    exposure and claims stay at or above zero and drawings within ``committed`` less the
+    cancellations (a cancellation takes only what is undrawn).
     """
     problems: dict[str, list[str]] = {}
-    if sign_of(kind, new.type) == 0:
-        problems["type"] = [type_problem(kind, new.type)]
+    problem = type_problem(kind, new.type)
+    if problem:
+        problems["type"] = [problem]
     if new.amount <= 0:
         problems["amount"] = [_("The amount must be above zero.")]
     if new.value_date > today:
@@ -172,25 +200,37 @@ def transaction_problems(
     if problems:
         return problems
     entries = [*existing, new]
-    after = exposure_of(kind, committed, entries)
-    if after.drawn > after.committed:
-        problems["amount"] = [
-            _("Drawings would reach %(drawn)s, above the %(committed)s committed.")
-            % {"drawn": number(after.drawn), "committed": number(after.committed)}
-        ]
-        return problems
-    if sign_of(kind, new.type) < 0:
-        # A back-dated repayment must not take exposure below zero on any later day either.
-        days = sorted({e.value_date for e in entries if e.value_date >= new.value_date})
-        for day in days:
-            exposure = exposure_of(kind, committed, entries, day).exposure
-            if exposure < 0:
-                problems["amount"] = [
-                    _("This would take exposure below zero (to %(exposure)s on %(day)s).")
-                    % {"exposure": number(exposure), "day": day.isoformat()}
-                ]
-                break
+    days = sorted({e.value_date for e in entries if e.value_date >= new.value_date})
+    for day in [*days, None]:
+        message = _position_problem(new, exposure_of(kind, committed, entries, day), day)
+        if message:
+            problems["amount"] = [message]
+            break
     return problems
+
+
+def _position_problem(new: Entry, figures: Figures, day: dt.date | None) -> str | None:
+    """Why the position after ``new`` is impossible on ``day`` (None: at the end), or None."""
+    when = {"day": day.isoformat() if day else ""}
+    if figures.undrawn < 0 and new.type in CANCELLING:
+        return _("The cancellation is more than the %(undrawn)s undrawn.") % {
+            "undrawn": number(figures.undrawn + new.amount)
+        }
+    if figures.undrawn < 0:
+        return _("Drawings would reach %(drawn)s, above the %(committed)s committed.") % {
+            "drawn": number(figures.drawn),
+            "committed": number(figures.committed),
+        }
+    if figures.exposure < 0:
+        return _("This would take exposure below zero (to %(exposure)s on %(day)s).") % {
+            "exposure": number(figures.exposure),
+            **when,
+        }
+    if figures.claims < 0:
+        return _("The recovery is more than the claims outstanding (%(claims)s).") % {
+            "claims": number(figures.claims + new.amount)
+        }
+    return None
 
 
 def to_usd(amount: Decimal, currency: str, usd_per_unit: Decimal | None) -> Decimal | None:
@@ -221,21 +261,26 @@ class Limits:
 
 @dataclass(frozen=True)
 class Breach:
-    """A limit a new commitment would pass."""
+    """A limit a total passes (or a new commitment would take it past)."""
 
-    limit: str  # "program" or "equity"
+    limit: str  # "program", "equity" or "approved" (the project's approved amount)
     limit_usd: Decimal
     would_be_usd: Decimal
 
     @property
-    def message(self) -> str:
+    def name(self) -> str:
         names = {
             "program": _("the program limit of %(limit)s USD in total commitments"),
             "equity": _("the equity ceiling of %(limit)s USD"),
+            "approved": _("the amount approved for the project, %(limit)s USD"),
         }
+        return names[self.limit] % {"limit": number(self.limit_usd)}
+
+    @property
+    def message(self) -> str:
         return _("This commitment would take the total to %(total)s USD, above %(name)s.") % {
             "total": number(self.would_be_usd),
-            "name": names[self.limit] % {"limit": number(self.limit_usd)},
+            "name": self.name,
         }
 
 
@@ -246,8 +291,11 @@ def limit_problems(
     total_committed_usd: Decimal,
     equity_committed_usd: Decimal,
     limits: Limits,
+    project_committed_usd: Decimal = Decimal(0),
+    approved_usd: Decimal | None = None,
 ) -> list[Breach]:
-    """The limits a new commitment of ``committed_usd`` would breach, given what is committed."""
+    """The limits a new JBIC or NEXI commitment of ``committed_usd`` would breach, given the
+    program's (and its project's) commitments and the amount approved for the project."""
     breaches = []
     program_total = total_committed_usd + committed_usd
     if program_total > limits.program_usd:
@@ -256,6 +304,9 @@ def limit_problems(
         equity_total = equity_committed_usd + committed_usd
         if equity_total > limits.equity_usd:
             breaches.append(Breach("equity", limits.equity_usd, cents(equity_total)))
+    project_total = project_committed_usd + committed_usd
+    if approved_usd is not None and project_total > approved_usd:
+        breaches.append(Breach("approved", cents(approved_usd), cents(project_total)))
     return breaches
 
 
@@ -284,14 +335,14 @@ def reversal_problems(
 
 # --- FX rates as quoted ---------------------------------------------------------------------
 
-RATE_PLACES = Decimal("1e-10")  # usd_per_unit as stored
 QUOTE_PLACES = Decimal("1e-4")  # yen per dollar as shown
 RATE_JUMP = Decimal("0.10")  # a move beyond this from the nearest rate needs confirming
 
 
 def usd_per_unit_from_quote(jpy_per_usd: Decimal) -> Decimal:
     """USD per yen from the market's quote in yen per dollar, to the stored ten places."""
-    return (Decimal(1) / Decimal(jpy_per_usd)).quantize(RATE_PLACES, rounding=ROUND_HALF_EVEN)
+    rate = Decimal(1) / Decimal(jpy_per_usd)
+    return rate.quantize(Decimal(1).scaleb(-RATE_PLACES), rounding=ROUND_HALF_EVEN)
 
 
 def quote_from_usd_per_unit(usd_per_unit: Decimal) -> Decimal:
@@ -337,11 +388,58 @@ def rate_jump_problem(usd_per_unit: Decimal, neighbour: Neighbour | None) -> str
     }
 
 
+def breaches_of(
+    *, total_committed_usd: Decimal, equity_committed_usd: Decimal, limits: Limits
+) -> list[Breach]:
+    """The program limits that the committed totals stand above now (after a rate moved)."""
+    out = []
+    if total_committed_usd > limits.program_usd:
+        out.append(Breach("program", limits.program_usd, cents(total_committed_usd)))
+    if equity_committed_usd > limits.equity_usd:
+        out.append(Breach("equity", limits.equity_usd, cents(equity_committed_usd)))
+    return out
+
+
+def is_program(provider: str) -> bool:
+    """JBIC and NEXI money is the program's; ``private`` is co-financing beside it."""
+    return provider in JAPANESE_PROVIDERS
+
+
+# --- Amounts the database stores exactly --------------------------------------------------
+
+# SQLite keeps a decimal as a double, exact to 15 significant digits; PostgreSQL's numeric
+# columns hold more, but one limit for both keeps what is accepted the same everywhere.
+SIGNIFICANT_DIGITS = 15
+PLACES = {"USD": 2, "JPY": 0}  # JPY amounts are whole yen
+RATE_PLACES = 10  # usd_per_unit as stored
+
+
+def exactness_problem(amount: Decimal, *, places: int) -> str | None:
+    """Why ``amount`` (finite, positive) cannot be stored exactly with ``places`` decimals:
+    more than 15 digits in all (integer digits and ``places``), or finer than ``places``."""
+    # Size first: quantizing 1e40 needs more digits than the context has (InvalidOperation).
+    if amount >= Decimal(10) ** (SIGNIFICANT_DIGITS - places):
+        return _largest(places)
+    if amount != amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
+        if places == 0:
+            return _("Yen amounts are whole yen: no fractions.")
+        return _("Use at most %(places)d decimal places.") % {"places": places}
+    return None
+
+
+def _largest(places: int) -> str:
+    largest = Decimal(10) ** (SIGNIFICANT_DIGITS - places) - Decimal(1).scaleb(-places)
+    return _(
+        "The largest value stored exactly is %(largest)s (%(digits)d digits, %(places)d of "
+        "them decimal places)."
+    ) % {"digits": SIGNIFICANT_DIGITS, "largest": f"{largest:,}", "places": places}
+
+
 # --- end of ledger ------------------------------------------------------------------------
 
-# --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
+# --- Profit sharing, recovery and yen stress (docs/waterfall.md, docs/ledger.md) -----
 
-# How profits split (CONTRACT §7): 50/50 until Japan has recovered its investment, then Japan
+# How profits split (docs/waterfall.md): 50/50 until Japan has recovered its investment, then Japan
 # gets 10% and the US 90%. Japan's share is rounded half-even to the cent; the US gets the rest.
 BEFORE_RECOVERY = Decimal("0.5")  # Japan's share until recovery
 AFTER_RECOVERY = Decimal("0.1")  # Japan's share once recovered
@@ -360,6 +458,48 @@ class Split:
     japan: Decimal
     us: Decimal
     phase: str
+
+
+# Japan's investment J: what JBIC and NEXI put into a project, less what came back to them.
+# The providers qualify every line, so a private lender's money is never Japan's.
+JAPAN_INVESTING = (("loan", "disbursement"), ("equity", "contribution"), ("guarantee", "call"))
+JAPAN_RETURNING = (
+    ("loan", "repayment"),
+    ("equity", "return_of_capital"),
+    ("guarantee", "recovery"),
+)
+
+
+@dataclass(frozen=True)
+class Investment:
+    """Japan's investment in a project in USD: ``gross`` put in, ``returned`` to Japan, and
+    ``net`` (J), never below zero."""
+
+    gross: Decimal
+    returned: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return max(self.gross - self.returned, Decimal(0))
+
+    def as_dict(self) -> dict[str, Decimal]:
+        return {"gross": self.gross, "returned": self.returned, "net": self.net}
+
+
+def japan_investment(moves: Iterable[tuple[str, str, str, Decimal]]) -> Investment:
+    """J from ``(provider, kind, type, usd)`` moves, each already converted at its value date's
+    rate and rounded half-even to the cent: JBIC and NEXI disbursements, contributions and
+    calls, less their repayments, returns of capital and claim recoveries. Write-offs and
+    anything else leave J as it is."""
+    gross = returned = Decimal(0)
+    for provider, kind, type_, usd in moves:
+        if provider not in JAPANESE_PROVIDERS:
+            continue
+        if (kind, type_) in JAPAN_INVESTING:
+            gross += usd
+        elif (kind, type_) in JAPAN_RETURNING:
+            returned += usd
+    return Investment(gross=gross, returned=returned)
 
 
 def waterfall(*, investment: Decimal, recovered: Decimal, amount: Decimal) -> Split:
@@ -411,38 +551,12 @@ def phase_shown(*, investment: Decimal, complete: bool, phase: str | None) -> st
 
 @dataclass(frozen=True)
 class Flow:
-    """A move of Japan's investment in USD cents on ``date`` (``usd`` None: no rate)."""
+    """A move of Japan's investment in USD cents on ``date`` (``usd`` None: no rate), as
+    ``japan_investment`` counts it: what went in, or (``returned``) what came back."""
 
     date: dt.date
     usd: Decimal | None
     returned: bool = False  # a repayment, return of capital or claim recovery: lowers J
-
-
-@dataclass(frozen=True)
-class Investment:
-    """Japan's investment J up to a day: what went in, what came back, and J itself."""
-
-    gross: Decimal
-    returned: Decimal
-
-    @property
-    def net(self) -> Decimal:
-        return max(self.gross - self.returned, Decimal("0"))
-
-
-def investment_on(flows: Iterable[Flow], day: dt.date) -> Investment | None:
-    """J from the flows dated on or before ``day``; None when one of them has no value."""
-    gross = returned = Decimal("0")
-    for flow in flows:
-        if flow.date > day:
-            continue
-        if flow.usd is None:
-            return None
-        if flow.returned:
-            returned += flow.usd
-        else:
-            gross += flow.usd
-    return Investment(gross=gross, returned=returned)
 
 
 def paid_valued(
@@ -578,7 +692,7 @@ def restate(
 
 
 def stressed_rate(usd_per_unit: Decimal, shock: Decimal) -> Decimal:
-    """The USD value of one yen after the yen weakens by ``shock`` percent (CONTRACT §6)."""
+    """The USD value of one yen after the yen weakens by ``shock`` percent (docs/ledger.md)."""
     return usd_per_unit * (1 - Decimal(shock) / 100)
 
 
@@ -597,10 +711,32 @@ class StressFigures:
     shock: Decimal
     exposure_usd: Decimal
     committed_usd: Decimal
+    undrawn_usd: Decimal = Decimal(0)
+    yen_cost: Decimal | None = None
 
 
-def stress(groups: list[StressGroup], shocks: list[Decimal]) -> tuple[bool, list[StressFigures]]:
-    """The USD totals with every non-USD amount converted at its rate weakened by each shock.
+YEN = Decimal(1)
+
+
+def yen_cost(undrawn_usd: Decimal, usd_per_unit: Decimal | None, shock: Decimal) -> Decimal | None:
+    """The yen Japan must find to fund ``undrawn_usd`` at the yen's rate weakened by ``shock``
+    percent, in whole yen (half-even); None without a rate."""
+    if usd_per_unit is None:
+        return None
+    rate = stressed_rate(usd_per_unit, shock)
+    return (Decimal(undrawn_usd) / rate).quantize(YEN, rounding=ROUND_HALF_EVEN)
+
+
+def stress(
+    groups: list[StressGroup],
+    shocks: list[Decimal],
+    *,
+    undrawn_usd: Decimal = Decimal(0),
+    jpy_rate: Decimal | None = None,
+) -> tuple[bool, list[StressFigures]]:
+    """The USD totals with every non-USD amount converted at its rate weakened by each shock,
+    and the yen cost of the program's undrawn USD commitments (``undrawn_usd``) at ``jpy_rate``
+    weakened the same way.
 
     The first figures are the unshocked base (shock 0). Groups without a rate are left out and
     make the answer incomplete: never counted as zero.
@@ -618,7 +754,10 @@ def stress(groups: list[StressGroup], shocks: list[Decimal]) -> tuple[bool, list
                 rate = stressed_rate(group.usd_per_unit, shock)
             exposure += group.exposure * rate
             committed += group.committed * rate
-        figures.append(StressFigures(shock, cents(exposure), cents(committed)))
+        cost = yen_cost(undrawn_usd, jpy_rate, shock)
+        figures.append(
+            StressFigures(shock, cents(exposure), cents(committed), cents(undrawn_usd), cost)
+        )
     return complete, figures
 
 

@@ -4,38 +4,32 @@ the rules, saves, appends to the decision log and schedules its side effects on 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotVisible, object_pk
-from core.formatting import too_large_message
 from core.jobs import enqueue_on_commit
 from financing import permissions
 from projects import permissions as proposal_permissions
 from projects.models import Proposal
 
-from . import rules, selectors, snapshots, tasks
+from . import rules, selectors, tasks
+from .breaches import lock_program_limits
 from .models import Approval, Distribution, FxRate, Instrument, Transaction
 from .truing import true_up_check
 
-# --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
-
-# Any two commitments are checked against the program's limits one after the other: on
-# PostgreSQL a transaction-scoped advisory lock under this key (SQLite serialises writers).
-LIMITS_LOCK_KEY = 0x6163636F7264  # "accord"
-MONEY_MAX = Decimal("1e18")  # 20 digits, 2 of them decimal places
-CENT = Decimal("0.01")
+# --- Ledger: instruments, transactions, FX rates, exposure, limits (docs/ledger.md) ---------
 
 
-def _amount_problem(value: Any, *, rate: bool = False) -> tuple[Decimal | None, str | None]:
-    """Read a money amount (or a rate): the value, or why it is not acceptable."""
+def _amount_problem(value: Any, *, places: int = 2) -> tuple[Decimal | None, str | None]:
+    """Read an amount (``places`` decimals: 2 for USD, 0 for JPY, 10 for a rate): the value,
+    or why it is not acceptable, including one the database could not store exactly."""
     try:
         amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (ArithmeticError, ValueError):
@@ -44,14 +38,8 @@ def _amount_problem(value: Any, *, rate: bool = False) -> tuple[Decimal | None, 
         return None, _("Enter a number.")
     if amount <= 0:
         return None, _("The amount must be above zero.")
-    # Size first: quantizing 1e40 needs more digits than the context has (InvalidOperation).
-    if amount >= (Decimal("1e10") if rate else MONEY_MAX):
-        largest = Decimal("9999999999.9999999999") if rate else MONEY_MAX - CENT
-        return None, str(too_large_message(largest))
-    places = 10 if rate else 2
-    if amount != amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
-        return None, _("Use at most %(places)d decimal places.") % {"places": places}
-    return amount, None
+    problem = rules.exactness_problem(amount, places=places)
+    return (None, problem) if problem else (amount, None)
 
 
 def _date_problem(value: Any) -> tuple[dt.date | None, str | None]:
@@ -93,49 +81,96 @@ def _require_funding_state(proposal: Proposal) -> None:
         )
 
 
-def _lock_program_limits() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LIMITS_LOCK_KEY])
-
-
 def _recompute_on_commit(instrument_id: int) -> None:
-    enqueue_on_commit(tasks.recompute_instrument, instrument_id)
+    """Bring the instrument's figures up to today once the write commits, and those of the
+    guarantees that cover it (their exposure follows the loan's)."""
+    covering = Instrument.objects.filter(covers_id=instrument_id).values_list("pk", flat=True)
+    enqueue_on_commit(tasks.recompute_exposure, None, [instrument_id, *covering])
 
 
-@transaction.atomic
-def instrument_commit(
-    *, user: Any, proposal_id: Any, kind: str, provider: str, currency: str, committed: Any
-) -> Instrument:
-    """Commit an instrument on a project in funding, within the program's limits."""
-    proposal = _funding_proposal(user, proposal_id)
-    _require_funding_state(proposal)
+def _instrument_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a new instrument's own fields (``data`` is read in place)."""
     problems: dict[str, list[str]] = {}
-    if kind not in rules.KINDS:
+    if data["kind"] not in rules.KINDS:
         problems["kind"] = [_("Choose equity, loan or guarantee.")]
-    if provider not in rules.PROVIDERS:
+    if data["provider"] not in rules.PROVIDERS:
         problems["provider"] = [_("Choose JBIC, NEXI or private.")]
-    if currency not in rules.CURRENCIES:
+    if data["currency"] not in rules.CURRENCIES:
         problems["currency"] = [_("Choose USD or JPY.")]
-    amount, problem = _amount_problem(committed)
+    places = rules.PLACES.get(data["currency"], 2)
+    data["committed"], problem = _amount_problem(data["committed"], places=places)
     if problem:
         problems["committed"] = [problem]
-    _raise_problems(problems)
+    if data["signed_on"] in (None, ""):
+        data["signed_on"] = None
+    else:
+        data["signed_on"], problem = _date_problem(data["signed_on"])
+        if problem:
+            problems["signed_on"] = [problem]
+    return problems
 
-    _lock_program_limits()
+
+def _cover_problems(proposal: Proposal, data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with ``covers`` and ``cover_ratio`` (replaced in ``data`` by the loan)."""
+    if data["covers"] in (None, ""):
+        if data["cover_ratio"] not in (None, ""):
+            return {"cover_ratio": [_("A cover ratio goes with the loan it covers (covers).")]}
+        data["covers"] = data["cover_ratio"] = None
+        return {}
+    message = _("A JBIC or NEXI guarantee covers a private loan on the same project.")
+    if data["kind"] != "guarantee" or not rules.is_program(data["provider"]):
+        return {"covers": [message]}
+    try:
+        pk = object_pk(data["covers"])
+    except NotVisible:
+        return {"covers": [message]}
+    loan = Instrument.objects.filter(
+        pk=pk, proposal=proposal, kind="loan", provider="private"
+    ).first()
+    if loan is None:
+        return {"covers": [message]}
+    if loan.currency != data["currency"]:
+        return {"covers": [_("The guarantee and the loan it covers are in one currency.")]}
+    data["covers"] = loan
+    ratio, problem = _amount_problem(data["cover_ratio"], places=4)
+    if problem is None and ratio > 1:
+        problem = _("The cover ratio is above zero and at most 1.")
+    if data["cover_ratio"] in (None, ""):
+        problem = _("Give the share of the loan covered (0 < cover_ratio ≤ 1).")
+    data["cover_ratio"] = ratio
+    return {"cover_ratio": [problem]} if problem else {}
+
+
+def _limit_breaches(proposal: Proposal, data: dict[str, Any]) -> list[rules.Breach]:
+    """The limits a JBIC or NEXI commitment would breach (co-financing uses no headroom)."""
+    if not rules.is_program(data["provider"]):
+        return []
     on = selectors.today()
-    rate = selectors.fx_rate_on(currency, on)
+    rate = selectors.fx_rate_on(data["currency"], on)
     total_usd, equity_usd = selectors.committed_usd_totals(on)
-    if rate is None or total_usd is None:
+    project_usd, _equity = selectors.committed_usd_totals(on, proposal_id=proposal.pk)
+    approved = selectors.approved_amount(proposal.pk)
+    approved_rate = approved and selectors.fx_rate_on(approved[1], on)
+    if rate is None or total_usd is None or (approved and approved_rate is None):
         message = _("No JPY rate is on record on or before today: enter one to check the limits.")
         raise InvalidState(message, detail={"currency": [message]})
-    breaches = rules.limit_problems(
-        kind=kind,
-        committed_usd=rules.to_usd(amount, currency, rate),
+    return rules.limit_problems(
+        kind=data["kind"],
+        committed_usd=rules.to_usd(data["committed"], data["currency"], rate),
         total_committed_usd=total_usd,
         equity_committed_usd=equity_usd,
         limits=selectors.program_limits(),
+        project_committed_usd=project_usd,
+        approved_usd=approved and rules.to_usd(approved[0], approved[1], approved_rate),
     )
+
+
+def within_limits_check(proposal: Proposal, data: dict[str, Any]) -> None:
+    """Under the limits lock, refuse (409) a commitment of ``data["committed"]`` (its kind,
+    provider and currency) that would take the program or the project over a limit: a new
+    instrument, or a cancellation reversed."""
+    lock_program_limits()
+    breaches = _limit_breaches(proposal, data)
     if breaches:
         raise InvalidState(
             breaches[0].message,
@@ -144,13 +179,46 @@ def instrument_commit(
                 "limit": [breach.limit for breach in breaches],
             },
         )
+
+
+@transaction.atomic
+def instrument_commit(
+    *,
+    user: Any,
+    proposal_id: Any,
+    kind: str,
+    provider: str,
+    currency: str,
+    committed: Any,
+    signed_on: Any = None,
+    covers: Any = None,
+    cover_ratio: Any = None,
+) -> Instrument:
+    """Commit an instrument on a project in funding; JBIC and NEXI ones within the program's
+    limits and the amount approved for the project."""
+    proposal = _funding_proposal(user, proposal_id)
+    _require_funding_state(proposal)
+    data = {
+        "kind": kind,
+        "provider": provider,
+        "currency": currency,
+        "committed": committed,
+        "signed_on": signed_on,
+        "covers": covers,
+        "cover_ratio": cover_ratio,
+    }
+    problems = _instrument_problems(data)
+    if not problems:
+        problems = _cover_problems(proposal, data)
+    _raise_problems(problems)
+    within_limits_check(proposal, data)
     instrument = Instrument.objects.create(
         proposal=proposal,
-        kind=kind,
-        provider=provider,
-        currency=currency,
-        committed=amount,
         committed_by=user,
+        signed_on=data["signed_on"] or selectors.today(),
+        signed_on_given=data["signed_on"] is not None,
+        **{k: data[k] for k in ("kind", "provider", "currency", "committed", "covers")},
+        cover_ratio=data["cover_ratio"],
     )
     decision_log_append(
         actor=user,
@@ -158,14 +226,38 @@ def instrument_commit(
         proposal=proposal.reference,
         data={
             "instrument": instrument.pk,
-            "kind": kind,
-            "provider": provider,
-            "currency": currency,
-            "committed": amount,
+            **{k: data[k] for k in ("kind", "provider", "currency", "committed")},
+            "signed_on": instrument.signed_on,
+            "covers": instrument.covers_id,
+            "cover_ratio": instrument.cover_ratio,
         },
     )
     _recompute_on_commit(instrument.pk)
     return instrument
+
+
+def _transaction_input(
+    instrument: Instrument, type: str, amount: Any, value_date: Any
+) -> tuple[Decimal, dt.date]:
+    """The amount and value date of a new transaction, or ``Invalid`` saying what is wrong."""
+    problems: dict[str, list[str]] = {}
+    places = rules.PLACES.get(instrument.currency, 2)
+    amount_value, problem = _amount_problem(amount, places=places)
+    if problem:
+        problems["amount"] = [problem]
+    date_value, problem = _date_problem(value_date)
+    if problem:
+        problems["value_date"] = [problem]
+    elif instrument.signed_on_given and date_value < instrument.signed_on:
+        problems["value_date"] = [
+            _("The instrument was signed on %(day)s: no money moved on it before.")
+            % {"day": instrument.signed_on.isoformat()}
+        ]
+    problem = rules.type_problem(instrument.kind, type)
+    if problem:
+        problems["type"] = [problem]
+    _raise_problems(problems)
+    return amount_value, date_value
 
 
 def _instrument_for_funding(user: Any, instrument_id: Any) -> tuple[Proposal, Instrument]:
@@ -190,17 +282,7 @@ def _transaction_checked(
     instrument: Instrument, type: str, amount: Any, value_date: Any
 ) -> rules.Entry:
     """The entry if it may be recorded on the instrument now, else ``Invalid`` per field."""
-    problems: dict[str, list[str]] = {}
-    amount_value, problem = _amount_problem(amount)
-    if problem:
-        problems["amount"] = [problem]
-    date_value, problem = _date_problem(value_date)
-    if problem:
-        problems["value_date"] = [problem]
-    problem = rules.type_problem(instrument.kind, type)
-    if problem:
-        problems["type"] = [problem]
-    _raise_problems(problems)
+    amount_value, date_value = _transaction_input(instrument, type, amount, value_date)
     entry = rules.Entry(type=type, amount=amount_value, value_date=date_value)
     _raise_problems(
         rules.transaction_problems(
@@ -228,8 +310,9 @@ def needs_four_eyes(amount: Decimal, currency: str, on: dt.date) -> bool:
 def transaction_record(
     *, user: Any, instrument_id: Any, type: str, amount: Any, value_date: Any
 ) -> Transaction | Approval:
-    """Record money that moved on an instrument, keeping its exposure and drawings in bounds;
-    at or above the four-eyes threshold, ask a second staff user instead (``Approval``)."""
+    """Record money that moved on an instrument (or a cancellation of what is undrawn),
+    keeping its exposure, claims and drawings in bounds; at or above the four-eyes
+    threshold, ask a second staff user instead (``Approval``)."""
     proposal, instrument = _instrument_for_funding(user, instrument_id)
     entry = _transaction_checked(instrument, type, amount, value_date)
     if needs_four_eyes(entry.amount, instrument.currency, entry.value_date):
@@ -256,6 +339,8 @@ def transaction_apply(
 ) -> Transaction:
     """Save a checked entry, log it and schedule the exposure job (inside the caller's
     transaction, the proposal and instrument locked)."""
+    if entry.value_date < instrument.signed_on:  # not given: signed by the day money first moved
+        Instrument.objects.filter(pk=instrument.pk).update(signed_on=entry.value_date)
     row = Transaction.objects.create(
         instrument=instrument,
         type=entry.type,
@@ -279,6 +364,8 @@ def transaction_apply(
         },
     )
     _recompute_on_commit(instrument.pk)
+    if entry.type in rules.CANCELLING:
+        enqueue_on_commit(tasks.recompute_exposure, None, None, [])  # a breach may clear
     true_up_check(proposals=[proposal])
     return row
 
@@ -308,14 +395,19 @@ def _rate_given(usd_per_unit: Any, jpy_per_usd: Any) -> tuple[Decimal | None, di
         message = _("Give the rate either as yen per dollar or as USD per yen (one of the two).")
         return None, {"jpy_per_usd": [message]}
     ((field, value),) = given.items()
-    rate, problem = _amount_problem(value, rate=True)
+    rate, problem = _amount_problem(value, places=rules.RATE_PLACES)
     if problem:
         return None, {field: [problem]}
     if field == "jpy_per_usd":
-        # The stored form must fit too: a quote below 1e-10 yen would be 1e10 USD per yen.
-        rate, problem = _amount_problem(rules.usd_per_unit_from_quote(rate), rate=True)
+        # The stored form must fit too: a tiny quote is a huge number of USD per yen.
+        stored, problem = _amount_problem(
+            rules.usd_per_unit_from_quote(rate), places=rules.RATE_PLACES
+        )
         if problem:
-            return None, {field: [_("Enter a rate of at least 0.0000000001 yen per dollar.")]}
+            smallest = Decimal(10) ** (rules.RATE_PLACES - rules.SIGNIFICANT_DIGITS)
+            message = _("Enter a rate of more than %(smallest)s yen per dollar.")
+            return None, {field: [message % {"smallest": f"{smallest:f}"}]}
+        rate = stored
     return rate, {}
 
 
@@ -406,10 +498,11 @@ def _fx_rate_checked(
 
 
 def _after_rate_on_commit(currency: str, day: dt.date) -> None:
-    """Record again the totals the rate now converts, and check the projects whose splits
+    """Record again the totals the rate now converts and check the limits (a rate that moved
+    may take the commitments over one, or back under), and check the projects whose splits
     it can restate (a distribution on or after its day) for a true-up."""
-    for converted in selectors.exposure_days_converted_by(currency, day):
-        enqueue_on_commit(tasks.record_exposure_totals, converted.isoformat())
+    converted = selectors.exposure_days_converted_by(currency, day)
+    enqueue_on_commit(tasks.recompute_exposure, None, None, [d.isoformat() for d in converted])
     affected = sorted(
         set(Distribution.objects.filter(date__gte=day).values_list("proposal_id", flat=True))
     )
@@ -417,20 +510,12 @@ def _after_rate_on_commit(currency: str, day: dt.date) -> None:
         enqueue_on_commit(tasks.announce_true_ups, affected)
 
 
-def exposure_recompute(
-    *, as_of: dt.date | None = None, instrument_ids: Iterable[int] | None = None
-) -> int:
-    """The exposure job (``snapshots.exposure_job``); return how many instruments' figures it
-    wrote."""
-    return snapshots.exposure_job(as_of=as_of, instrument_ids=instrument_ids)
-
-
 # --- end of ledger ------------------------------------------------------------------------
 
-# --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
+# --- Profit sharing, recovery and yen stress (docs/waterfall.md, docs/ledger.md) -----
 
 # Cash is distributed by projects that are being funded or running: the same states in which
-# instruments are committed and money moves (CONTRACT §6). Before approval nothing was invested;
+# instruments are committed and money moves (docs/ledger.md). Before approval nothing was invested;
 # a closed project has settled its accounts.
 DISTRIBUTING_STATES = permissions.FUNDING_STATES
 
@@ -446,14 +531,36 @@ class _Cash:
     amount_usd: Decimal
 
 
+def _distribution_usd(
+    amount: Decimal, currency: str, date: dt.date
+) -> tuple[Decimal | None, Decimal]:
+    """The rate a distribution converts at (None for USD) and its USD amount, or why not."""
+    if currency == "USD":
+        return None, amount
+    usd_per_unit = selectors.fx_rate_on("JPY", date)
+    if usd_per_unit is None:
+        raise InvalidState(
+            _("No JPY rate on or before %(date)s: enter one before recording this distribution.")
+            % {"date": date.isoformat()},
+            detail={"currency": [_("No JPY rate on or before this date.")]},
+        )
+    amount_usd = rules.cents(amount * usd_per_unit)
+    problem = rules.exactness_problem(amount_usd, places=2)
+    if amount_usd <= 0:
+        problem = _("The amount is worth less than a cent.")
+    if problem:
+        raise Invalid(problem, detail={"amount": [problem]})
+    return usd_per_unit, amount_usd
+
+
 def _distribution_checked(proposal: Proposal, amount: Any, currency: str, date: Any) -> _Cash:
     """The distribution's values if it may be recorded on the proposal now."""
     problems: dict[str, list[str]] = {}
-    amount, problem = _amount_problem(amount)
-    if problem:
-        problems["amount"] = [problem]
     if currency not in rules.CURRENCIES:
         problems["currency"] = [_("Choose USD or JPY.")]
+    amount, problem = _amount_problem(amount, places=rules.PLACES.get(currency, 2))
+    if problem:
+        problems["amount"] = [problem]
     date, problem = _date_problem(date)
     if problem:
         problems["date"] = [problem]
@@ -468,17 +575,7 @@ def _distribution_checked(proposal: Proposal, amount: Any, currency: str, date: 
             % {"status": proposal.get_status_display()}
         )
     _distribution_order_check(proposal, date)
-    usd_per_unit = None if currency == "USD" else selectors.fx_rate_on("JPY", date)
-    if currency != "USD" and usd_per_unit is None:
-        raise InvalidState(
-            _("No JPY rate on or before %(date)s: enter one before recording this distribution.")
-            % {"date": date.isoformat()},
-            detail={"currency": [_("No JPY rate on or before this date.")]},
-        )
-    amount_usd = rules.cents(rules.to_usd(amount, currency, usd_per_unit))
-    if amount_usd <= 0:
-        message = _("The amount is worth less than a cent.")
-        raise Invalid(message, detail={"amount": [message]})
+    usd_per_unit, amount_usd = _distribution_usd(amount, currency, date)
     return _Cash(amount, currency, date, usd_per_unit, amount_usd)
 
 

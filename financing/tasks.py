@@ -1,4 +1,5 @@
-"""Celery tasks of the ledger: thin and idempotent, each running the exposure job.
+"""Celery tasks of the ledger: thin and idempotent, each running the exposure job or the
+true-up announcement.
 
 ``acks_late`` with ``reject_on_worker_lost``: a worker killed mid-task leaves the message on
 the broker, and the job, an idempotent upsert, simply runs again.
@@ -11,7 +12,7 @@ import datetime as dt
 from celery import shared_task
 from django.db import OperationalError
 
-from .snapshots import exposure_job, totals_record
+from . import exposure_job
 from .truing import true_ups_announce
 
 RETRY = {
@@ -24,26 +25,19 @@ RETRY = {
 
 
 @shared_task(**RETRY)
-def recompute_instrument(instrument_id: int) -> int:
-    """Bring one instrument's figures up to today (enqueued after each of its writes)."""
-    return exposure_job(instrument_ids=[instrument_id])
-
-
-@shared_task(**RETRY)
-def recompute_exposure(as_of: str | None = None) -> int:
-    """The exposure job over every instrument: their figures brought up to today (the changed
-    ones written), then the program's totals recorded as of ``as_of`` (ISO date) if given,
-    else as of the month-end just closed if they are not yet. Nightly (no day), from
-    ``recompute_exposure``."""
-    return exposure_job(as_of=dt.date.fromisoformat(as_of) if as_of else None)
-
-
-@shared_task(**RETRY)
-def record_exposure_totals(as_of: str) -> None:
-    """Record again the program's totals as of ``as_of`` (ISO date), after a rate entered
-    later changed what they convert at. The figures are in their own currencies and do not
-    depend on the rate: nothing else needs doing."""
-    totals_record(dt.date.fromisoformat(as_of))
+def recompute_exposure(
+    as_of: str | None = None,
+    instrument_ids: list[int] | None = None,
+    days: list[str] | None = None,
+) -> int:
+    """The exposure job (``exposure_job.recompute_exposure``; dates as ISO strings): after an
+    instrument's write for its figures, after a rate entered late for the days it converts,
+    nightly and from the ``recompute_exposure`` command for everything."""
+    return exposure_job.recompute_exposure(
+        as_of=dt.date.fromisoformat(as_of) if as_of else None,
+        instrument_ids=instrument_ids,
+        days=None if days is None else [dt.date.fromisoformat(day) for day in days],
+    )
 
 
 @shared_task(**RETRY)

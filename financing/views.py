@@ -49,7 +49,7 @@ def instrument_kinds(user: Any, proposal: Any) -> dict[int, str]:
     return dict(selectors.instruments_for(user, proposal).values_list("id", "kind"))
 
 
-# --- The exposure page (CONTRACT §8) -----------------------------------------------------
+# --- The exposure page (docs/ledger.md) -------------------------------------------------
 
 
 @login_required

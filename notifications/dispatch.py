@@ -53,6 +53,7 @@ from collections.abc import Callable
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 
 from core.models import DecisionLogEntry, Role
 from projects.models import Proposal
@@ -131,6 +132,23 @@ def true_up_arose(entry: DecisionLogEntry) -> Outgoing | None:
         recipients=services.active_users(Q(membership__role__in=[Role.STAFF, Role.CHAIR])),
         proposal=proposal,
         context={"japan": entry.data.get("japan"), "us": entry.data.get("us")},
+    )
+
+
+@mail_for("limit_breached")
+def limit_breached(entry: DecisionLogEntry) -> Outgoing | None:
+    """Staff and chairs of both delegations, while the breach stands (a rate took the
+    commitments over a program limit; it is logged again only after it clears)."""
+    cleared = DecisionLogEntry.objects.filter(
+        seq__gt=entry.seq, event="limit_cleared", data__limit=entry.data.get("limit")
+    )
+    if cleared.exists():
+        return None
+    return Outgoing(
+        key=f"log:{entry.seq}",
+        recipients=services.active_users(Q(membership__role__in=[Role.STAFF, Role.CHAIR])),
+        link=reverse("exposure"),
+        context={"breach": entry.data},
     )
 
 

@@ -42,6 +42,8 @@ EVENT_LABELS = {
     "true_up_arose": _("True-up owed"),
     "true_up_cleared": _("True-up no longer owed"),
     "true_up_settled": _("True-up settled"),
+    "limit_breached": _("Program limit breached"),
+    "limit_cleared": _("Program limit breach cleared"),
     "condition_added": _("Condition of approval added"),
     "condition_satisfied": _("Condition of approval satisfied"),
     "condition_overdue": _("Condition of approval overdue"),

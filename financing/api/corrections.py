@@ -155,7 +155,9 @@ class RestatedOut(serializers.Serializer):
     reversed = serializers.BooleanField()
 
 
-class InvestmentOut(serializers.Serializer):
+class RestatedInvestmentOut(serializers.Serializer):
+    """J in the restated position: null where a yen amount has no rate."""
+
     gross = serializers.DecimalField(**MONEY, allow_null=True)
     returned = serializers.DecimalField(**MONEY, allow_null=True)
     net = serializers.DecimalField(**MONEY, allow_null=True, help_text="J")
@@ -169,7 +171,7 @@ class TrueUpOut(serializers.Serializer):
 class RecoveryReportOut(serializers.Serializer):
     as_of = serializers.DateField()
     complete = serializers.BooleanField()
-    japan_investment = InvestmentOut()
+    japan_investment = RestatedInvestmentOut()
     japan_recovered = serializers.DecimalField(**MONEY)
     remaining = serializers.DecimalField(**MONEY, allow_null=True)
     phase = serializers.CharField(allow_null=True)

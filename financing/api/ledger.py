@@ -1,4 +1,4 @@
-"""Ledger endpoints (CONTRACT §6): instruments, transactions, FX rates and exposure."""
+"""Ledger endpoints (docs/ledger.md): instruments, transactions, FX rates and exposure."""
 
 from __future__ import annotations
 
@@ -133,7 +133,9 @@ class ExposureView(PolicyAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "as_of", DATE_OR_EMPTY, description="The day (default, or empty: today, UTC)."
+                "as_of",
+                DATE_OR_EMPTY,
+                description="The day (default, or empty: today in ACCORD_BUSINESS_TZ).",
             )
         ],
         responses={200: ExposureOut, **error_responses(400)},

@@ -1,4 +1,4 @@
-"""Ledger JSON (CONTRACT §6): input parsing and output rendering kept apart."""
+"""Ledger JSON (docs/ledger.md): input parsing and output rendering kept apart."""
 
 from __future__ import annotations
 
@@ -19,7 +19,28 @@ class InstrumentIn(serializers.Serializer):
     provider = serializers.ChoiceField(choices=list(rules.PROVIDERS))
     currency = serializers.ChoiceField(choices=list(rules.CURRENCIES))
     committed = serializers.DecimalField(
-        **MONEY, min_value=Decimal("0.01"), help_text="Amount committed, in `currency`."
+        **MONEY,
+        min_value=Decimal("0.01"),
+        help_text="Amount committed, in `currency` (JPY: whole yen; at most 15 digits).",
+    )
+    signed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day it was signed, up to today. Omitted: the earliest of today and "
+        "its transactions' value dates; given: a transaction dated before it is refused.",
+    )
+    covers = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="A JBIC or NEXI guarantee: the id of the private loan on the project it covers.",
+    )
+    cover_ratio = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        help_text="The share of the covered loan guaranteed: 0 < r ≤ 1.",
     )
 
 
@@ -31,7 +52,12 @@ class InstrumentOut(serializers.Serializer):
     kind = serializers.CharField()
     provider = serializers.CharField()
     currency = serializers.CharField()
-    committed = serializers.DecimalField(**MONEY)
+    committed = serializers.DecimalField(
+        **MONEY, source="f_committed", help_text="As committed, less cancellations."
+    )
+    signed_on = serializers.DateField()
+    covers = serializers.IntegerField(source="covers_id", allow_null=True)
+    cover_ratio = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
     exposure = serializers.DecimalField(**MONEY, source="f_exposure")
     undrawn = serializers.DecimalField(**MONEY, source="f_undrawn")
     claims = serializers.DecimalField(**MONEY, source="f_claims")
@@ -42,7 +68,7 @@ class InstrumentOut(serializers.Serializer):
 class TransactionIn(serializers.Serializer):
     type = serializers.ChoiceField(
         choices=list(rules.TRANSACTION_TYPES),
-        help_text="One of the types that fit the instrument's kind (CONTRACT §6's table).",
+        help_text="One of the types that fit the instrument's kind (the table in docs/ledger.md).",
     )
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
     value_date = serializers.DateField(
@@ -149,6 +175,7 @@ class LimitOut(serializers.Serializer):
     committed_usd = serializers.DecimalField(**MONEY)
     headroom_usd = serializers.DecimalField(**MONEY)
     utilisation_percent = serializers.DecimalField(max_digits=30, decimal_places=2)
+    breached = serializers.BooleanField(help_text="Committed stands above the limit.")
 
 
 class LimitsOut(serializers.Serializer):
@@ -156,13 +183,22 @@ class LimitsOut(serializers.Serializer):
     equity = LimitOut()
 
 
+class CoFinancingOut(serializers.Serializer):
+    instruments = serializers.IntegerField()
+    committed_usd = serializers.DecimalField(**MONEY)
+    exposure_usd = serializers.DecimalField(**MONEY)
+
+
 class ExposureOut(serializers.Serializer):
-    """CONTRACT §6's exposure, plus the committed totals and the program limits."""
+    """The exposure (docs/ledger.md), plus the committed totals and the program limits."""
 
     as_of = serializers.DateField()
     computed_at = serializers.DateTimeField(help_text="When the oldest figure was computed.")
     complete = serializers.BooleanField(help_text="False when a row lacks an FX rate.")
     instruments = ExposureRowOut(many=True)
     totals = TotalsOut(help_text="Exposure in USD (rows without a rate left out).")
-    committed_totals = TotalsOut(help_text="Committed amounts in USD, grouped the same way.")
+    committed_totals = TotalsOut(
+        help_text="JBIC and NEXI commitments in USD, grouped the same way: what the limits count."
+    )
+    co_financing = CoFinancingOut(help_text="Private instruments: beside the program, not in it.")
     limits = LimitsOut()

@@ -1,4 +1,4 @@
-"""Profit sharing and yen stress endpoints (CONTRACT §6 stress, §7): parse, call, render."""
+"""Profit sharing and yen stress endpoints (docs/waterfall.md, docs/ledger.md)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class DistributionIn(serializers.Serializer):
 
 
 class DistributionOut(serializers.Serializer):
-    """One distribution and its split (CONTRACT §7's answer, plus what identifies it)."""
+    """One distribution and its split (the recorded answer, plus what identifies it)."""
 
     id = serializers.IntegerField()
     date = serializers.DateField()
@@ -49,6 +49,12 @@ class DistributionOut(serializers.Serializer):
     reverses = serializers.IntegerField(source="reverses_id", allow_null=True)
 
 
+class InvestmentOut(serializers.Serializer):
+    gross = serializers.DecimalField(**MONEY)
+    returned = serializers.DecimalField(**MONEY)
+    net = serializers.DecimalField(**MONEY)
+
+
 class RecoveryOut(serializers.Serializer):
     """A project's recovery position today and its distributions in waterfall order."""
 
@@ -56,7 +62,8 @@ class RecoveryOut(serializers.Serializer):
     complete = serializers.BooleanField(
         help_text="False when a JPY amount of Japan's investment has no rate to convert at."
     )
-    japan_investment = serializers.DecimalField(**MONEY)
+    japan_investment = serializers.DecimalField(**MONEY, help_text="J: net of what returned")
+    investment = InvestmentOut(help_text="J as gross put in, returned to Japan, and net.")
     japan_recovered = serializers.DecimalField(**MONEY)
     us_received = serializers.DecimalField(**MONEY)
     remaining = serializers.DecimalField(**MONEY, help_text="What Japan lacks to recover J")
@@ -93,6 +100,15 @@ class DistributionListView(ProposalAPIView):
 class StressFiguresOut(serializers.Serializer):
     exposure_usd = serializers.DecimalField(**MONEY)
     committed_usd = serializers.DecimalField(**MONEY)
+    undrawn_usd = serializers.DecimalField(
+        **MONEY, help_text="The program's (JBIC and NEXI) undrawn USD-denominated commitments."
+    )
+    yen_cost = serializers.DecimalField(
+        max_digits=30,
+        decimal_places=0,
+        allow_null=True,
+        help_text="The yen needed to fund undrawn_usd at this rate, in whole yen (null: no rate).",
+    )
 
 
 @extend_schema_field(OpenApiTypes.NUMBER)

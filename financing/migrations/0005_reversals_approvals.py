@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("financing", "0003_figures_on_instruments"),
+        ("financing", "0004_program_money_dates"),
         ("projects", "0002_list_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

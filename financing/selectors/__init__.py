@@ -1,6 +1,6 @@
 """Reads of the program's money, always filtered by the permission policy.
 
-By sub-domain: ``ledger`` (instruments, transactions, FX, exposure and limits: CONTRACT §6),
+By sub-domain: ``ledger`` (instruments, transactions, FX, exposure and limits: docs/ledger.md),
 ``sharing`` (Japan's investment, distributions and recovery: §7) and ``dashboard`` (the
 exposure page's grouped figures and the yen stress). Callers use ``financing.selectors``.
 """
@@ -8,8 +8,10 @@ exposure page's grouped figures and the yen stress). Callers use ``financing.sel
 from .approvals import approvals_list, approvals_waiting_for
 from .dashboard import exposure_dashboard, exposure_groups, exposure_series, exposure_stress
 from .ledger import (
+    approved_amount,
     committed_usd_totals,
     exposure_days_converted_by,
+    exposure_figures,
     exposure_report,
     fx_rate_on,
     fx_rates_list,
@@ -41,6 +43,8 @@ __all__ = [
     "approvals_waiting_for",
     "recovery_report",
     "restatement",
+    "approved_amount",
+    "exposure_figures",
     "committed_usd_totals",
     "distributions_for",
     "exposure_dashboard",

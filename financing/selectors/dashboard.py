@@ -8,14 +8,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import (
-    Count,
-    F,
-    Max,
-    QuerySet,
-)
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from financing import permissions
@@ -23,23 +19,22 @@ from projects import permissions as proposal_permissions
 from projects.models import Sponsor
 
 from .. import rules
-from ..models import ExposureDay, Instrument
+from ..models import ExposureDay
 from .ledger import (
     ZERO,
+    exposure_figures,
     figures_computed_at,
     fx_rate_on,
-    ledger_figures,
     program_limits,
     today,
-    usd_cents,
-    usd_per_unit,
 )
 
 # --- The exposure page and the stress: grouped figures, never one row per instrument -----
 
 TOP_SPONSORS = 20  # the page lists the largest; the API has every one
 GROUP_KEYS = ("kind", "provider", "currency", "sector", "sponsor", "rate")
-_GROUP_SUMS = ("exposure", "committed", "exposure_usd", "committed_usd")
+_GROUP_SUMS = ("exposure", "committed", "exposure_usd", "committed_usd", "undrawn")
+SHOCKS = (Decimal(10), Decimal(20), Decimal(30))
 
 
 @dataclass(frozen=True)
@@ -58,6 +53,7 @@ class ExposureGroup:
     committed: Decimal
     exposure_usd: Decimal  # of the rows that have a USD figure
     committed_usd: Decimal
+    undrawn: Decimal  # in ``currency``
 
 
 def _grouped_sql(inner_sql: str) -> str:
@@ -72,9 +68,18 @@ def _grouped_sql(inner_sql: str) -> str:
 
 
 def _groups(queryset: QuerySet) -> list[ExposureGroup]:
-    """Sum an instrument-level queryset (``g_*`` columns) by every grouping in the database."""
+    """Sum one part of ``exposure_figures`` by every grouping in the database."""
     sql, params = (
         queryset.order_by()
+        .annotate(
+            g_kind=F("kind"),
+            g_provider=F("provider"),
+            g_currency=F("currency"),
+            g_sector=F("proposal__sector"),
+            g_sponsor=F("proposal__sponsor_id"),
+            g_rate=F("f_rate"),
+            **{f"g_{name}": F(f"f_{name}") for name in _GROUP_SUMS},
+        )
         .values(*[f"g_{key}" for key in GROUP_KEYS], *[f"g_{name}" for name in _GROUP_SUMS])
         .query.sql_with_params()
     )
@@ -92,69 +97,16 @@ def _groups(queryset: QuerySet) -> list[ExposureGroup]:
 
 
 def exposure_groups(as_of: dt.date) -> list[ExposureGroup]:
-    """The program's figures as of ``as_of`` grouped in the database: at most two queries.
-
-    Today reads the figures the exposure job stored on the instruments, converted at today's
-    rate, plus the instruments the job has not reached yet computed on request; another day
-    is computed by the job's own query (``ledger_figures``), exactly as ``exposure_report``
-    does, so the page and the API agree.
-    """
-    stored_today = as_of == today()
-    all_stored = False
-    cache_key = None
-    rate = fx_rate_on("JPY", as_of)
-    if stored_today:
-        # Usually the job has reached every instrument: two counts say so cheaply, and only
-        # the instruments it has not reached yet are computed on request.
-        stored = Instrument.objects.aggregate(
-            count=Count("pk"),
-            reached=Count("figures_computed_at"),
-            latest=Max("figures_computed_at"),
-        )
-        if stored["count"] == stored["reached"]:
-            all_stored = True
-            # Every write of the job stamps its figures with a later time, and instruments
-            # are never deleted: the same count, latest stamp and rate mean the same groups.
-            cache_key = "financing:exposure-groups:{}:{}:{}:{}".format(
-                as_of.isoformat(),
-                stored["count"],
-                stored["latest"] and stored["latest"].isoformat(),
-                rate,
-            )
-            cached = cache.get(cache_key)
-            if cached is not None:
-                return _named(cached)
-    groups = []
-    if not all_stored:
-        # Today: only the instruments the job has not reached; another day: all of them.
-        computed = ledger_figures(as_of, unreached=stored_today).annotate(
-            g_kind=F("kind"),
-            g_provider=F("provider"),
-            g_currency=F("currency"),
-            g_sector=F("proposal__sector"),
-            g_sponsor=F("proposal__sponsor_id"),
-            g_rate=F("f_rate"),
-            g_exposure=F("f_exposure"),
-            g_committed=F("f_committed"),
-            g_exposure_usd=F("f_exposure_usd"),
-            g_committed_usd=F("f_committed_usd"),
-        )
-        groups = _groups(computed)
-    if stored_today:
-        stored_rows = Instrument.objects.filter(figures_computed_at__isnull=False).annotate(
-            g_kind=F("kind"),
-            g_provider=F("provider"),
-            g_currency=F("currency"),
-            g_sector=F("proposal__sector"),
-            g_sponsor=F("proposal__sponsor_id"),
-            g_rate=usd_per_unit("currency", rate),
-            g_exposure=F("exposure"),
-            g_committed=F("committed"),
-            g_exposure_usd=usd_cents(F("exposure"), "currency", rate),
-            g_committed_usd=usd_cents(F("committed"), "currency", rate),
-        )
-        groups += _groups(stored_rows)
-    if cache_key is not None:
+    """The program's figures as of ``as_of`` (``exposure_figures``, as the API reads them)
+    grouped in the database; cached while the job's stored figures stay the same."""
+    figures = exposure_figures(as_of)
+    cache_key = figures.stamp and f"financing:exposure-groups:2:{figures.stamp}"
+    if cache_key:
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return _named(cached)
+    groups = [group for part in figures.parts for group in _groups(part)]
+    if cache_key:
         cache.set(cache_key, groups, EXPOSURE_CACHE_SECONDS)
     return _named(groups)
 
@@ -178,12 +130,14 @@ def _by(groups: list[ExposureGroup], key: str, figure: str, order: tuple = ()) -
 
 
 def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
-    """What the exposure page shows: totals by each grouping, limits, stress and the trend."""
+    """What the exposure page shows: totals by each grouping, the limits (JBIC and NEXI
+    commitments only), the co-financing beside them, the stress and the trend."""
     proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
     as_of = as_of or today()
     groups = exposure_groups(as_of)
+    program = [group for group in groups if rules.is_program(group.provider)]
     totals = {
         name: _by(groups, key, "exposure_usd", order)
         for name, key, order in (
@@ -194,12 +148,10 @@ def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
             ("by_currency", "currency", rules.CURRENCIES),
         )
     }
-    committed = _by(groups, "kind", "committed_usd", rules.KINDS)
-    committed_all = sum(committed.values(), ZERO)
-    limits = program_limits()
-    native = _by(groups, "currency", "exposure", rules.CURRENCIES)
+    committed = _by(program, "kind", "committed_usd", rules.KINDS)
     return {
         "as_of": as_of,
+        "business_tz": settings.ACCORD_BUSINESS_TZ,
         "complete": not any(group.missing for group in groups),
         "missing": sum(group.missing for group in groups),
         "instruments": sum(group.count for group in groups),
@@ -208,16 +160,31 @@ def exposure_dashboard(*, user: Any, as_of: dt.date | None = None) -> dict:
         "top_sponsors": list(totals["by_sponsor"].items())[:TOP_SPONSORS],
         "more_sponsors": max(len(totals["by_sponsor"]) - TOP_SPONSORS, 0),
         "committed_by_kind": committed,
-        "committed_all": committed_all,
-        "exposure_native": native,
-        "limits": [
-            _limit_use("program", limits.program_usd, committed_all),
-            _limit_use("equity", limits.equity_usd, committed["equity"]),
-        ],
-        "stress": _stress_of(groups, [Decimal(10), Decimal(20), Decimal(30)]),
+        "committed_all": sum(committed.values(), ZERO),
+        "co_financing": _co_financing([g for g in groups if not rules.is_program(g.provider)]),
+        "exposure_native": _by(groups, "currency", "exposure", rules.CURRENCIES),
+        "limits": _limits_of(committed),
+        "stress": _stress_of(groups, list(SHOCKS), fx_rate_on("JPY", as_of)),
         "series": exposure_series(as_of, current=sum(totals["by_kind"].values(), ZERO)),
         "computed_at": figures_computed_at(as_of),
     }
+
+
+def _co_financing(groups: list[ExposureGroup]) -> dict:
+    """Private instruments: shown beside the program, never using its headroom."""
+    return {
+        "instruments": sum(group.count for group in groups),
+        "committed_usd": sum((group.committed_usd for group in groups), ZERO),
+        "exposure_usd": sum((group.exposure_usd for group in groups), ZERO),
+    }
+
+
+def _limits_of(committed_by_kind: dict[str, Decimal]) -> list[dict]:
+    limits = program_limits()
+    return [
+        _limit_use("program", limits.program_usd, sum(committed_by_kind.values(), ZERO)),
+        _limit_use("equity", limits.equity_usd, committed_by_kind["equity"]),
+    ]
 
 
 def _limit_use(name: str, limit: Decimal, used: Decimal) -> dict:
@@ -227,10 +194,11 @@ def _limit_use(name: str, limit: Decimal, used: Decimal) -> dict:
         "used": used,
         "headroom": limit - used,
         "share": (used / limit) if limit else ZERO,
+        "breached": used > limit,
     }
 
 
-def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
+def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal], jpy_rate: Any) -> dict:
     merged: dict[tuple, list[Decimal]] = {}
     for group in groups:
         sums = merged.setdefault((group.currency, group.rate), [ZERO, ZERO])
@@ -240,8 +208,14 @@ def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
         rules.StressGroup(currency, rate, exposure, committed)
         for (currency, rate), (exposure, committed) in merged.items()
     ]
-    complete, figures = rules.stress(stress_groups, shocks)
-    _unshocked, *shocked = figures
+    # The yen Tokyo must find: the program's undrawn dollar commitments, at each rate.
+    undrawn_usd = sum(
+        (g.undrawn for g in groups if g.currency == "USD" and rules.is_program(g.provider)), ZERO
+    )
+    complete, figures = rules.stress(
+        stress_groups, shocks, undrawn_usd=undrawn_usd, jpy_rate=jpy_rate
+    )
+    base, *shocked = figures
     # The base is the exposure report's own figure (each instrument's USD value rounded to
     # the cent, then summed), so it matches GET /exposure/ to the cent; each shocked total
     # converts the yen summed per rate and rounds once.
@@ -250,20 +224,30 @@ def _stress_of(groups: list[ExposureGroup], shocks: list[Decimal]) -> dict:
         "base": {
             "exposure_usd": sum((g.exposure_usd for g in groups), ZERO),
             "committed_usd": sum((g.committed_usd for g in groups), ZERO),
+            "undrawn_usd": base.undrawn_usd,
+            "yen_cost": base.yen_cost,
         },
         "shocks": [
-            {"shock": f.shock, "exposure_usd": f.exposure_usd, "committed_usd": f.committed_usd}
+            {
+                "shock": f.shock,
+                "exposure_usd": f.exposure_usd,
+                "committed_usd": f.committed_usd,
+                "undrawn_usd": f.undrawn_usd,
+                "yen_cost": f.yen_cost,
+            }
             for f in shocked
         ],
     }
 
 
 def exposure_stress(*, user: Any, as_of: dt.date, shocks: list[Decimal]) -> dict:
-    """CONTRACT §6 stress: USD totals with every JPY amount at its rate weakened by each shock."""
+    """The USD totals with every JPY amount at its rate weakened by each shock, and the yen
+    cost of the program's undrawn dollar commitments at each shocked rate."""
     proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
-    return {"as_of": as_of, **_stress_of(exposure_groups(as_of), shocks)}
+    groups = exposure_groups(as_of)
+    return {"as_of": as_of, **_stress_of(groups, shocks, fx_rate_on("JPY", as_of))}
 
 
 SERIES_MONTHS = 12

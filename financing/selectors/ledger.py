@@ -1,31 +1,39 @@
-"""Reads of the ledger (CONTRACT §6): instruments, transactions, FX rates, exposure and limits.
+"""Reads of the ledger (docs/ledger.md): instruments, transactions, FX rates, exposure and limits.
 
-``ledger_figures`` is the one grouped query the exposure job writes and the API answers other
-days from.
+``ledger_figures`` is the one computation of an instrument's figures: the exposure job writes
+what it gives, and ``exposure_figures`` is the one read of them (today's stored figures, or
+another day's on request) behind the API, the page and the stress.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
     Func,
+    Max,
     Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,9 +45,9 @@ from projects import permissions as proposal_permissions
 from projects.models import Proposal
 
 from .. import rules
-from ..models import ExposureDay, FxRate, Instrument, Transaction
+from ..models import ExposureDay, FxRate, Instrument, Transaction, business_today
 
-# --- Ledger: instruments, transactions, FX rates, exposure, limits (CONTRACT §6) ---------
+# --- Ledger: instruments, transactions, FX rates, exposure, limits (docs/ledger.md) ---------
 
 MONEY_FIELD = DecimalField(max_digits=20, decimal_places=2)
 RATE_FIELD = DecimalField(max_digits=20, decimal_places=10)
@@ -47,8 +55,9 @@ ZERO = Decimal("0")
 
 
 def today() -> dt.date:
-    """The program's day (UTC), the default ``as_of``."""
-    return timezone.now().date()
+    """The program's day, the default ``as_of``: the calendar day in ``ACCORD_BUSINESS_TZ``
+    (Tokyo by default), for value dates, signing dates and the nightly job alike."""
+    return business_today()
 
 
 def fx_rate_on(currency: str, on: dt.date) -> Decimal | None:
@@ -156,11 +165,50 @@ def usd_per_unit(currency: str, jpy_rate: Decimal | None) -> Case:
 
 
 def _types(attr: str) -> list[str]:
-    """The transaction types that are ``attr`` in ``rules.LEDGER`` (``raising``, ``lowering``
-    or ``claims``). Every type belongs to one kind only (``test_rules_ledger``) and the write
-    path refuses a type that does not fit the instrument's kind, so a filter on the type
-    alone is the table's rule."""
+    """The transaction types that are ``attr`` in ``rules.LEDGER`` (``raising``, ``lowering``,
+    ``claims`` or ``recovering``). Every type belongs to one kind only, but the cancellation
+    that every kind takes alike (``test_rules_ledger``), and the write path refuses a type that
+    does not fit the instrument's kind, so a filter on the type alone is the table's rule."""
     return [t for rule in rules.LEDGER.values() for t in getattr(rule, attr)]
+
+
+def _own_exposure() -> ExpressionWrapper:
+    """Raising less lowering types of the transactions grouped (an aggregate expression)."""
+    raising = Coalesce(Sum("amount", filter=Q(type__in=_types("raising"))), Value(ZERO))
+    lowering = Coalesce(Sum("amount", filter=Q(type__in=_types("lowering"))), Value(ZERO))
+    return ExpressionWrapper(raising - lowering, output_field=MONEY_FIELD)
+
+
+def _covered_exposure(as_of: dt.date) -> Case:
+    """``f_exposure`` of an instrument: its own, or for a guarantee that covers a loan, at
+    most ``cover_ratio`` of that loan's exposure as of ``as_of`` (``rules.covered_exposure``).
+    The loan's exposure is a subquery evaluated only for the few guarantees that cover one."""
+    loan = (
+        Transaction.objects.filter(instrument_id=OuterRef("covers_id"), value_date__lte=as_of)
+        .order_by()
+        .values("instrument_id")
+        .annotate(exposure=_own_exposure())
+        .values("exposure")[:1]
+    )
+    share = UsdCents(
+        Coalesce(Subquery(loan, output_field=MONEY_FIELD), Value(ZERO)), F("cover_ratio")
+    )
+    own = F("f_drawn") - F("f_repaid")
+    return Case(
+        When(covers__isnull=True, then=own),
+        default=Least(own, share),
+        output_field=MONEY_FIELD,
+    )
+
+
+def _exposure(as_of: dt.date) -> Any:
+    """``f_exposure``: the cover's cap only when some guarantee covers a loan. Its subquery,
+    though never run for an instrument that covers nothing, makes PostgreSQL cost every row
+    of the exposure job's update as if it were, and plan it 3 to 4 times slower
+    (``bench/exposure.py``): one indexed look spares the program without covers that price."""
+    if Instrument.objects.filter(covers__isnull=False).exists():
+        return _covered_exposure(as_of)
+    return ExpressionWrapper(F("f_drawn") - F("f_repaid"), output_field=MONEY_FIELD)
 
 
 def ledger_figures(
@@ -170,21 +218,22 @@ def ledger_figures(
     proposal: Proposal | None = None,
     unreached: bool = False,
 ) -> QuerySet:
-    """Every instrument's figures as of ``as_of`` (or those of ``instrument_ids``, of
-    ``proposal``, or those the exposure job has not reached yet): one grouped query,
-    conditional aggregation over the type table, no per-instrument loop. The exposure job
-    writes exactly these figures (``snapshots``), and an ``as_of`` other than today is
-    answered from them.
+    """Every instrument signed by ``as_of`` with its figures as of that day (or those of
+    ``instrument_ids``, of ``proposal``, or those the exposure job has not reached yet): one
+    grouped query, conditional aggregation over the type table, no per-instrument loop. The
+    exposure job (``exposure_job``) writes exactly these figures onto the instruments, and an
+    ``as_of`` other than today is answered from them (``exposure_figures``).
 
     The transactions are summed first, by instrument, and the sums joined to the
     instruments (a CTE: summing over the join cost a sixth more, ``bench/exposure.py``).
 
-    Columns: ``f_committed``, ``f_drawn``, ``f_repaid``, ``f_exposure``, ``f_undrawn``,
-    ``f_claims``, ``f_rate`` (USD per unit; null: no rate), ``f_exposure_usd``,
-    ``f_committed_usd`` (half-even cents; null when the rate is missing).
+    Columns: ``f_committed`` (less cancellations), ``f_cancelled``, ``f_drawn``, ``f_repaid``,
+    ``f_exposure``, ``f_undrawn``, ``f_claims`` (calls less recoveries), ``f_rate`` (USD per
+    unit; null: no rate), ``f_exposure_usd``, ``f_committed_usd`` (half-even cents; null when
+    the rate is missing).
     """
     rate = fx_rate_on("JPY", as_of)
-    instruments = Instrument.objects.order_by()
+    instruments = Instrument.objects.filter(signed_on__lte=as_of).order_by()
     moves = Transaction.objects.filter(value_date__lte=as_of).order_by()
     if instrument_ids is not None:
         ids = [int(pk) for pk in instrument_ids]
@@ -198,9 +247,16 @@ def ledger_figures(
         moves = moves.filter(instrument__figures_computed_at__isnull=True)
     sums = CTE(
         moves.values("instrument_id").annotate(
-            drawn=Sum("amount", filter=Q(type__in=_types("raising"))),
-            repaid=Sum("amount", filter=Q(type__in=_types("lowering"))),
-            claimed=Sum("amount", filter=Q(type__in=_types("claims"))),
+            **{
+                name: Sum("amount", filter=Q(type__in=types))
+                for name, types in (
+                    ("drawn", _types("raising")),
+                    ("repaid", _types("lowering")),
+                    ("claimed", _types("claims")),
+                    ("recovered", _types("recovering")),
+                    ("cancelled", list(rules.CANCELLING)),
+                )
+            }
         ),
         name="moves",
     )
@@ -208,23 +264,27 @@ def ledger_figures(
     def total(column: str) -> Coalesce:
         return Coalesce(getattr(sums.col, column), Value(ZERO), output_field=MONEY_FIELD)
 
+    def money(expression: Any) -> ExpressionWrapper:
+        return ExpressionWrapper(expression, output_field=MONEY_FIELD)
+
     joined = sums.join(instruments, id=sums.col.instrument_id, _join_type=LOUTER)
     return (
         with_cte(sums, select=joined)
         .annotate(
-            f_committed=F("committed"),
+            f_cancelled=total("cancelled"),
             f_drawn=total("drawn"),
             f_repaid=total("repaid"),
-            f_claims=total("claimed"),
+            f_claims=money(total("claimed") - total("recovered")),
             f_rate=usd_per_unit("currency", rate),
         )
         .annotate(
-            f_exposure=ExpressionWrapper(F("f_drawn") - F("f_repaid"), output_field=MONEY_FIELD),
-            f_undrawn=ExpressionWrapper(F("committed") - F("f_drawn"), output_field=MONEY_FIELD),
+            f_committed=money(F("committed") - F("f_cancelled")),
+            f_exposure=_exposure(as_of),
         )
         .annotate(
+            f_undrawn=money(F("f_committed") - F("f_drawn")),
             f_exposure_usd=usd_cents(F("f_exposure"), "currency", rate),
-            f_committed_usd=usd_cents(F("committed"), "currency", rate),
+            f_committed_usd=usd_cents(F("f_committed"), "currency", rate),
         )
     )
 
@@ -261,22 +321,61 @@ def transactions_for(user: Any, instrument_id: Any) -> QuerySet:
     )
 
 
-def committed_usd_totals(on: dt.date) -> tuple[Decimal | None, Decimal | None]:
-    """The program's committed total and its equity part in USD, JPY at the rate on ``on``.
+def _sums_by_currency(rows: QuerySet, amount: str, path: str = "") -> dict[str, Decimal]:
+    """``amount`` summed per currency, all kinds and equity alone: ``usd``, ``usd_equity``…"""
+    sums = {}
+    for currency in rules.CURRENCIES:
+        where = {f"{path}currency": currency}
+        key = currency.lower()
+        sums[key] = Sum(amount, filter=Q(**where), default=ZERO)
+        sums[f"{key}_equity"] = Sum(
+            amount, filter=Q(**where, **{f"{path}kind": "equity"}), default=ZERO
+        )
+    return rows.aggregate(**sums)
+
+
+def committed_usd_totals(
+    on: dt.date, *, proposal_id: int | None = None
+) -> tuple[Decimal | None, Decimal | None]:
+    """The program's (or one project's) JBIC and NEXI commitments less their cancellations,
+    and their equity part, in USD with JPY at the rate on ``on``: what the limits count.
 
     None when JPY commitments exist and no rate does (the limits cannot be checked).
     """
-    row = Instrument.objects.aggregate(
-        usd=Sum("committed", filter=Q(currency="USD"), default=ZERO),
-        jpy=Sum("committed", filter=Q(currency="JPY"), default=ZERO),
-        equity_usd=Sum("committed", filter=Q(currency="USD", kind="equity"), default=ZERO),
-        equity_jpy=Sum("committed", filter=Q(currency="JPY", kind="equity"), default=ZERO),
+    program = Instrument.objects.filter(provider__in=rules.JAPANESE_PROVIDERS)
+    if proposal_id is not None:
+        program = program.filter(proposal_id=proposal_id)
+    cancelled = Transaction.objects.filter(
+        type__in=rules.CANCELLING, instrument__in=program.values("pk")
     )
+    committed = _sums_by_currency(program, "committed")
+    less = _sums_by_currency(cancelled, "amount", "instrument__")
+    net = {key: committed[key] - less[key] for key in committed}
     rate = fx_rate_on("JPY", on)
-    if row["jpy"] and rate is None:
+    if net["jpy"] and rate is None:
         return None, None
     rate = rate or ZERO
-    return row["usd"] + row["jpy"] * rate, row["equity_usd"] + row["equity_jpy"] * rate
+    return net["usd"] + net["jpy"] * rate, net["usd_equity"] + net["jpy_equity"] * rate
+
+
+def approved_amount(proposal_id: int) -> tuple[Decimal, str] | None:
+    """The amount and currency approved for a project: those on the decision package frozen
+    when its latest ballot opened (None when it has none). The package is read by its model
+    name, so that financing does not import the documents app beside it."""
+    package = apps.get_model("documents", "DecisionPackage")
+    canonical = (
+        package.objects.filter(proposal_id=proposal_id)
+        .order_by("-created_at", "-id")
+        .values_list("canonical", flat=True)
+        .first()
+    )
+    if canonical is None:
+        return None
+    body = json.loads(bytes(canonical)).get("proposal", {})
+    try:
+        return Decimal(str(body["amount_requested"])), str(body["currency"])
+    except (KeyError, ArithmeticError):
+        return None
 
 
 def program_limits() -> rules.Limits:
@@ -327,6 +426,62 @@ def _exposure_row(values: dict, figures: dict) -> dict:
     }
 
 
+def _stored_figures(as_of: dt.date) -> QuerySet:
+    """The figures the exposure job stored on the instruments (those it has reached), with
+    the columns of ``ledger_figures``, converted to USD at the rate of ``as_of``."""
+    rate = fx_rate_on("JPY", as_of)
+    return (
+        Instrument.objects.filter(figures_computed_at__isnull=False)
+        .order_by()
+        .annotate(
+            f_committed=ExpressionWrapper(
+                F("committed") - Coalesce(F("cancelled"), Value(ZERO)), output_field=MONEY_FIELD
+            ),
+            f_exposure=F("exposure"),
+            f_undrawn=F("undrawn"),
+            f_claims=F("claims"),
+            f_rate=usd_per_unit("currency", rate),
+            f_exposure_usd=usd_cents(F("exposure"), "currency", rate),
+        )
+        .annotate(f_committed_usd=usd_cents(F("f_committed"), "currency", rate))
+    )
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    """Every instrument's figures as of a day, in one or two querysets with the columns of
+    ``ledger_figures`` (each instrument in exactly one). ``stamp`` is set when every figure
+    is one the job stored: the same stamp means the same figures (a cache key)."""
+
+    as_of: dt.date
+    parts: tuple[QuerySet, ...]
+    stamp: str | None
+
+
+def exposure_figures(as_of: dt.date) -> FigureSet:
+    """The program's figures as of ``as_of``: what every read of exposure (the API, the page,
+    the stress) goes through.
+
+    Today: the figures the exposure job stored, converted at today's rate, and, for the
+    instruments it has not reached yet, the same computation on request. Another day:
+    ``ledger_figures`` on request. Two aggregate counts say whether any instrument is
+    unreached, so the usual page reads only the stored figures.
+    """
+    if as_of != today():
+        return FigureSet(as_of, (ledger_figures(as_of),), None)
+    stored = Instrument.objects.aggregate(
+        count=Count("pk"), reached=Count("figures_computed_at"), latest=Max("figures_computed_at")
+    )
+    if stored["count"] == stored["reached"]:
+        # Every write of the job stamps its figures with a later time, and instruments are
+        # never deleted: the same count, latest stamp and rate mean the same figures.
+        latest = stored["latest"] and stored["latest"].isoformat()
+        stamp = f"{as_of.isoformat()}:{stored['count']}:{latest}:{fx_rate_on('JPY', as_of)}"
+        return FigureSet(as_of, (_stored_figures(as_of),), stamp)
+    parts = (_stored_figures(as_of), ledger_figures(as_of, unreached=True))
+    return FigureSet(as_of, parts, None)
+
+
 def _rows_from_figures(queryset: QuerySet) -> list[dict]:
     names = ("committed", "exposure", "undrawn", "claims", "rate", "exposure_usd", "committed_usd")
     rows = queryset.values(*_EXPOSURE_COLUMNS.values(), *[f"f_{n}" for n in names])
@@ -334,41 +489,6 @@ def _rows_from_figures(queryset: QuerySet) -> list[dict]:
         _exposure_row(
             {key: row[column] for key, column in _EXPOSURE_COLUMNS.items()},
             {n: row[f"f_{n}"] for n in names},
-        )
-        for row in rows
-    ]
-
-
-def _rows_from_snapshots(as_of: dt.date) -> list[dict]:
-    """Today's rows from the figures the exposure job stored on the instruments, converted to
-    USD at today's rate."""
-    names = ("committed", "exposure", "undrawn", "claims")
-    rate = fx_rate_on("JPY", as_of)
-    rows = (
-        Instrument.objects.filter(figures_computed_at__isnull=False)
-        .order_by("id")
-        .annotate(
-            s_rate=usd_per_unit("currency", rate),
-            s_exposure_usd=usd_cents(F("exposure"), "currency", rate),
-            s_committed_usd=usd_cents(F("committed"), "currency", rate),
-        )
-        .values(
-            *_EXPOSURE_COLUMNS.values(),
-            *names,
-            "s_rate",
-            "s_exposure_usd",
-            "s_committed_usd",
-        )
-    )
-    return [
-        _exposure_row(
-            {key: row[column] for key, column in _EXPOSURE_COLUMNS.items()},
-            {
-                **{n: row[n] for n in names},
-                "rate": row["s_rate"],
-                "exposure_usd": row["s_exposure_usd"],
-                "committed_usd": row["s_committed_usd"],
-            },
         )
         for row in rows
     ]
@@ -423,28 +543,25 @@ def _totals(rows: list[dict], figure: str) -> dict:
 
 
 def exposure_report(user: Any, as_of: dt.date | None = None) -> dict:
-    """The program's exposure as of a day, in the shape of CONTRACT §6.
+    """The program's exposure as of a day, in the API's shape (docs/ledger.md).
 
-    Today's figures are the exposure job's snapshots, converted at today's rate
-    (``computed_at`` says how fresh: the oldest); an instrument the job has not reached yet,
-    or another day, is computed on request by the same set-based query the job writes
-    (``ledger_figures``).
+    The figures come from ``exposure_figures`` (``computed_at`` says how fresh: the oldest
+    stored figure, or now when computed on request).
     """
     proposal_permissions.require(
         permissions.can_read_exposure(user), _("Your role may not read the program's exposure.")
     )
     as_of = as_of or today()
     now = timezone.now()
-    if as_of == today():
-        rows = _rows_from_snapshots(as_of)
-        rows += _rows_from_figures(ledger_figures(as_of, unreached=True))
-        rows.sort(key=lambda row: row["id"])
-    else:
-        rows = _rows_from_figures(ledger_figures(as_of).order_by("id"))
+    figures = exposure_figures(as_of)
+    rows = [row for part in figures.parts for row in _rows_from_figures(part)]
+    rows.sort(key=lambda row: row["id"])
     # The instruments the job has not reached yet, and other days, are computed now.
     computed_at = figures_computed_at(as_of) or now
     limits = program_limits()
-    committed = _totals(rows, "committed_usd")
+    program = [row for row in rows if rules.is_program(row["provider"])]
+    private = [row for row in rows if not rules.is_program(row["provider"])]
+    committed = _totals(program, "committed_usd")
     complete = not any(row["rate_missing"] for row in rows)
     return {
         "as_of": as_of.isoformat(),
@@ -453,6 +570,11 @@ def exposure_report(user: Any, as_of: dt.date | None = None) -> dict:
         "instruments": rows,
         "totals": _totals(rows, "exposure_usd"),
         "committed_totals": committed,
+        "co_financing": {
+            "instruments": len(private),
+            "committed_usd": _totals(private, "committed_usd")["all"],
+            "exposure_usd": _totals(private, "exposure_usd")["all"],
+        },
         "limits": {
             "program": _limit(limits.program_usd, Decimal(committed["all"])),
             "equity": _limit(limits.equity_usd, Decimal(committed["by_kind"]["equity"])),
@@ -467,4 +589,5 @@ def _limit(limit_usd: Decimal, committed_usd: Decimal) -> dict:
         "committed_usd": _money(committed_usd),
         "headroom_usd": _money(limit_usd - committed_usd),
         "utilisation_percent": str(share),
+        "breached": committed_usd > limit_usd,
     }

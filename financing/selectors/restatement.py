@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, OuterRef, Subquery, Sum, Value, When
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from core.models import DecisionLogEntry
@@ -20,14 +21,6 @@ from .. import rules
 from ..models import Approval, Distribution, FxRate, Transaction, TrueUp
 from .ledger import today
 
-# Japan's investment J: its JBIC and NEXI loan disbursements, equity contributions and
-# guarantee calls, less their repayments, returns of capital and claim recoveries.
-JAPAN_INVESTING = (("loan", "disbursement"), ("equity", "contribution"), ("guarantee", "call"))
-JAPAN_RETURNING = (
-    ("loan", "repayment"),
-    ("equity", "return_of_capital"),
-    ("guarantee", "recovery"),
-)
 # The decision log says where a project's true-up stands: the latest of these entries.
 TRUE_UP_EVENTS = ("true_up_arose", "true_up_cleared", "true_up_settled")
 
@@ -55,38 +48,45 @@ class Rates:
 
 # Every transaction type belongs to one kind only (``tests/financing/test_rules_ledger``)
 # and the write path refuses a type that does not fit the instrument, so the type alone
-# says which pair a row is: a plain filter the database answers from the type.
-INVESTING_TYPES = [type_ for _kind, type_ in JAPAN_INVESTING]
-RETURNING_TYPES = [type_ for _kind, type_ in JAPAN_RETURNING]
+# narrows the rows: a plain filter the database answers from the type. Which of them count,
+# and how, is ``rules.japan_investment``'s to say.
+J_TYPES = sorted({type_ for _kind, type_ in (*rules.JAPAN_INVESTING, *rules.JAPAN_RETURNING)})
 
 
 def japan_flows(*, proposal: Proposal, on: dt.date, rates: Rates) -> list[rules.Flow]:
-    """Japan's investing and returning moves up to ``on``, summed per value date and
-    currency in the database and converted at that date's rate (cents, half-even); a yen
-    sum with no rate is a flow without a value. Reversing entries net out in the sums."""
+    """Japan's investing and returning moves up to ``on``, per value date in USD: summed per
+    provider, kind, type, currency and date in the database, each sum converted at its
+    date's rate (cents, half-even), and J's one rule (``rules.japan_investment``) applied to
+    each date's sums; a yen sum with no rate leaves its date without a value. Reversing
+    entries net out in the sums."""
     rows = (
         Transaction.objects.filter(
-            type__in=INVESTING_TYPES + RETURNING_TYPES,
+            type__in=J_TYPES,
             instrument__proposal=proposal,
             instrument__provider__in=rules.JAPANESE_PROVIDERS,
             value_date__lte=on,
         )
-        .annotate(
-            returned=Case(
-                When(type__in=RETURNING_TYPES, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
+        .values(
+            "instrument__provider", "instrument__kind", "type", "instrument__currency", "value_date"
         )
-        .values("instrument__currency", "value_date", "returned")
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    flows = []
+    moves: dict[dt.date, list[tuple[str, str, str, Decimal]]] = defaultdict(list)
+    unvalued: set[dt.date] = set()
     for row in rows:
         currency, day = row["instrument__currency"], row["value_date"]
         usd = rules.to_usd(row["total"], currency, rates.on(currency, day))
-        flows.append(rules.Flow(date=day, usd=rules.cents(usd), returned=row["returned"]))
+        if usd is None:
+            unvalued.add(day)
+            continue
+        kind_type = (row["instrument__kind"], row["type"])
+        moves[day].append((row["instrument__provider"], *kind_type, rules.cents(usd)))
+    flows = [rules.Flow(date=day, usd=None) for day in sorted(unvalued)]
+    for day, day_moves in sorted(moves.items()):
+        investment = rules.japan_investment(day_moves)
+        flows.append(rules.Flow(date=day, usd=investment.gross))
+        flows.append(rules.Flow(date=day, usd=investment.returned, returned=True))
     return flows
 
 

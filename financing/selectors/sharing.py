@@ -1,4 +1,4 @@
-"""Reads of profit sharing and recovery (CONTRACT §7): Japan's investment, distributions."""
+"""Reads of profit sharing and recovery (docs/waterfall.md): Japan's investment, distributions."""
 
 from __future__ import annotations
 
@@ -29,12 +29,7 @@ from ..models import Distribution, FxRate, Transaction
 from .ledger import today
 from .restatement import announced_true_ups
 
-# --- Profit sharing, recovery and yen stress (CONTRACT §6 stress, §7) ---------------------
-
-# Japan's investment J (CONTRACT §7): what JBIC and NEXI put in. "Its JBIC and NEXI loan
-# disbursements, equity contributions and guarantee calls": the providers qualify all three,
-# so an equity contribution by a private investor is not Japan's and does not count.
-JAPAN_INVESTING = (("loan", "disbursement"), ("equity", "contribution"), ("guarantee", "call"))
+# --- Profit sharing, recovery and yen stress (docs/waterfall.md, docs/ledger.md) -----
 
 
 def _rate_on(date_ref: Any) -> Subquery:
@@ -48,21 +43,27 @@ def _rate_on(date_ref: Any) -> Subquery:
 
 @dataclass(frozen=True)
 class JapanInvestment:
-    """J in USD up to a date; ``missing`` lists JPY value dates with no rate to convert at."""
+    """J in USD up to a date (``usd``: net; ``investment``: gross, returned and net);
+    ``missing`` lists JPY value dates with no rate to convert at."""
 
-    usd: Decimal
+    investment: rules.Investment
     missing: tuple[dt.date, ...]
+
+    @property
+    def usd(self) -> Decimal:
+        return self.investment.net
 
 
 def japan_investment(*, proposal_ids: list[int], on: dt.date) -> dict[int, JapanInvestment]:
-    """J per proposal up to ``on``, each JPY transaction at its value date's rate: one query.
+    """J per proposal up to ``on``, each JPY amount at its value date's rate: one query, the
+    arithmetic in ``rules.japan_investment``.
 
     The caller has asked the policy: this reads figures, not rows a user browses. Rows are
-    grouped by proposal, currency and value date in the database, so a project's thousand
-    disbursements on a dozen dates come back as a dozen rows.
+    grouped by proposal, kind, type, currency and value date in the database, so a project's
+    thousand disbursements on a dozen dates come back as a dozen rows.
     """
     kinds = Q()
-    for kind, type_ in JAPAN_INVESTING:
+    for kind, type_ in (*rules.JAPAN_INVESTING, *rules.JAPAN_RETURNING):
         kinds |= Q(instrument__kind=kind, type=type_)
     rows = (
         Transaction.objects.filter(
@@ -71,21 +72,32 @@ def japan_investment(*, proposal_ids: list[int], on: dt.date) -> dict[int, Japan
             instrument__provider__in=rules.JAPANESE_PROVIDERS,
             value_date__lte=on,
         )
-        .values("instrument__proposal_id", "instrument__currency", "value_date")
+        .values(
+            "instrument__proposal_id",
+            "instrument__provider",
+            "instrument__kind",
+            "type",
+            "instrument__currency",
+            "value_date",
+        )
         .annotate(total=Sum("amount"))
         .annotate(rate=_rate_on(OuterRef("value_date")))
         .order_by()
     )
-    usd: dict[int, Decimal] = {pk: Decimal("0") for pk in proposal_ids}
+    moves: dict[int, list[tuple]] = {pk: [] for pk in proposal_ids}
     missing: dict[int, list[dt.date]] = {pk: [] for pk in proposal_ids}
     for row in rows:
         pk = row["instrument__proposal_id"]
         amount = rules.to_usd(row["total"], row["instrument__currency"], row["rate"])
         if amount is None:  # a yen amount with no rate: flagged, never counted as zero
             missing[pk].append(row["value_date"])
-        else:
-            usd[pk] += rules.cents(amount)
-    return {pk: JapanInvestment(usd[pk], tuple(sorted(missing[pk]))) for pk in proposal_ids}
+            continue
+        kind_type = (row["instrument__kind"], row["type"])
+        moves[pk].append((row["instrument__provider"], *kind_type, rules.cents(amount)))
+    return {
+        pk: JapanInvestment(rules.japan_investment(moves[pk]), tuple(sorted(set(missing[pk]))))
+        for pk in proposal_ids
+    }
 
 
 def distributions_for(*, user: Any, proposal: Proposal) -> list[Distribution]:
@@ -108,6 +120,7 @@ def recovery_position(*, user: Any, proposal: Proposal, on: dt.date | None = Non
     return {
         "as_of": on,
         "japan_investment": investment.usd,
+        "investment": investment.investment.as_dict(),
         "complete": not investment.missing,
         "japan_recovered": recovered,
         "us_received": sum((d.us for d in history), Decimal("0")),
@@ -118,7 +131,7 @@ def recovery_position(*, user: Any, proposal: Proposal, on: dt.date | None = Non
 
 
 RECOVERY_PAGE = 25
-# Money is committed and distributed in funding and active (CONTRACT §6, §7), and a closed
+# Money is committed and distributed in funding and active, and a closed
 # project keeps its record: these are the projects with a recovery position.
 FUNDED_STATES = (*permissions.FUNDING_STATES, "closed")
 
@@ -157,6 +170,7 @@ def recovery_table(*, user: Any, on: dt.date, page: Any = 1) -> Page:
         {
             "proposal": p,
             "japan_investment": investments[p.pk].usd,
+            "investment": investments[p.pk].investment.as_dict(),
             "complete": not investments[p.pk].missing,
             "japan_recovered": p.recovered,
             "remaining": rules.remaining_to_recovery(

@@ -218,6 +218,43 @@ def _corrections(user, proposal) -> dict:
 PANEL_STATES = (Status.APPROVED, *permissions.FUNDING_STATES, Status.CLOSED)
 
 
+def _instrument_groups(instruments: list[dict]) -> list[dict]:
+    """The program's instruments (JBIC and NEXI), then the co-financing beside them."""
+    return [
+        {
+            "id": "program-instruments",
+            "title": _("Instruments (JBIC and NEXI)"),
+            "help": "",
+            "empty": _("No instruments committed yet."),
+            "rows": [row for row in instruments if rules.is_program(row["provider"])],
+        },
+        {
+            "id": "co-financing",
+            "title": _("Co-financing (private)"),
+            "help": _("Private money beside the program: it uses none of the program's headroom."),
+            "empty": _("No co-financing recorded."),
+            "rows": [row for row in instruments if not rules.is_program(row["provider"])],
+        },
+    ]
+
+
+# What the panel's instrument tables read of each instrument.
+INSTRUMENT_FIELDS = (
+    "id",
+    "kind",
+    "provider",
+    "currency",
+    "signed_on",
+    "covers_id",
+    "cover_ratio",
+    "f_committed",
+    "f_exposure",
+    "f_undrawn",
+    "f_claims",
+    "f_exposure_usd",
+)
+
+
 def financing_panel(context) -> dict:
     """Instruments, transactions, distributions and recovery; staff get the forms."""
     request = context.get("request")
@@ -228,19 +265,7 @@ def financing_panel(context) -> dict:
     if not permissions.can_read_financing(user, proposal):
         return {"show": False}
     bound = context.get("bound_forms") or {}
-    instruments = list(
-        selectors.instruments_for(user, proposal).values(
-            "id",
-            "kind",
-            "provider",
-            "currency",
-            "f_committed",
-            "f_exposure",
-            "f_undrawn",
-            "f_claims",
-            "f_exposure_usd",
-        )
-    )
+    instruments = list(selectors.instruments_for(user, proposal).values(*INSTRUMENT_FIELDS))
     position = selectors.recovery_position(user=user, proposal=proposal)
     restated = selectors.restatement(proposal=proposal)
     rows = _distribution_rows(position["distributions"], restated)
@@ -250,6 +275,7 @@ def financing_panel(context) -> dict:
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "instruments": instruments,
+        "instrument_groups": _instrument_groups(instruments),
         "transactions": list(
             selectors.proposal_transactions(user=user, proposal=proposal).select_related(
                 "reversed_by"
@@ -265,18 +291,24 @@ def financing_panel(context) -> dict:
     }
     out.update(_corrections(user, proposal))
     if permissions.can_run_funding(user, proposal):
-        choices = [instrument_label(row) for row in instruments]
-        today = selectors.today()
-        out["instrument_form"] = bound.get("instrument_form") or InstrumentForm()
-        transaction_form = bound.get("transaction_form") or TransactionForm(
-            instruments=choices,
-            kinds={row["id"]: row["kind"] for row in instruments},
-            initial={"value_date": today},
-        )
-        out["transaction_form"] = transaction_form
-        out["distribution_form"] = bound.get("distribution_form") or DistributionForm(
-            initial={"date": today}
-        )
-        out["fx_form"] = bound.get("fx_form") or FxRateForm(initial={"date": today})
-        out["open_form"] = next(iter(bound), None)
+        out.update(_staff_forms(instruments, bound))
     return out
+
+
+def _staff_forms(instruments: list[dict], bound: dict) -> dict:
+    """The funding forms, blank or as posted back with their errors (``bound``)."""
+    choices = [instrument_label(row) for row in instruments]
+    today = selectors.today()
+    transaction_form = bound.get("transaction_form") or TransactionForm(
+        instruments=choices,
+        kinds={row["id"]: row["kind"] for row in instruments},
+        initial={"value_date": today},
+    )
+    return {
+        "instrument_form": bound.get("instrument_form") or InstrumentForm(),
+        "transaction_form": transaction_form,
+        "distribution_form": bound.get("distribution_form")
+        or DistributionForm(initial={"date": today}),
+        "fx_form": bound.get("fx_form") or FxRateForm(initial={"date": today}),
+        "open_form": next(iter(bound), None),
+    }

@@ -34,7 +34,9 @@ def jpy_rate(us_staff):
     )
 
 
-def commit(staff, proposal, kind="loan", provider="JBIC", currency="USD", committed="1000.00"):
+def commit(
+    staff, proposal, kind="loan", provider="JBIC", currency="USD", committed="1000.00", **more
+):
     return services.instrument_commit(
         user=staff,
         proposal_id=proposal.pk,
@@ -42,6 +44,7 @@ def commit(staff, proposal, kind="loan", provider="JBIC", currency="USD", commit
         provider=provider,
         currency=currency,
         committed=D(committed),
+        **more,
     )
 
 

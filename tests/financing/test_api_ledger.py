@@ -1,4 +1,4 @@
-"""Instruments, transactions and FX rates through the API (CONTRACT §6, answers per §2)."""
+"""Instruments, transactions and FX rates through the API (docs/ledger.md)."""
 
 from __future__ import annotations
 
@@ -132,7 +132,8 @@ def test_it_refuses_a_commitment_over_the_program_limit_naming_it(api, us_staff,
     assert Instrument.objects.count() == 1 and nothing_saved(before)
 
 
-def test_it_refuses_equity_over_two_percent_of_the_program(api, us_staff, funded):
+def test_it_refuses_equity_over_two_percent_of_the_program(api, us_staff, make_proposal):
+    funded = make_proposal("funding", amount_requested=D("50000000000"))
     client = api(us_staff)
     equity = {**LOAN, "kind": "equity", "committed": "10000000000.00"}
     assert client.post(instruments_url(funded), equity, format="json").status_code == 201

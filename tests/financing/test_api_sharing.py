@@ -1,4 +1,4 @@
-"""Profit sharing through the API (CONTRACT §7) and the yen stress (CONTRACT §6)."""
+"""Profit sharing through the API (docs/waterfall.md) and the yen stress (docs/ledger.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from core.models import DecisionLogEntry
 from financing import services
+from financing.exposure_job import recompute_exposure
 from financing.models import Distribution
 
 D = dt.date
@@ -250,12 +251,23 @@ def test_the_stress_converts_yen_at_the_weakened_rate_beside_the_base(
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["as_of"] == "2025-02-01" and body["complete"] is True
-    assert body["base"] == {"exposure_usd": "7600.00", "committed_usd": "21800.00"}
+    assert body["base"] == {
+        "exposure_usd": "7600.00",
+        "committed_usd": "21800.00",
+        "undrawn_usd": "1000.00",
+        "yen_cost": "151515",
+    }
+    # The program's undrawn dollars (1,000) cost more yen as the yen weakens: 1,000 / 0.0066
+    # is 151,515 yen today, 1,000 / (0.0066 × 0.9) is 168,350 after a 10% fall.
+    same = {"undrawn_usd": "1000.00"}
     assert body["shocks"] == [
-        {"shock": 10, "exposure_usd": "6940.00", "committed_usd": "19820.00"},
-        {"shock": 20, "exposure_usd": "6280.00", "committed_usd": "17840.00"},
-        {"shock": 30, "exposure_usd": "5620.00", "committed_usd": "15860.00"},
-    ]
+        {"shock": 10, "exposure_usd": "6940.00", "committed_usd": "19820.00", **same,
+         "yen_cost": "168350"},
+        {"shock": 20, "exposure_usd": "6280.00", "committed_usd": "17840.00", **same,
+         "yen_cost": "189394"},
+        {"shock": 30, "exposure_usd": "5620.00", "committed_usd": "15860.00", **same,
+         "yen_cost": "216450"},
+    ]  # fmt: skip
 
 
 def test_the_stress_is_incomplete_when_yen_has_no_rate(api, us_staff, project, fund):
@@ -304,7 +316,7 @@ def test_the_unshocked_stress_agrees_with_the_exposure_report(api, us_staff, pro
     # 75 yen is 0.495 USD: each rounds half-even to 0.50, while their sum is 0.99.
     for _ in range(2):
         fund(project, "equity", "NEXI", "75", D(2025, 1, 10), "contribution", currency="JPY")
-    services.exposure_recompute()  # today's figures, as the job leaves them
+    recompute_exposure()  # today's figures, as the job leaves them
     day = {"as_of": as_of} if as_of else {}
     report = api(us_staff).get("/api/v1/exposure/", day).json()
     stress = api(us_staff).get("/api/v1/exposure/stress/", {**day, "shocks": "0"}).json()

@@ -52,7 +52,10 @@ def test_as_of_a_past_day_counts_only_what_had_moved(us_staff, funded, jpy_rate)
 
 
 def test_a_day_without_a_yen_rate_says_how_many_were_left_out(us_staff, funded, jpy_rate):
-    commit(us_staff, funded, kind="equity", currency="JPY", committed="1000.00")
+    # Signed before the day asked about, so counted then, though nothing moved on it.
+    commit(
+        us_staff, funded, kind="equity", currency="JPY", committed="1000", signed_on=days_ago(401)
+    )
     loan = commit(us_staff, funded)
     record(us_staff, loan, "disbursement", "300.00", days_ago(400))
     before_any_rate = days_ago(380)  # the first rate is a year old

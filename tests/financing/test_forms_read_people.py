@@ -38,13 +38,14 @@ def test_a_type_that_does_not_fit_is_named_by_its_label_in_either_language(api, 
     response = transaction(api, us_staff, equity, "disbursement", "1.00")
     assert response.status_code == 400
     assert response.json()["type"] == [
-        "“Disbursement” does not fit this instrument (Equity): use Contribution, Return of capital."
+        "“Disbursement” does not fit this instrument (Equity): "
+        "use Contribution, Return of capital, Cancellation."
     ]
     japanese = transaction(api, us_staff, equity, "disbursement", "1.00", HTTP_ACCEPT_LANGUAGE="ja")
     message = japanese.json()["type"][0]
     assert message == (
         "「貸付実行」はこの手段（出資）には使えません。"
-        "出資払込、資本の払戻しのいずれかを選んでください。"
+        "出資払込、資本の払戻し、取消のいずれかを選んでください。"
     )
 
 
@@ -115,7 +116,11 @@ def test_the_type_list_offers_only_the_types_of_the_projects_instruments(
     assert 'value="disbursement"' in form and 'value="issue"' not in form
 
 
-def test_the_equity_ceiling_is_said_once_in_words_with_grouped_digits(staff_page, us_staff, funded):
+def test_the_equity_ceiling_is_said_once_in_words_with_grouped_digits(
+    staff_page, us_staff, make_proposal
+):
+    # Approved for more than the ceiling, so that the ceiling is the limit passed.
+    funded = make_proposal("funding", amount_requested=Decimal("50000000000"))
     commit(us_staff, funded, kind="equity", committed="10000000000")
     response = staff_page.post(
         f"/proposals/{funded.pk}/instruments/",

@@ -1,4 +1,4 @@
-"""The ledger's pure rules (CONTRACT §6), hammered with hypothesis against a plain restatement."""
+"""The ledger's pure rules (docs/ledger.md), hammered with hypothesis against a restatement."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from financing import rules
 D = Decimal
 TODAY = dt.date(2026, 6, 30)
 
-# CONTRACT §6's table, restated by hand: the rules must agree with it, not with themselves.
+# The table of docs/ledger.md, restated by hand: the rules must agree with it, not with themselves.
 TABLE = {
     "loan": ({"disbursement"}, {"repayment", "write_off"}),
     "guarantee": ({"issue"}, {"release", "call"}),
@@ -39,7 +39,7 @@ def ledgers(draw):
 
 
 def restated(kind, committed, entries, as_of):
-    """CONTRACT §6 in words: exposure = raising less lowering up to the date; undrawn =
+    """docs/ledger.md in words: exposure = raising less lowering up to the date; undrawn =
     committed less raising; a call also raises claims."""
     raising, lowering = TABLE[kind]
     dated = [e for e in entries if as_of is None or e.value_date <= as_of]

@@ -16,7 +16,7 @@ positive = st.decimals(min_value=CENT, max_value=Decimal("1e12"), places=2)
 
 
 def restated(j: Decimal, r: Decimal, d: Decimal) -> tuple[Decimal, Decimal]:
-    """CONTRACT §7 word for word: if R ≥ J, Japan 10%, US 90%; if R + D/2 ≤ J, 50/50;
+    """docs/waterfall.md word for word: if R ≥ J, Japan 10%, US 90%; if R + D/2 ≤ J, 50/50;
     otherwise the first 2(J − R) splits 50/50 and the rest 90/10. Japan's share rounded
     half-even to the cent; the US gets D less that."""
     if r >= j:

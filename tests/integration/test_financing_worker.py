@@ -231,8 +231,13 @@ def _let_the_worker_finish() -> None:
 def test_two_staff_committing_equity_at_once_cannot_breach_the_ceiling_together(
     celery_worker_process, make_proposal, us_staff, jp_staff
 ):
-    # Two projects, so that nothing but the limits' lock stands between the two commits.
-    proposals = {us_staff: make_proposal("funding"), jp_staff: make_proposal("funding")}
+    # Two projects, so that nothing but the limits' lock stands between the two commits;
+    # each approved for more than it commits, so that only the equity ceiling binds.
+    approved = {"amount_requested": D("20000000000")}
+    proposals = {
+        us_staff: make_proposal("funding", **approved),
+        jp_staff: make_proposal("funding", **approved),
+    }
     services.instrument_commit(
         user=us_staff, proposal_id=proposals[us_staff].pk, kind="equity", provider="JBIC",
         currency="USD", committed=D("5000000000.00"),
@@ -275,7 +280,8 @@ def test_usd_figures_round_half_even_in_the_database(
 ):
     services.fx_rate_set(user=us_staff, date=days_ago(10), currency="JPY", usd_per_unit="0.125")
     proposal = make_proposal("funding")
-    for committed, expected in (("1.00", "0.12"), ("3.00", "0.38"), ("0.20", "0.02")):
+    # Whole yen: 0.125, 0.375 and 0.625 USD are ties, each kept at its even cent.
+    for committed, expected in (("1", "0.12"), ("3", "0.38"), ("5", "0.62")):
         instrument = services.instrument_commit(
             user=us_staff, proposal_id=proposal.pk, kind="loan", provider="JBIC",
             currency="JPY", committed=D(committed),
@@ -294,7 +300,7 @@ def test_two_full_recomputes_at_once_leave_one_right_row_per_instrument(make_pro
     def job():
         try:
             barrier.wait()
-            services.exposure_recompute()
+            recompute_exposure()
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
         finally:

@@ -200,9 +200,9 @@ def test_mail_for_a_new_event_is_one_function_and_its_templates(
 ):
     folder = tmp_path / "notifications" / "mail"
     folder.mkdir(parents=True)
-    (folder / "limit_breached_subject.txt").write_text("Limit {{ limit }} breached")
-    (folder / "limit_breached.txt").write_text("{{ limit }} is over. {{ url }}")
-    (folder / "limit_breached.html").write_text(
+    (folder / "budget_exceeded_subject.txt").write_text("Limit {{ limit }} breached")
+    (folder / "budget_exceeded.txt").write_text("{{ limit }} is over. {{ url }}")
+    (folder / "budget_exceeded.html").write_text(
         '{% extends "notifications/mail/base.html" %}{% block heading %}{{ limit }}{% endblock %}'
     )
     settings.TEMPLATES = [
@@ -210,8 +210,8 @@ def test_mail_for_a_new_event_is_one_function_and_its_templates(
     ]
     settings.ACCORD_SITE_URL = "https://accord.example.org"
 
-    @mail_for("limit_breached")
-    def limit_breached(entry):
+    @mail_for("budget_exceeded")
+    def budget_exceeded(entry):
         return Outgoing(
             key=f"log:{entry.seq}",
             recipients=active_users(Q(membership__role__in=[Role.STAFF, Role.CHAIR])),
@@ -219,9 +219,9 @@ def test_mail_for_a_new_event_is_one_function_and_its_templates(
             context={"limit": entry.data["limit"]},
         )
 
-    assert registry["limit_breached"] is limit_breached
+    assert registry["budget_exceeded"] is budget_exceeded
     with capture(execute=True), transaction.atomic():
-        decision_log_append(actor=None, event="limit_breached", data={"limit": "equity"})
+        decision_log_append(actor=None, event="budget_exceeded", data={"limit": "equity"})
     assert recipients() == sorted(STAFF_AND_CHAIRS)
     assert mail.outbox[0].subject == "Limit equity breached"
     assert "equity is over. https://accord.example.org/exposure/" in mail.outbox[0].body

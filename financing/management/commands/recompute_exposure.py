@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Run the exposure job Celery runs nightly: every instrument's figures brought up to "
         "today (the changed ones written), then the program's totals recorded as of a day "
-        "(default: today, UTC) for the exposure page's trend."
+        "(default: today) for the exposure page's trend."
     )
 
     def add_arguments(self, parser):

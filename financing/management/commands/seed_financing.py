@@ -7,14 +7,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.errors import DomainError
-from financing import selectors, services
+from financing import rules, selectors, services
+from financing.exposure_job import recompute_exposure
 from financing.models import FxRate, Instrument
 from projects.models import Proposal, Status
 from projects.services import proposal_transition
@@ -53,6 +54,28 @@ PLAN = [
 DISTRIBUTIONS = [("120000000", "USD", 5), ("3000000000", "JPY", 1)]
 
 
+def plan_for(proposal: Proposal, on: dt.date) -> list[tuple]:
+    """``PLAN`` scaled down, in whole units, so that the project's JBIC and NEXI commitments
+    stay within nine tenths of the amount approved for it."""
+    rate = selectors.fx_rate_on("JPY", on)
+    program = sum(
+        rules.to_usd(Decimal(committed), currency, rate)
+        for _kind, provider, currency, committed, _moves in PLAN
+        if rules.is_program(provider)
+    )
+    approved = selectors.approved_amount(proposal.pk)
+    approved_usd = approved and rules.to_usd(approved[0], approved[1], rate)
+    factor = min(Decimal(1), approved_usd * Decimal("0.9") / program) if approved_usd else 1
+
+    def scaled(amount: str) -> Decimal:
+        return (Decimal(amount) * factor).quantize(Decimal(1), rounding=ROUND_DOWN)
+
+    return [
+        (kind, provider, currency, scaled(committed), [(t, scaled(a), ago) for t, a, ago in moves])
+        for kind, provider, currency, committed, moves in PLAN
+    ]
+
+
 def months_ago(today: dt.date, months: int) -> dt.date:
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     return dt.date(year, month + 1, min(today.day, 28))
@@ -85,7 +108,7 @@ class Command(BaseCommand):
             if Instrument.objects.filter(proposal=proposal).exists():
                 continue
             with transaction.atomic():
-                for kind, provider, currency, committed, moves in PLAN:
+                for kind, provider, currency, committed, moves in plan_for(proposal, today):
                     instrument = services.instrument_commit(
                         user=staff,
                         proposal_id=proposal.pk,
@@ -114,6 +137,6 @@ class Command(BaseCommand):
         # Month-end totals, as the nightly job would have recorded them, for the trend chart.
         for months in range(12, 0, -1):
             end = months_ago(today, months - 1).replace(day=1) - dt.timedelta(days=1)
-            services.exposure_recompute(as_of=end)
-        services.exposure_recompute(as_of=today)
+            recompute_exposure(as_of=end)
+        recompute_exposure(as_of=today)
         self.stdout.write(f"Financing added to {funded} project(s).")

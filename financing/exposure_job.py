@@ -1,23 +1,21 @@
-"""The exposure job: keep every instrument's figures (its snapshot, stored on the instrument)
-up to date, and record the program's USD totals of a day in ``ExposureDay``.
-
-Every figure comes from ``selectors.ledger_figures``, the grouped query the API also answers
-other days from, so the job and the API cannot disagree and no figure passes through Python.
+"""The exposure job: it writes each instrument's figures (computed by
+``selectors.ledger_figures``) onto the instrument, and records the program's USD totals of a
+day in ``ExposureDay``. ``recompute_exposure`` is its one entry point; the Celery task and the
+``recompute_exposure`` command of the same name run it.
 
 - ``figures_write`` computes every instrument's figures as of today and writes only those
   that changed (a new instrument's first ones included): after a transaction, one row; on the
   nightly run, usually none. Writing 100,000 unchanged rows every night cost more than
-  computing them, and a separate snapshot table cost a join more (``bench/exposure.py``).
-  USD is not stored (it is converted when read, at the day's rate), so a new rate changes
-  no figure either. Past days are computed on request.
+  computing them (``bench/exposure.py``). USD is not stored (it is converted when read, at the
+  day's rate), so a new rate changes no figure either. Past days are computed on request.
 - ``totals_record`` records the program's USD totals as of a day, for the exposure page's
   trend: the month-end just closed, a day named to ``recompute_exposure --as-of``, the days
   whose totals a rate entered later changed.
 
 Running either twice, or on two workers at once, leaves the same rows, and a slower run never
 overwrites a newer one (a row is replaced only by a computation that started no earlier than
-the one that wrote it). Celery (``tasks.py``) and ``recompute_exposure`` run them;
-``services.exposure_recompute`` is their public name.
+the one that wrote it). Every figure comes from the one grouped query, so the job, the API
+and the page cannot disagree, and no figure passes through Python.
 """
 
 from __future__ import annotations
@@ -30,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import rules, selectors
+from .breaches import limit_breaches_check
 from .models import ExposureDay, Instrument
 
 # Stored figure <- ledger_figures column.
@@ -37,23 +36,36 @@ FIGURES = {
     "exposure": "f_exposure",
     "undrawn": "f_undrawn",
     "claims": "f_claims",
+    "cancelled": "f_cancelled",
 }
 
 
-def exposure_job(
-    *, as_of: dt.date | None = None, instrument_ids: Iterable[int] | None = None
+def recompute_exposure(
+    *,
+    as_of: dt.date | None = None,
+    instrument_ids: Iterable[int] | None = None,
+    days: Iterable[dt.date] | None = None,
 ) -> int:
-    """The exposure job; return how many instruments' figures it wrote.
+    """Run the exposure job; return how many instruments' figures it wrote.
 
-    For some instruments (after their writes): their figures brought up to today. For all
-    (the nightly run, ``recompute_exposure``): every instrument's figures brought up to
-    today, then the program's totals recorded as of ``as_of`` if a day is named, else as of
-    the month-end just closed unless they already are (the trend's points, recorded once
-    the month's last day is over).
+    - ``instrument_ids`` (after their writes): those instruments' figures brought up to today.
+    - ``days`` (after a rate entered, or a cancellation): the program's totals of those days
+      recorded again (the figures are in their own currencies and do not depend on the
+      rate), and the limits checked for a breach (``breaches``).
+    - neither (the nightly run, the command): every instrument's figures brought up to today,
+      the limits checked, then the program's totals recorded as of ``as_of`` if a day is
+      named, else as of the month-end just closed unless they already are (the trend's
+      points).
     """
     if instrument_ids is not None:
         return figures_write(instrument_ids)
+    if days is not None:
+        for day in days:
+            totals_record(day)
+        limit_breaches_check()
+        return 0
     written = figures_write()
+    limit_breaches_check()
     if as_of is None:
         as_of = selectors.today().replace(day=1) - dt.timedelta(days=1)
         if ExposureDay.objects.filter(as_of=as_of, totals_at__isnull=False).exists():
@@ -109,16 +121,21 @@ def figures_write(instrument_ids: Iterable[int] | None = None) -> int:
 
 def totals_record(as_of: dt.date) -> ExposureDay:
     """Record the program's USD totals as of ``as_of`` (one grouped query over every
-    instrument's figures as of that day, converted at that day's rate)."""
-    figures = selectors.ledger_figures(as_of).values("f_exposure_usd", "f_committed_usd")
+    instrument's figures as of that day, converted at that day's rate): the exposure of
+    every instrument, the commitments of JBIC and NEXI ones."""
+    figures = selectors.ledger_figures(as_of).values(
+        "provider", "f_exposure_usd", "f_committed_usd"
+    )
     select_sql, select_params = figures.query.sql_with_params()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    program = ", ".join(["%s"] * len(rules.JAPANESE_PROVIDERS))
     with transaction.atomic(), connection.cursor() as cursor:
+        # Exposure of every instrument; committed of JBIC and NEXI ones (what the limits count).
         cursor.execute(
             "SELECT COUNT(*), COUNT(*) - COUNT(f.f_exposure_usd), "
-            "COALESCE(SUM(f.f_exposure_usd), 0), COALESCE(SUM(f.f_committed_usd), 0) "
-            f"FROM ({select_sql}) f",
-            select_params,
+            "COALESCE(SUM(f.f_exposure_usd), 0), COALESCE(SUM(CASE WHEN f.provider IN "
+            f"({program}) THEN f.f_committed_usd END), 0) FROM ({select_sql}) f",
+            [*rules.JAPANESE_PROVIDERS, *select_params],
         )
         instruments, missing, exposure_usd, committed_usd = cursor.fetchone()
         _day_write(
