@@ -13,10 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.errors import Invalid
 from core.roles import membership_of
@@ -29,6 +29,10 @@ from .panels import render_panels
 
 PAGE_SIZE = 25
 BACKWARD_ACTIONS = ("return", "withdraw")
+# The actions that cannot be undone: their buttons ask first (workflow's ``consequence``).
+CONFIRMED_ACTIONS = tuple(
+    action for action, transition in workflow.TRANSITIONS.items() if transition.consequence
+)
 
 
 def get_proposal(request: HttpRequest, pk: Any) -> Proposal:
@@ -168,11 +172,42 @@ def proposal_by_reference(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("proposal-detail", pk=proposal.pk)
 
 
+def confirm_action(
+    request: HttpRequest, proposal: Proposal, transition: workflow.Transition
+) -> HttpResponse:
+    """The confirmation step of an action that cannot be undone, as a page of its own.
+
+    The button's POST lands here without ``confirmed`` when the browser runs no script (with
+    script, a dialog asks the same question first). Nothing changes: the page says what will
+    happen and offers Confirm, which posts again with ``confirmed``, or Cancel.
+    """
+    permissions.require_fire(request.user, proposal, transition)
+    form = TransitionForm(request.POST or None)
+    form.is_valid()  # only to carry what was typed (a comment, a deadline) onto the page
+    return render(
+        request,
+        "projects/confirm_action.html",
+        {
+            "proposal": proposal,
+            "transition": transition,
+            "comment": form.data.get("comment", ""),
+            "closes_at": form.data.get("closes_at", ""),
+            "danger": transition.action in BACKWARD_ACTIONS,
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @domain_errors
 def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    transition = workflow.transition_for(action)
+    asks = transition is not None and bool(transition.consequence)
+    if request.method == "GET" and not asks:
+        return HttpResponseNotAllowed(["POST"])
     proposal = get_proposal(request, pk)
+    if asks and request.POST.get("confirmed") != "1":
+        return confirm_action(request, proposal, transition)
     form = TransitionForm(request.POST)
     form.action = action
     if form.is_valid():

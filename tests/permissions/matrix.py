@@ -323,6 +323,8 @@ PAGE_ACTIONS: dict[str, tuple[str, Rule]] = {
     "close": ("approved", Rule(STAFF, frozenset({"active"}), PAGE_DONE, PAGE_REFUSED_STATE)),
 }
 
+CONFIRMED_PAGE_ACTIONS = ("withdraw", "close_ballot", "start_funding", "activate", "close")
+
 # --- The matrix ---------------------------------------------------------------------------
 
 
@@ -368,6 +370,12 @@ def _build() -> dict[Row, Expected]:
             rows[Row(persona, endpoint, state, "POST")] = expect_on_proposal(
                 persona, endpoint, state, rule
             )
+            # What cannot be undone has a confirmation page (what a browser without script
+            # shows): the same policy as the button, and a page where the button redirects.
+            if action in CONFIRMED_PAGE_ACTIONS:
+                rows[Row(persona, endpoint, state, "GET")] = expect_on_proposal(
+                    persona, endpoint, state, rule._replace(ok=200)
+                )
     return rows
 
 

@@ -1,0 +1,183 @@
+"""WCAG 2.2 AA, measured: axe-core on every page kind, for each role, in English and Japanese,
+on a desktop and a phone; and a full-page screenshot of each page kind for people to look at.
+
+One browser, one seeded world per role, one logged-in browser context per language and
+viewport (the session is copied from the first sign-in rather than signing in four times).
+axe-core comes inside axe-playwright-python (its ``axe.min.js``): nothing is downloaded.
+
+Screenshots go to ``test-results/screenshots/`` (git-ignored), one PNG per page kind,
+language and viewport, named ``<page kind>-<lang>-<viewport>.png``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from projects import permissions, selectors
+from projects.models import Proposal, Status
+from projects.views import CONFIRMED_ACTIONS
+
+pytestmark = pytest.mark.e2e
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+LANGUAGES = ("en", "ja")
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-results" / "screenshots"
+
+# One demo person per role (seed_demo's users); the sponsor leads drafts and submissions.
+ROLES = {
+    "sponsor": "softbank",
+    "member": "jp-member-1",
+    "chair": "us-chair",
+    "staff": "us-staff",
+    "observer": "jp-observer",
+}
+
+# The page is wider than the screen (it would scroll sideways), and the top bar's rows.
+LAYOUT = """() => {
+    const parts = [...document.querySelectorAll('.wordmark, .mainnav, .topbar-right')]
+        .filter(el => el.offsetParent !== null)
+        .map(el => el.getBoundingClientRect())
+        .sort((a, b) => a.top - b.top);
+    let rows = 0, bottom = -Infinity;
+    for (const box of parts) {
+        if (box.top >= bottom - 1) { rows += 1; }
+        bottom = Math.max(bottom, box.bottom);
+    }
+    return {
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        headerRows: rows,
+        lang: document.documentElement.lang,
+    };
+}"""
+
+
+@dataclass(frozen=True)
+class PageKind:
+    kind: str  # names the screenshot
+    path: str
+
+
+def pages_for(user) -> Iterator[PageKind]:
+    """Every page kind this user may open in the seeded world: the fixed pages, one proposal
+    in each status it can see, what hangs off a proposal, and the confirmation steps."""
+    yield PageKind("home", "/")
+    yield PageKind("proposal-list", "/proposals/")
+    yield PageKind("proposal-list-filtered", "/proposals/?status=voting&q=grid")
+    yield PageKind("account", "/account/")
+    yield PageKind("not-found", "/proposals/999999/")
+    if permissions.can_create(user):
+        yield PageKind("proposal-new", "/proposals/new/")
+    if permissions.can_read_exposure(user):
+        yield PageKind("exposure", "/exposure/")
+    if permissions.can_read_decision_log(user):
+        yield PageKind("decision-log", "/decision-log/")
+    seen: set[str] = set()
+    confirmations: set[str] = set()
+    for proposal in selectors.proposal_list(user=user, filters={}).order_by("pk"):
+        proposal = Proposal.objects.get(pk=proposal.pk)
+        if proposal.status not in seen:
+            seen.add(proposal.status)
+            yield PageKind(f"proposal-{proposal.status}", f"/proposals/{proposal.pk}/")
+            if permissions.can_edit(user, proposal):
+                yield PageKind("proposal-edit", f"/proposals/{proposal.pk}/edit/")
+            if proposal.status == Status.VOTING:
+                yield PageKind("package", f"/proposals/{proposal.pk}/package/")
+        for transition in permissions.allowed_actions(user, proposal):
+            action = transition.action
+            if action in CONFIRMED_ACTIONS and action not in confirmations:
+                confirmations.add(action)
+                yield PageKind(f"confirm-{action}", f"/proposals/{proposal.pk}/action/{action}/")
+
+
+@pytest.fixture
+def demo_world(live_server, settings):
+    settings.SECURE_SSL_REDIRECT = False
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_financing", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return live_server
+
+
+def session_cookie(user, live_server) -> dict:
+    client = Client()
+    client.force_login(user)
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}
+
+
+def language_cookie(lang: str, live_server) -> dict:
+    return {"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}
+
+
+def check_pages(browser, live_server, user, pages, taken: set[str]) -> list[str]:
+    """Load each page in every language and viewport; return what failed, one line each."""
+    axe = Axe()
+    failures: list[str] = []
+    cookies = [session_cookie(user, live_server)] if user else []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for viewport, options in VIEWPORTS.items():
+        for lang in LANGUAGES:
+            context = browser.new_context(**options)
+            context.add_cookies([*cookies, language_cookie(lang, live_server)])
+            page = context.new_page()
+            try:
+                for kind in pages:
+                    where = (
+                        f"{user.username if user else 'anonymous'} {lang} {viewport} {kind.path}"
+                    )
+                    page.goto(f"{live_server.url}{kind.path}")
+                    layout = page.evaluate(LAYOUT)
+                    if layout["lang"] != lang:
+                        failures.append(f"{where}: <html lang={layout['lang']!r}>")
+                    if layout["overflow"] > 0:
+                        failures.append(f"{where}: scrolls sideways by {layout['overflow']} px")
+                    if viewport == "desktop" and layout["headerRows"] > 1:
+                        failures.append(
+                            f"{where}: the top bar wraps to {layout['headerRows']} rows"
+                        )
+                    results = axe.run(page, options=AXE_OPTIONS)
+                    for violation in results.response["violations"]:
+                        targets = [" ".join(node["target"]) for node in violation["nodes"]]
+                        failures.append(f"{where}: {violation['id']} on {targets[:4]}")
+                    shot = f"{kind.kind}-{lang}-{viewport}"
+                    if shot not in taken:
+                        taken.add(shot)
+                        page.screenshot(path=SCREENSHOTS / f"{shot}.png", full_page=True)
+            finally:
+                context.close()
+    return failures
+
+
+@pytest.fixture(scope="module")
+def screenshots_taken() -> set[str]:
+    return set()
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_a_role_sees_meets_wcag_22_aa(demo_world, browser, role, screenshots_taken):
+    user = get_user_model().objects.get(username=ROLES[role])
+    pages = list(pages_for(user))
+    failures = check_pages(browser, demo_world, user, pages, screenshots_taken)
+    assert not failures, "\n".join(failures)
+
+
+def test_the_login_page_meets_wcag_22_aa(live_server, browser, screenshots_taken):
+    pages = [
+        PageKind("login", "/accounts/login/"),
+        PageKind("login-next", "/accounts/login/?next=/exposure/"),
+    ]
+    failures = check_pages(browser, live_server, None, pages, screenshots_taken)
+    assert not failures, "\n".join(failures)
