@@ -10,7 +10,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv dev-venv chromium run test lint fmt bench worker beat clean distclean
+.PHONY: help .venv dev-venv chromium fonts run test lint fmt bench worker beat clean distclean
 
 help:
 	@echo "make run      migrate, load the demo data, serve http://127.0.0.1:8000 (SQLite, eager tasks)"
@@ -69,6 +69,21 @@ chromium:
 	fi
 	@test -x "$(CHROMIUM_PATH)" || { echo "Chromium is still missing at $(CHROMIUM_PATH)."; exit 1; }
 
+# Japanese pages in the browser tests' screenshots need a Japanese font (Noto Sans CJK JP);
+# without one, kana and kanji render as boxes. Installed like chromium, as root on Debian.
+fonts:
+	@if fc-list :lang=ja 2>/dev/null | grep -q .; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing fonts-noto-cjk for the Japanese screenshots"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; \
+	else \
+	  echo "No Japanese font: Japanese screenshots will show boxes."; \
+	  echo "Install one as root (apt-get install fonts-noto-cjk)."; \
+	  exit 1; \
+	fi
+
 # --- serve -------------------------------------------------------------------------------
 
 run: export DEBUG ?= 1
@@ -100,7 +115,7 @@ SERVICE_TESTS := integration or schemathesis
 # The key below is for tests only; a real deployment sets its own SECRET_KEY.
 test: export SECRET_KEY ?= insecure-test-only-key
 test: export CHROMIUM_PATH := $(CHROMIUM_PATH)
-test: dev-venv chromium
+test: dev-venv chromium fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
@@ -139,7 +154,7 @@ bench: dev-venv
 
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache .hypothesis test-results staticfiles .coverage htmlcov \
+	rm -rf .pytest_cache .ruff_cache .hypothesis test-results test-screenshots staticfiles .coverage htmlcov \
 	       celerybeat-schedule* bench/out bench/results $(RUNTIME_STAMP) $(DEV_STAMP)
 
 distclean: clean

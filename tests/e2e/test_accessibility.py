@@ -5,7 +5,7 @@ One browser, one seeded world per role, one logged-in browser context per langua
 viewport (the session is copied from the first sign-in rather than signing in four times).
 axe-core comes inside axe-playwright-python (its ``axe.min.js``): nothing is downloaded.
 
-Screenshots go to ``test-results/screenshots/`` (git-ignored), one PNG per page kind,
+Screenshots go to ``test-screenshots/`` (git-ignored), one PNG per page kind,
 language and viewport, named ``<page kind>-<lang>-<viewport>.png``.
 """
 
@@ -35,15 +35,17 @@ VIEWPORTS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 LANGUAGES = ("en", "ja")
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-results" / "screenshots"
+# Not under test-results/: pytest-playwright empties that folder when any browser test starts.
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-screenshots"
 
-# One demo person per role (seed_demo's users); the sponsor leads drafts and submissions.
+# Demo people (seed_demo's users) for each role: each sponsor leads one proposal, so three
+# of them show a sponsor a returned draft, a proposal in review and one being funded.
 ROLES = {
-    "sponsor": "softbank",
-    "member": "jp-member-1",
-    "chair": "us-chair",
-    "staff": "us-staff",
-    "observer": "jp-observer",
+    "sponsor": ("ihi", "softbank", "carrier"),
+    "member": ("jp-member-1",),
+    "chair": ("us-chair",),
+    "staff": ("us-staff",),
+    "observer": ("jp-observer",),
 }
 
 # The page is wider than the screen (it would scroll sideways), and the top bar's rows.
@@ -58,7 +60,8 @@ LAYOUT = """() => {
         bottom = Math.max(bottom, box.bottom);
     }
     return {
-        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        // A phone zooms out to fit a page wider than the screen: compare with the screen.
+        width: Math.max(document.documentElement.scrollWidth, window.innerWidth),
         headerRows: rows,
         lang: document.documentElement.lang,
     };
@@ -78,7 +81,6 @@ def pages_for(user) -> Iterator[PageKind]:
     yield PageKind("proposal-list", "/proposals/")
     yield PageKind("proposal-list-filtered", "/proposals/?status=voting&q=grid")
     yield PageKind("account", "/account/")
-    yield PageKind("not-found", "/proposals/999999/")
     if permissions.can_create(user):
         yield PageKind("proposal-new", "/proposals/new/")
     if permissions.can_read_exposure(user):
@@ -142,8 +144,9 @@ def check_pages(browser, live_server, user, pages, taken: set[str]) -> list[str]
                     layout = page.evaluate(LAYOUT)
                     if layout["lang"] != lang:
                         failures.append(f"{where}: <html lang={layout['lang']!r}>")
-                    if layout["overflow"] > 0:
-                        failures.append(f"{where}: scrolls sideways by {layout['overflow']} px")
+                    overflow = layout["width"] - options["viewport"]["width"]
+                    if overflow > 0:
+                        failures.append(f"{where}: scrolls sideways by {overflow} px")
                     if viewport == "desktop" and layout["headerRows"] > 1:
                         failures.append(
                             f"{where}: the top bar wraps to {layout['headerRows']} rows"
@@ -168,16 +171,19 @@ def screenshots_taken() -> set[str]:
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_a_role_sees_meets_wcag_22_aa(demo_world, browser, role, screenshots_taken):
-    user = get_user_model().objects.get(username=ROLES[role])
-    pages = list(pages_for(user))
-    failures = check_pages(browser, demo_world, user, pages, screenshots_taken)
+    failures, kinds = [], set()
+    for username in ROLES[role]:
+        user = get_user_model().objects.get(username=username)
+        pages = [kind for kind in pages_for(user) if kind.kind not in kinds]
+        kinds.update(kind.kind for kind in pages)
+        failures += check_pages(browser, demo_world, user, pages, screenshots_taken)
     assert not failures, "\n".join(failures)
 
 
 def test_the_login_page_meets_wcag_22_aa(live_server, browser, screenshots_taken):
     pages = [
         PageKind("login", "/accounts/login/"),
-        PageKind("login-next", "/accounts/login/?next=/exposure/"),
+        PageKind("not-found", "/no-such-page/"),
     ]
     failures = check_pages(browser, live_server, None, pages, screenshots_taken)
     assert not failures, "\n".join(failures)
