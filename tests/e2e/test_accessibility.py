@@ -59,7 +59,14 @@ LAYOUT = """() => {
         if (box.top >= bottom - 1) { rows += 1; }
         bottom = Math.max(bottom, box.bottom);
     }
+    const ids = [...document.querySelectorAll('[id]')].map(el => el.id);
+    const refs = [...document.querySelectorAll('[aria-describedby], [aria-labelledby]')]
+        .flatMap(el => ((el.getAttribute('aria-describedby') || '') + ' '
+            + (el.getAttribute('aria-labelledby') || '')).split(/\\s+/))
+        .filter(id => id);
     return {
+        duplicateIds: [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))],
+        danglingRefs: refs.filter(id => !document.getElementById(id)),
         // A phone zooms out to fit a page wider than the screen: compare with the screen.
         width: Math.max(document.documentElement.scrollWidth, window.innerWidth),
         headerRows: rows,
@@ -144,6 +151,12 @@ def check_pages(browser, live_server, user, pages, taken: set[str]) -> list[str]
                     layout = page.evaluate(LAYOUT)
                     if layout["lang"] != lang:
                         failures.append(f"{where}: <html lang={layout['lang']!r}>")
+                    if layout["duplicateIds"]:
+                        failures.append(f"{where}: ids used twice: {layout['duplicateIds']}")
+                    if layout["danglingRefs"]:
+                        failures.append(
+                            f"{where}: aria ids not on the page: {layout['danglingRefs']}"
+                        )
                     overflow = layout["width"] - options["viewport"]["width"]
                     if overflow > 0:
                         failures.append(f"{where}: scrolls sideways by {overflow} px")
