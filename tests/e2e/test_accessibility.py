@@ -22,6 +22,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from committee.permissions import can_read_decision_log
+from financing.permissions import can_read_exposure
 from projects import permissions, selectors
 from projects.models import Proposal, Status
 from projects.views import CONFIRMED_ACTIONS
@@ -90,9 +92,9 @@ def pages_for(user) -> Iterator[PageKind]:
     yield PageKind("account", "/account/")
     if permissions.can_create(user):
         yield PageKind("proposal-new", "/proposals/new/")
-    if permissions.can_read_exposure(user):
+    if can_read_exposure(user):
         yield PageKind("exposure", "/exposure/")
-    if permissions.can_read_decision_log(user):
+    if can_read_decision_log(user):
         yield PageKind("decision-log", "/decision-log/")
     seen: set[str] = set()
     confirmations: set[str] = set()
