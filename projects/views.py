@@ -15,12 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.errors import Invalid
 from core.roles import membership_of
-from core.web import add_domain_errors, domain_errors
+from core.web import add_domain_errors, confirmation_page, domain_errors, is_confirmed
 
 from . import permissions, selectors, services, workflow
 from .forms import ProposalFilterForm, ProposalForm, TransitionForm
@@ -175,25 +176,19 @@ def proposal_by_reference(request: HttpRequest, reference: str) -> HttpResponse:
 def confirm_action(
     request: HttpRequest, proposal: Proposal, transition: workflow.Transition
 ) -> HttpResponse:
-    """The confirmation step of an action that cannot be undone, as a page of its own.
-
-    The button's POST lands here without ``confirmed`` when the browser runs no script (with
-    script, a dialog asks the same question first). Nothing changes: the page says what will
-    happen and offers Confirm, which posts again with ``confirmed``, or Cancel.
-    """
+    """The confirmation page of a lifecycle action that cannot be undone, once the policy
+    allows it (the same checks as the action: 404, 403, then the state)."""
     permissions.require_fire(request.user, proposal, transition)
-    form = TransitionForm(request.POST or None)
-    form.is_valid()  # only to carry what was typed (a comment, a deadline) onto the page
-    return render(
+    values = {"action": transition.label, "reference": proposal.reference}
+    return confirmation_page(
         request,
-        "projects/confirm_action.html",
-        {
-            "proposal": proposal,
-            "transition": transition,
-            "comment": form.data.get("comment", ""),
-            "closes_at": form.data.get("closes_at", ""),
-            "danger": transition.action in BACKWARD_ACTIONS,
-        },
+        title=_("%(action)s %(reference)s?") % values,
+        subject=f"{proposal.reference} · {proposal.title or _('(untitled draft)')}",
+        consequence=transition.consequence,
+        action=reverse("proposal-action", args=[proposal.pk, transition.action]),
+        button=_("Confirm: %(action)s") % {"action": transition.label},
+        cancel=reverse("proposal-detail", args=[proposal.pk]),
+        danger=transition.action in BACKWARD_ACTIONS,
     )
 
 
@@ -206,7 +201,7 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if request.method == "GET" and not asks:
         return HttpResponseNotAllowed(["POST"])
     proposal = get_proposal(request, pk)
-    if asks and request.POST.get("confirmed") != "1":
+    if asks and not is_confirmed(request):
         return confirm_action(request, proposal, transition)
     form = TransitionForm(request.POST)
     form.action = action

@@ -11,18 +11,24 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.e2e
 
 # The focused element, its focus indicator and what the indicator sits on: the first opaque
-# background among its ancestors (the outline is drawn outside the element, offset 2 px).
+# background painted just outside the element, where the outline (offset 2 px) is drawn.
 FOCUS = """() => {
     const el = document.activeElement;
     if (!el || el === document.body) return null;
     const style = getComputedStyle(el);
-    let node = el.parentElement, background = 'rgb(255, 255, 255)';
-    while (node) {
-        const bg = getComputedStyle(node).backgroundColor;
-        if (bg && bg !== 'transparent' && !bg.endsWith(', 0)')) { background = bg; break; }
-        node = node.parentElement;
-    }
     const box = el.getBoundingClientRect();
+    const reach = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth) / 2;
+    const x = box.left - reach >= 0 ? box.left - reach : box.right + reach;
+    const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+    let background = getComputedStyle(document.body).backgroundColor;
+    // An outline drawn inside the element (a negative offset) sits on the element itself.
+    const inside = reach <= 0;
+    for (const under of document.elementsFromPoint(inside ? box.left + 1 : x, y)) {
+        if (!inside && (under === el || el.contains(under))) continue;
+        if (inside && under !== el && el.contains(under)) continue;
+        const bg = getComputedStyle(under).backgroundColor;
+        if (bg && bg !== 'transparent' && !bg.endsWith(', 0)')) { background = bg; break; }
+    }
     return {
         tag: el.tagName.toLowerCase(), name: el.getAttribute('name'), text: el.textContent.trim(),
         outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth),
@@ -157,3 +163,25 @@ def test_a_member_logs_in_votes_and_changes_the_vote_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.get_by_text("Your vote stands")).to_contain_text("Against")
     assert proposal.ballots.get().votes.get().choice == "against"
+
+
+@pytest.mark.parametrize("language", ["English", "日本語"])
+def test_every_stop_of_the_tab_order_shows_where_the_focus_is(
+    live_server, page, sign_in, make_proposal, us_chair, language
+):
+    """From the skip link through the top bar, the actions, the ballot and the record to the
+    footer: every element the Tab key reaches shows a ring of at least 3:1."""
+    proposal = make_proposal("voting")
+    sign_in(us_chair)
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
+    page.get_by_role("button", name=language).click()
+    page.locator("details").evaluate_all("all => all.forEach(d => { d.open = true; })")
+    page.locator("body").focus()
+    seen = []
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUS) is None:  # past the last element, out of the page
+            break
+        focus = focused(page)
+        seen.append((focus["tag"], focus["text"][:20]))
+    assert len(seen) > 20  # the page was walked, not one element
