@@ -170,6 +170,18 @@ def check_pages(browser, live_server, user, pages, taken: set[str]) -> list[str]
                     for violation in results.response["violations"]:
                         targets = [" ".join(node["target"]) for node in violation["nodes"]]
                         failures.append(f"{where}: {violation['id']} on {targets[:4]}")
+                    if kind.kind == "home" and user is not None:
+                        # The folded menus, opened: the phone's menu and the account menu.
+                        if viewport == "phone":
+                            page.locator(".menu-toggle").click()
+                        page.locator(".account-menu > summary").click()
+                        results = axe.run(page, options=AXE_OPTIONS)
+                        for violation in results.response["violations"]:
+                            targets = [" ".join(node["target"]) for node in violation["nodes"]]
+                            failures.append(
+                                f"{where} (menus open): {violation['id']} on {targets[:4]}"
+                            )
+                        page.reload()
                     shot = f"{kind.kind}-{lang}-{viewport}"
                     if shot not in taken:
                         taken.add(shot)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from projects.models import Status
 from tests.conftest import PASSWORD
+from tests.e2e.test_accessibility import AXE_OPTIONS
 
 pytestmark = pytest.mark.e2e
 
@@ -78,6 +80,8 @@ def test_withdraw_asks_in_a_dialog_that_the_keyboard_can_answer(
     dialog = page.get_by_role("dialog", name=f"Withdraw {proposal.reference}?")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("cannot be submitted again")
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, [violation["id"] for violation in violations]
     # Cancel has the focus: Escape (or Cancel) closes it and nothing happened.
     expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
     page.keyboard.press("Escape")
