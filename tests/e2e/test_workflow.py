@@ -69,7 +69,8 @@ def test_staff_returns_a_submission_with_a_comment(
     sponsor = another_page()
     sign_in(sponsor_softbank, sponsor)
     sponsor.goto(f"{live_server.url}/proposals/{proposal.pk}/")
-    expect(sponsor.get_by_text("Add the permitting timeline, please.")).to_be_visible()
+    # In the banner at the top, and in the timeline.
+    expect(sponsor.get_by_text("Add the permitting timeline, please.").first).to_be_visible()
 
 
 def test_a_member_votes_in_two_clicks_and_can_change_the_vote(
