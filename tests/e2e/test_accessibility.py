@@ -51,7 +51,7 @@ ROLES = {
 }
 
 # The page is wider than the screen (it would scroll sideways), and the top bar's rows.
-LAYOUT = """() => {
+LAYOUT = """(screen) => {
     const parts = [...document.querySelectorAll('.wordmark, .mainnav, .topbar-right')]
         .filter(el => el.offsetParent !== null)
         .map(el => el.getBoundingClientRect())
@@ -71,6 +71,10 @@ LAYOUT = """() => {
         danglingRefs: refs.filter(id => !document.getElementById(id)),
         // A phone zooms out to fit a page wider than the screen: compare with the screen.
         width: Math.max(document.documentElement.scrollWidth, window.innerWidth),
+        wide: [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > screen + 0.5)
+            .filter(el => !el.parentElement.closest('.table-wrap'))
+            .slice(-3).map(el => el.tagName.toLowerCase() + '.' + el.className),
         headerRows: rows,
         lang: document.documentElement.lang,
     };
@@ -161,7 +165,7 @@ def check_pages(browser, live_server, user, pages, taken: set[str]) -> list[str]
                         f"{user.username if user else 'anonymous'} {lang} {viewport} {kind.path}"
                     )
                     page.goto(f"{live_server.url}{kind.path}")
-                    layout = page.evaluate(LAYOUT)
+                    layout = page.evaluate(LAYOUT, options["viewport"]["width"])
                     if layout["lang"] != lang:
                         failures.append(f"{where}: <html lang={layout['lang']!r}>")
                     if layout["duplicateIds"]:
@@ -172,7 +176,9 @@ def check_pages(browser, live_server, user, pages, taken: set[str]) -> list[str]
                         )
                     overflow = layout["width"] - options["viewport"]["width"]
                     if overflow > 0:
-                        failures.append(f"{where}: scrolls sideways by {overflow} px")
+                        failures.append(
+                            f"{where}: scrolls sideways by {overflow} px ({layout['wide']})"
+                        )
                     if viewport == "desktop" and layout["headerRows"] > 1:
                         failures.append(
                             f"{where}: the top bar wraps to {layout['headerRows']} rows"
