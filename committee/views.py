@@ -231,6 +231,12 @@ def decision_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export_language(request: HttpRequest) -> str:
+    """The page's language when the link names none (labels follow the reader)."""
+    language = (getattr(request, "LANGUAGE_CODE", "") or "en")[:2]
+    return language if language in exports.LANGUAGES else "en"
+
+
 @login_required
 @domain_errors
 def decision_log_export(request: HttpRequest) -> HttpResponse:
@@ -245,14 +251,17 @@ def decision_log_export(request: HttpRequest) -> HttpResponse:
         )
         return redirect(back)
     fmt = request.GET.get("format", "")
+    lang = request.GET.get("lang") or _export_language(request)
     try:
-        rows = services.decision_log_export(user=request.user, fmt=fmt, filters=filters)
+        rows = services.decision_log_export(user=request.user, fmt=fmt, filters=filters, lang=lang)
     except Invalid as error:
         messages.error(request, error_message(error))
         return redirect(back)
     content_type, extension = exports.FORMATS[fmt]
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    response = StreamingHttpResponse(exports.iter_export(rows, fmt), content_type=content_type)
+    response = StreamingHttpResponse(
+        exports.iter_export(rows, fmt, lang), content_type=content_type
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="accord-decision-log-{stamp}.{extension}"'
     )

@@ -245,6 +245,13 @@ class DecisionLogExportView(PolicyAPIView):
         operation_id="decision_log_export",
         parameters=[
             OpenApiParameter("format", str, enum=list(exports.FORMATS), default="csv"),
+            OpenApiParameter(
+                "lang",
+                str,
+                enum=list(exports.LANGUAGES),
+                default="en",
+                description="Language of the typed columns' labels (csv, xlsx)",
+            ),
             *LOG_FILTERS,
         ],
         responses={
@@ -260,10 +267,13 @@ class DecisionLogExportView(PolicyAPIView):
     )
     def get(self, request):
         fmt = request.query_params.get("format", "csv")
+        lang = request.query_params.get("lang", "en")
         filters = {k: request.query_params.get(k) for k in ("proposal", "event", "since", "until")}
-        rows = services.decision_log_export(user=request.user, fmt=fmt, filters=filters)
+        rows = services.decision_log_export(user=request.user, fmt=fmt, filters=filters, lang=lang)
         content_type, extension = exports.FORMATS[fmt]
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-        response = StreamingHttpResponse(exports.iter_export(rows, fmt), content_type=content_type)
+        response = StreamingHttpResponse(
+            exports.iter_export(rows, fmt, lang), content_type=content_type
+        )
         response["Content-Disposition"] = f'attachment; filename="decision-log-{stamp}.{extension}"'
         return response
