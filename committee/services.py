@@ -151,10 +151,8 @@ def ballot_close(*, proposal: Proposal) -> dict:
         "outcome": result.outcome,
         "eligible": result.eligible,
         "tally": result.counts,
-        "votes": [
-            {"voter": v.voter.get_username(), "delegation": v.delegation, "choice": v.choice}
-            for v in votes
-        ],
+        # Named votes with their reasons: the record the committee reads once the ballot closes.
+        "votes": [selectors.vote_record(v) for v in votes],
     }
 
 

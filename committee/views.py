@@ -212,6 +212,7 @@ def decision_log(request: HttpRequest) -> HttpResponse:
         rows = selectors.decision_log_entries(user=request.user, filters=filters)
     # Newest first on screen; exports keep the chain's order.
     page = Paginator(rows.order_by("-seq"), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_actor_names(list(page.object_list))
     return render(
         request,
         "committee/decision_log.html",

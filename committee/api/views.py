@@ -167,6 +167,14 @@ class TallyOut(serializers.Serializer):
     JP = ChoiceCounts()
 
 
+class VoteRecordOut(serializers.Serializer):
+    voter = serializers.CharField(help_text="username")
+    name = serializers.CharField(help_text="full name")
+    delegation = serializers.ChoiceField(choices=["US", "JP"])
+    choice = serializers.ChoiceField(choices=["for", "against", "abstain"])
+    rationale = serializers.CharField(allow_blank=True)
+
+
 class BallotOut(serializers.Serializer):
     """A sponsor sees only `status` and `outcome`; the committee sees the rest (docs/voting.md)."""
 
@@ -182,6 +190,7 @@ class BallotOut(serializers.Serializer):
     )
     rule = serializers.ChoiceField(choices=["dual_majority", "simple_majority"], required=False)
     package_sha256 = serializers.CharField(required=False, allow_null=True)
+    votes = VoteRecordOut(many=True, required=False, help_text="once closed, to the committee only")
 
 
 class BallotView(ProposalAPIView):
