@@ -28,7 +28,7 @@ from projects import permissions as proposal_permissions
 from projects.models import Proposal
 from projects.views import get_proposal, render_detail
 
-from . import exports, selectors, services
+from . import exports, resolution, selectors, services
 from .forms import ConflictForm, DecisionLogFilterForm, NoteForm, ReviewForm, VoteForm
 from .templatetags.decision_log_ui import EVENT_LABELS
 
@@ -267,4 +267,21 @@ def decision_log_export(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="accord-decision-log-{stamp}.{extension}"'
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- The signed resolution ---------------------------------------------------------------
+
+
+@login_required
+@domain_errors
+def resolution_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed resolution, in the language the link names (the page's by default)."""
+    lang = request.GET.get("lang") or _export_language(request)
+    found, pdf = resolution.resolution_pdf(user=request.user, proposal_id=pk, lang=lang)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="resolution-{found.proposal.reference}-{lang}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from committee import exports, permissions, selectors, services
+from committee import exports, permissions, resolution, selectors, services
 from committee.api.serializers import (
     ConflictIn,
     ConflictOut,
@@ -286,3 +286,32 @@ class DecisionLogExportView(PolicyAPIView):
         )
         response["Content-Disposition"] = f'attachment; filename="decision-log-{stamp}.{extension}"'
         return response
+
+
+class ResolutionView(PolicyAPIView):
+    """The signed resolution (PDF) once a ballot has closed: the committee and the sponsors."""
+
+    policy = staticmethod(anyone_signed_in)
+
+    @extend_schema(
+        operation_id="resolution_pdf",
+        parameters=[OpenApiParameter("lang", str, enum=list(resolution.LANGUAGES), default="en")],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="The resolution, signed (PAdES)."
+            ),
+            **error_responses(400, 404, 409),
+        },
+    )
+    def get(self, request, pk):
+        lang = request.query_params.get("lang", "en")
+        found, pdf = resolution.resolution_pdf(user=request.user, proposal_id=pk, lang=lang)
+        return pdf_response(pdf, found.proposal.reference, lang)
+
+
+def pdf_response(pdf: bytes, reference: str, lang: str) -> HttpResponse:
+    """The PDF as an attachment named after the proposal and the language."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="resolution-{reference}-{lang}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
