@@ -29,9 +29,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.decision_log import FIELDS, iter_entries
+from core.log_events import NUMERIC_COLUMNS, TYPED_COLUMNS, event_label, typed_values
 from core.models import Membership, Role
-
-from .log_events import NUMERIC_COLUMNS, TYPED_COLUMNS, event_label, typed_values
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),

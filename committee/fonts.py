@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from fontTools import subset, ttLib
 
-from projects.errors import InvalidState
+from core.errors import InvalidState
 
 # Bump when the character set changes, so an old cached file is not used.
 REDUCED_VERSION = 1

@@ -22,13 +22,15 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
+from core import rules
+from core.errors import Invalid, InvalidState, object_pk
+from core.log_events import event_label
+from core.models import DecisionLogEntry
 from projects import permissions
-from projects.errors import Invalid, InvalidState, object_pk
 from projects.models import Proposal
 
-from . import fonts, rules, signing
-from .log_events import event_label
-from .models import Ballot, Condition, Conflict, DecisionLogEntry
+from . import fonts, signing
+from .models import Ballot, Condition, Conflict
 from .templatetags.decision_log_ui import OUTCOME_LABELS
 
 LANGUAGES = ("en", "ja")

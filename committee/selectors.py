@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from committee import permissions
 from core.errors import Invalid, NotAllowed, object_pk
+from core.log_events import codes_matching
 from core.models import DecisionLogEntry
 from core.roles import VOTERS, role_of
 from projects import permissions as proposal_permissions
@@ -137,10 +138,11 @@ def _moment(value: Any, field: str, *, end: bool = False) -> dt.datetime | None:
     except ValueError:
         moment = day = None
     if moment is None and day is None:
-        raise Invalid(
-            _("Use a date as YYYY-MM-DD or an ISO 8601 time."),
-            detail={field: [_("Use a date as YYYY-MM-DD or an ISO 8601 time.")]},
-        )
+        message = _(
+            "“%(value)s” cannot be read as a date: write it as YYYY-MM-DD (e.g. 2026-02-12) "
+            "or as an ISO 8601 time."
+        ) % {"value": text[:40]}
+        raise Invalid(message, detail={field: [message]})
     if moment is None:
         moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
     if moment.tzinfo is None:
@@ -158,10 +160,13 @@ def decision_log_filter(
     rows: QuerySet[DecisionLogEntry], filters: Mapping[str, Any]
 ) -> QuerySet[DecisionLogEntry]:
     """Apply the log's filters: proposal reference, event, since and until (inclusive)."""
-    if filters.get("proposal"):
-        rows = rows.filter(proposal=filters["proposal"])
-    if filters.get("event"):
-        rows = rows.filter(event=filters["event"])
+    reference = str(filters.get("proposal") or "").strip()
+    if reference:
+        rows = rows.filter(proposal__iexact=reference)
+    event = str(filters.get("event") or "").strip()
+    if event:
+        # A code, or any part of an event's name in the reader's language or in English.
+        rows = rows.filter(event__in=[event, *codes_matching(event)])
     since = _moment(filters.get("since"), "since")
     until = _moment(filters.get("until"), "until", end=True)
     if since:

@@ -30,7 +30,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
-from projects.errors import InvalidState
+from core.errors import InvalidState
 
 FIELD_NAME = "AccordResolutionSignature"
 DEMO_NAME = "Accord demonstration signer (self-signed)"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committee import permissions
+from core import log_events
 from core.errors import Invalid
 from core.web import add_domain_errors, domain_errors, error_message, form_action
 from projects import permissions as proposal_permissions
@@ -30,7 +31,6 @@ from projects.views import get_proposal, render_detail
 
 from . import exports, resolution, selectors, services
 from .forms import ConflictForm, DecisionLogFilterForm, NoteForm, ReviewForm, VoteForm
-from .templatetags.decision_log_ui import EVENT_LABELS
 
 LOG_PAGE_SIZE = 50
 
@@ -220,7 +220,9 @@ def decision_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filtered": bool(filters),
-            "event_names": sorted(EVENT_LABELS),
+            "event_names": sorted(
+                (str(spec.label), code) for code, spec in log_events.EVENTS.items()
+            ),
             "can_export": permissions.can_export_decision_log(request.user),
             "export_formats": [
                 ("csv", _("CSV")),

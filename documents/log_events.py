@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from committee.log_events import EventSpec, register_events
+from core.log_events import EventSpec, register_events
 
 
 def register() -> None:

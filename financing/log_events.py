@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from committee.log_events import EventSpec, register_events
+from core.log_events import EventSpec, register_events
 
 
 def register() -> None:
@@ -15,5 +15,7 @@ def register() -> None:
             EventSpec("transaction_recorded", _("Transaction recorded")),
             EventSpec("fx_rate_set", _("FX rate set"), {"amount": (), "comment": ("source",)}),
             EventSpec("distribution_recorded", _("Distribution recorded")),
+            EventSpec("limit_breached", _("Program limit breached")),
+            EventSpec("limit_cleared", _("Program limit breach cleared")),
         ]
     )

@@ -11,8 +11,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from committee.models import DecisionLogEntry
 from committee.services import condition_add, decision_record, vote_cast
+from core.models import DecisionLogEntry
 from projects import services
 from tests.conftest import in_days
 

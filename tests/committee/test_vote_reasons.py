@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from committee.models import DecisionLogEntry
 from committee.services import vote_cast
+from core.models import DecisionLogEntry
 from projects import services
 
 REASONS = {
