@@ -197,3 +197,12 @@ def test_the_verifier_uses_the_standard_library_only():
         if isinstance(node, ast.ImportFrom) and node.module
     }
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+def test_the_worked_example_in_the_docs_verifies(tmp_path):
+    text = (ROOT / "docs" / "decision-log.md").read_text(encoding="utf-8")
+    example = text.split("```jsonl\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.jsonl"
+    path.write_text(example, encoding="utf-8")
+    result = run_verifier(path)
+    assert (result.returncode, result.stdout.strip()) == (0, "OK 2 entries")
