@@ -22,6 +22,7 @@ from committee.api.serializers import (
     VoteIn,
     VoteOut,
 )
+from committee.models import Vote
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.api.schema import DATE_OR_DATETIME, text_query
 from core.errors import NotVisible
@@ -170,8 +171,8 @@ class TallyOut(serializers.Serializer):
 class VoteRecordOut(serializers.Serializer):
     voter = serializers.CharField(help_text="username")
     name = serializers.CharField(help_text="full name")
-    delegation = serializers.ChoiceField(choices=["US", "JP"])
-    choice = serializers.ChoiceField(choices=["for", "against", "abstain"])
+    delegation = serializers.CharField(help_text="US or JP")
+    choice = serializers.ChoiceField(choices=Vote.Choice.choices)
     rationale = serializers.CharField(allow_blank=True)
 
 
@@ -288,7 +289,7 @@ class DecisionLogExportView(PolicyAPIView):
         return response
 
 
-class ResolutionView(PolicyAPIView):
+class ResolutionView(ProposalAPIView):
     """The signed resolution (PDF) once a ballot has closed: the committee and the sponsors."""
 
     policy = staticmethod(anyone_signed_in)
