@@ -206,3 +206,15 @@ def test_the_worked_example_in_the_docs_verifies(tmp_path):
     path.write_text(example, encoding="utf-8")
     result = run_verifier(path)
     assert (result.returncode, result.stdout.strip()) == (0, "OK 2 entries")
+
+
+def test_a_formula_lookalike_stays_text_in_excel(api, make_proposal, us_staff, us_chair):
+    from committee.services import conflict_declare
+
+    proposal = make_proposal("in_review")
+    conflict_declare(user=us_chair, proposal_id=proposal.pk, reason="=HYPERLINK(1)")
+    sheet = load_workbook(io.BytesIO(export(api, us_staff, "xlsx"))).active
+    header = [cell.value for cell in sheet[1]]
+    comments = [row[header.index("comment")] for row in sheet.iter_rows(2)]
+    cell = next(c for c in comments if c.value and "HYPERLINK" in c.value)
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(1)"
