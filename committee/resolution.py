@@ -161,8 +161,8 @@ def _render(res: Resolution, lang: str, font: Path) -> bytes | None:
         pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=wrap)
 
     def heading(text: str) -> None:
-        pdf.ln(3)
-        para(text, 12, 7.5, color=70)
+        pdf.ln(2)
+        para(text, 12, 7, color=70)
 
     def fact(label: str, value: str) -> None:
         pdf.set_font("noto", "", 9.5)
