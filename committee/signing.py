@@ -74,8 +74,7 @@ def _load(key: str, cert: str, _stamp: tuple[int, int]) -> SigningIdentity:
     certificate: asn1_x509.Certificate = signer.signing_cert
     return SigningIdentity(
         signer=signer,
-        subject=certificate.subject.native.get("common_name")
-        or certificate.subject.human_friendly,
+        subject=certificate.subject.native.get("common_name") or certificate.subject.human_friendly,
         self_signed=certificate.self_signed != "no",
     )
 
