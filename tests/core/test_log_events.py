@@ -26,6 +26,22 @@ def _strings(node: ast.AST) -> set[str]:
     }
 
 
+def _assigned(scope: ast.AST, name: str) -> set[str]:
+    """The strings ``name`` is set to in ``scope`` (``A, B = "a", "b"`` included)."""
+    codes: set[str] = set()
+    for assign in ast.walk(scope):
+        if not isinstance(assign, ast.Assign):
+            continue
+        for target in assign.targets:
+            if getattr(target, "id", None) == name:
+                codes |= _strings(assign.value)
+            elif isinstance(target, ast.Tuple) and isinstance(assign.value, ast.Tuple):
+                for item, value in zip(target.elts, assign.value.elts, strict=False):
+                    if getattr(item, "id", None) == name:
+                        codes |= _strings(value)
+    return codes
+
+
 def appended_events() -> dict[str, str]:
     """event code -> where it is appended."""
     found: dict[str, str] = {}
@@ -48,12 +64,7 @@ def appended_events() -> dict[str, str]:
                     if isinstance(event, ast.Constant):
                         codes = {event.value}
                     elif isinstance(event, ast.Name):
-                        codes = set()
-                        for assign in ast.walk(function):
-                            if isinstance(assign, ast.Assign) and any(
-                                getattr(t, "id", None) == event.id for t in assign.targets
-                            ):
-                                codes |= _strings(assign.value)
+                        codes = _assigned(function, event.id) or _assigned(tree, event.id)
                     else:
                         continue  # e.g. transition.event: the table is checked below
                     where = f"{path.relative_to(ROOT)}:{call.lineno}"
@@ -68,7 +79,7 @@ def test_the_walk_finds_the_events_of_every_app():
     events = appended_events()
     for code in ("proposal_created", "vote_cast", "vote_changed", "ballot_closed"):
         assert code in events
-    for code in ("document_added", "instrument_committed", "fx_rate_set"):
+    for code in ("document_added", "instrument_committed", "fx_rate_set", "limit_breached"):
         assert code in events
 
 
