@@ -69,18 +69,21 @@ chromium:
 	fi
 	@test -x "$(CHROMIUM_PATH)" || { echo "Chromium is still missing at $(CHROMIUM_PATH)."; exit 1; }
 
-# Japanese pages in the browser tests' screenshots need a Japanese font (Noto Sans CJK JP);
-# without one, kana and kanji render as boxes. Installed like chromium, as root on Debian.
+# Japanese needs a font: the browser tests' pages and screenshots (kana and kanji would render
+# as boxes) and the signed resolutions, which embed Noto Sans CJK so their Japanese renders and
+# extracts anywhere (ACCORD_RESOLUTION_FONT names another OpenType CJK font instead).
+# Installed like chromium, as root on Debian.
+RESOLUTION_FONT ?= $(or $(ACCORD_RESOLUTION_FONT),/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
 fonts:
-	@if fc-list :lang=ja 2>/dev/null | grep -q .; then \
+	@if [ -f "$(RESOLUTION_FONT)" ] && fc-list :lang=ja 2>/dev/null | grep -q .; then \
 	  :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing fonts-noto-cjk for the Japanese screenshots"; \
+	  echo "Installing Debian's fonts-noto-cjk (Japanese pages and signed resolutions)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; \
 	else \
-	  echo "No Japanese font: Japanese screenshots will show boxes."; \
-	  echo "Install one as root (apt-get install fonts-noto-cjk)."; \
+	  echo "Japanese needs $(RESOLUTION_FONT): install fonts-noto-cjk as root"; \
+	  echo "(apt-get install fonts-noto-cjk) or set ACCORD_RESOLUTION_FONT to a CJK OpenType font."; \
 	  exit 1; \
 	fi
 
@@ -90,8 +93,15 @@ run: export DEBUG ?= 1
 # Demo mail (ballots opened and closed by seed_demo, and what you do) goes to files in
 # sent-mail/, one per message, rather than across the terminal.
 run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
-run: .venv
+# Without a key and certificate of your own, resolutions are signed with a self-signed pair
+# made once under var/demo-signing/ (and each PDF says so).
+DEMO_SIGNING := $(CURDIR)/var/demo-signing
+run: export ACCORD_SIGNING_KEY ?= $(DEMO_SIGNING)/demo-signing-key.pem
+run: export ACCORD_SIGNING_CERT ?= $(DEMO_SIGNING)/demo-signing-cert.pem
+run: .venv fonts
 	$(BIN)/python manage.py migrate --noinput
+	@if [ "$$ACCORD_SIGNING_KEY" = "$(DEMO_SIGNING)/demo-signing-key.pem" ]; then \
+	  $(BIN)/python manage.py signing_demo_pair --dir "$(DEMO_SIGNING)"; fi
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_financing
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

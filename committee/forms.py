@@ -156,6 +156,7 @@ class DecisionLogFilterForm(forms.Form):
         label=_("Event"),
         required=False,
         max_length=64,
+        help_text=_("Its name or code, or part of either"),
         widget=forms.TextInput(attrs={"list": "event-names", "autocomplete": "off"}),
     )
     since = IsoDateField(label=_("Since"), required=False)

@@ -20,6 +20,9 @@ class FinancingConfig(AppConfig):
             context=financing_panel,
         )
         connection_created.connect(_sqlite_functions, dispatch_uid="financing-sqlite-functions")
+        from . import log_events
+
+        log_events.register()
 
 
 def _sqlite_functions(sender, connection, **kwargs) -> None:

@@ -180,6 +180,10 @@ CONDITION_RULES: dict[tuple[str, str], Rule] = {
         CHAIR | STAFF, APPROVED, PAGE_DONE, PAGE_REFUSED_STATE
     ),
     ("/proposals/{id}/decision/", "POST"): Rule(CHAIR, APPROVED, PAGE_DONE, PAGE_REFUSED_STATE),
+    # The signed resolution, for the committee and the proposal's sponsors once a ballot
+    # has closed (before: 409 from the API, a message and a redirect from the page).
+    ("/api/v1/proposals/{id}/resolution.pdf", "GET"): Rule(VIEWERS, APPROVED, 200),
+    ("/proposals/{id}/resolution.pdf", "GET"): Rule(VIEWERS, APPROVED, 200, PAGE_REFUSED_STATE),
 }
 # Satisfying needs a condition, and conditions exist from `approved` on: staff only.
 # Correcting or withdrawing one (with a reason): chairs and staff, like setting it.
