@@ -10,7 +10,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv dev-venv chromium run test lint fmt bench worker beat clean distclean
+.PHONY: help .venv dev-venv chromium fonts run test lint fmt bench worker beat clean distclean
 
 help:
 	@echo "make run      migrate, load the demo data, serve http://127.0.0.1:8000 (SQLite, eager tasks)"
@@ -69,6 +69,24 @@ chromium:
 	fi
 	@test -x "$(CHROMIUM_PATH)" || { echo "Chromium is still missing at $(CHROMIUM_PATH)."; exit 1; }
 
+# Japanese needs a font: the browser tests' pages and screenshots (kana and kanji would render
+# as boxes) and the signed resolutions, which embed Noto Sans CJK so their Japanese renders and
+# extracts anywhere (ACCORD_RESOLUTION_FONT names another OpenType CJK font instead).
+# Installed like chromium, as root on Debian.
+RESOLUTION_FONT ?= $(or $(ACCORD_RESOLUTION_FONT),/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
+fonts:
+	@if [ -f "$(RESOLUTION_FONT)" ] && fc-list :lang=ja 2>/dev/null | grep -q .; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's fonts-noto-cjk (Japanese pages and signed resolutions)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; \
+	else \
+	  echo "Japanese needs $(RESOLUTION_FONT): install fonts-noto-cjk as root"; \
+	  echo "(apt-get install fonts-noto-cjk) or set ACCORD_RESOLUTION_FONT to a CJK OpenType font."; \
+	  exit 1; \
+	fi
+
 # --- serve -------------------------------------------------------------------------------
 
 run: export DEBUG ?= 1
@@ -77,8 +95,15 @@ run: export ACCORD_FOUR_EYES_USD ?= 500000000
 # Demo mail (ballots opened and closed by seed_demo, and what you do) goes to files in
 # sent-mail/, one per message, rather than across the terminal.
 run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
-run: .venv
+# Without a key and certificate of your own, resolutions are signed with a self-signed pair
+# made once under var/demo-signing/ (and each PDF says so).
+DEMO_SIGNING := $(CURDIR)/var/demo-signing
+run: export ACCORD_SIGNING_KEY ?= $(DEMO_SIGNING)/demo-signing-key.pem
+run: export ACCORD_SIGNING_CERT ?= $(DEMO_SIGNING)/demo-signing-cert.pem
+run: .venv fonts
 	$(BIN)/python manage.py migrate --noinput
+	@if [ "$$ACCORD_SIGNING_KEY" = "$(DEMO_SIGNING)/demo-signing-key.pem" ]; then \
+	  $(BIN)/python manage.py signing_demo_pair --dir "$(DEMO_SIGNING)"; fi
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_financing
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -102,7 +127,7 @@ SERVICE_TESTS := integration or schemathesis
 # The key below is for tests only; a real deployment sets its own SECRET_KEY.
 test: export SECRET_KEY ?= insecure-test-only-key
 test: export CHROMIUM_PATH := $(CHROMIUM_PATH)
-test: dev-venv chromium
+test: dev-venv chromium fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
@@ -141,7 +166,7 @@ bench: dev-venv
 
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache .hypothesis test-results staticfiles .coverage htmlcov \
+	rm -rf .pytest_cache .ruff_cache .hypothesis test-results test-screenshots staticfiles .coverage htmlcov \
 	       celerybeat-schedule* bench/out bench/results $(RUNTIME_STAMP) $(DEV_STAMP)
 
 distclean: clean

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 
@@ -76,7 +78,7 @@ def _amount(rng: random.Random) -> str:
 def payload(rng: random.Random, seq: int) -> tuple[str, str | None, dict]:
     """One realistic (event, proposal, data) triple: a few keys, decimals as strings."""
     proposal = f"P-{2024 + seq % 2}-{seq % 2500 + 1:04d}"
-    kind = seq % 6
+    kind = seq % 8
     if kind == 0:
         return (
             "proposal_submitted",
@@ -133,6 +135,34 @@ def payload(rng: random.Random, seq: int) -> tuple[str, str | None, dict]:
                     "US": {"for": 4, "against": 1, "abstain": 1},
                     "JP": {"for": 5, "against": 0, "abstain": 1},
                 },
+            },
+        )
+    if kind == 5:
+        amount = Decimal(_amount(rng))
+        japan = (amount / 2).quantize(Decimal("0.01"))
+        return (
+            "distribution_recorded",
+            proposal,
+            {
+                "distribution": seq // 8,
+                "date": dt.date(2025, 1 + seq % 12, 1 + seq % 28),
+                "amount": amount,
+                "currency": "USD",
+                "amount_usd": amount,
+                "japan": japan,
+                "us": amount - japan,
+                "phase": "pre_recovery",
+            },
+        )
+    if kind == 6:
+        return (
+            "fx_rate_set",
+            None,
+            {
+                "date": dt.date(2025, 1 + seq % 12, 1 + seq % 28),
+                "currency": "JPY",
+                "usd_per_unit": Decimal("0.0066") + Decimal(rng.randrange(-50, 50)) / 100000,
+                "previous": None,
             },
         )
     return (
@@ -260,20 +290,23 @@ def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def export_child(fmt: str, rows: int) -> None:
+def export_child(fmt: str, rows: int, path: str | None = None) -> None:
     """Run in a fresh process: warm up, then export ``rows`` entries; print JSON figures.
 
+    CSV and XLSX carry the eight hashed columns and the typed ones (labels, actors, amounts).
     Peak RSS is read at the start (Django set up, nothing exported yet), after a 500-row
-    warm-up and at the end.
+    warm-up and at the end. With ``path`` the export is also written there, for the verifier.
     """
     start_kb = peak_rss_kb()
     from committee.exports import iter_export
     from core.models import DecisionLogEntry
 
-    def run(queryset) -> int:
+    def run(queryset, out=None) -> int:
         size = 0
         for chunk in iter_export(queryset, fmt):
             size += len(chunk)
+            if out is not None:
+                out.write(chunk)
         return size
 
     run(DecisionLogEntry.objects.filter(seq__lte=500))  # imports, caches, connection
@@ -282,7 +315,11 @@ def export_child(fmt: str, rows: int) -> None:
     if rows < TOTAL:
         rows_qs = rows_qs.filter(seq__lte=rows)
     t0 = time.perf_counter()
-    size = run(rows_qs)
+    if path:
+        with open(path, "wb") as out:
+            size = run(rows_qs, out)
+    else:
+        size = run(rows_qs)
     seconds = time.perf_counter() - t0
     end_kb = peak_rss_kb()
     figures = {"fmt": fmt, "rows": rows, "seconds": seconds, "bytes": size}
@@ -290,9 +327,9 @@ def export_child(fmt: str, rows: int) -> None:
     print(json.dumps(figures))
 
 
-def run_export_child(fmt: str, rows: int) -> dict:
+def run_export_child(fmt: str, rows: int, path: str | None = None) -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "--export-child", fmt, str(rows)],
+        [sys.executable, __file__, "--export-child", fmt, str(rows), *([path] if path else [])],
         check=True,
         capture_output=True,
         text=True,
@@ -303,11 +340,12 @@ def run_export_child(fmt: str, rows: int) -> dict:
 def main() -> None:
     if sys.argv[1:2] == ["--export-child"]:
         setup(fresh=False)
-        export_child(sys.argv[2], int(sys.argv[3]))
+        export_child(sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
         return
     setup()
     from django.db import connection
 
+    from committee.exports import COLUMNS
     from core.models import DecisionLogEntry
 
     build_chain(BULK)
@@ -321,11 +359,21 @@ def main() -> None:
     ratio = verify_s / read_s
     connection.close()  # the children open their own connections
 
-    exports = {}
+    exports, verified = {}, {}
+    scratch = tempfile.TemporaryDirectory(prefix="accord-bench-exports-")
     for fmt in FORMATS:
         small = run_export_child(fmt, SMALL_EXPORT)
-        full = run_export_child(fmt, TOTAL)
+        path = f"{scratch.name}/log.{fmt}"
+        full = run_export_child(fmt, TOTAL, path)
         exports[fmt] = (small, full)
+        # The auditor's side: the stdlib verifier over the whole 100k-entry file.
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "tools/verify_log.py", path], capture_output=True, text=True
+        )
+        verified[fmt] = (time.perf_counter() - t0, done.stdout.strip())
+        os.unlink(path)
+    scratch.cleanup()
 
     def growth_mb(figures: dict) -> float:
         return (figures["end_kb"] - figures["start_kb"]) / 1024
@@ -342,6 +390,8 @@ def main() -> None:
             f"(timed part +{(full['end_kb'] - full['warm_kb']) / 1024:.1f} MB, "
             f"abs {full['end_kb'] / 1024:.0f} MB)"
         )
+    verifier_ok = all(out == f"OK {TOTAL} entries" for _s, out in verified.values())
+    verifier_part = ", ".join(f"{fmt} {secs:.1f} s" for fmt, (secs, _out) in verified.items())
     ratio_ok = "OK" if ratio <= VERIFY_RATIO_TARGET else "MISSED"
     flat = worst_drift <= FLAT_SLACK_MB
     rss_ok = "OK" if flat and worst_growth < RSS_TARGET_MB else "MISSED"
@@ -356,6 +406,9 @@ def main() -> None:
         + "; ".join(export_parts)
         + f" (target flat and < {RSS_TARGET_MB:g} MB"
         f" growth: {rss_ok}; worst +{worst_growth:.1f} MB, 100k-vs-10k drift +{worst_drift:.1f} MB)"
+        f" | csv/xlsx with {len(COLUMNS)} columns (8 hashed + {len(COLUMNS) - 8} typed)"
+        f" | tools/verify_log.py over each 100k export: {verifier_part}"
+        f" ({'OK' if verifier_ok else 'FAILED: ' + str(verified)})"
     )
     print(f"rerun: {rerun_command()}")
 

@@ -7,8 +7,9 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Committee")
 
     def ready(self) -> None:
-        from . import panels
+        from . import log_events, panels
         from .services import register_transition_steps
 
         register_transition_steps()
         panels.register()
+        log_events.register()

@@ -43,7 +43,21 @@ VISIBILITY_CHOICES = [
 ]
 
 
-class NoteForm(forms.Form):
+class OwnIdsForm(forms.Form):
+    """A form whose element ids start with its own name (``id_note_visibility_0``), so that
+    several forms on one page (a note and a review both ask "who may read it") never share an
+    id, while the names posted stay the plain field names."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(OwnIdsForm):
+    id_prefix = "note"
+
     text = forms.CharField(
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Add a note to the file…")}),
@@ -56,7 +70,9 @@ class NoteForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(OwnIdsForm):
+    id_prefix = "review"
+
     strategic_fit = forms.TypedChoiceField(
         label=_("Strategic fit"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
     )
@@ -107,7 +123,9 @@ class ReviewForm(forms.Form):
         }
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(OwnIdsForm):
+    id_prefix = "conflict"
+
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(
@@ -116,7 +134,9 @@ class ConflictForm(forms.Form):
     )
 
 
-class VoteForm(forms.Form):
+class VoteForm(OwnIdsForm):
+    id_prefix = "vote"
+
     choice = forms.ChoiceField(label=_("Your vote"), choices=VOTE_CHOICES, widget=forms.RadioSelect)
     rationale = forms.CharField(
         label=_("Rationale (optional)"),
@@ -136,6 +156,7 @@ class DecisionLogFilterForm(forms.Form):
         label=_("Event"),
         required=False,
         max_length=64,
+        help_text=_("Its name or code, or part of either"),
         widget=forms.TextInput(attrs={"list": "event-names", "autocomplete": "off"}),
     )
     since = IsoDateField(label=_("Since"), required=False)

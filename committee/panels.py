@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from projects import panels
 from projects import permissions as proposal_permissions
 
@@ -66,6 +68,8 @@ def _ballot(page: Mapping[str, Any]) -> dict[str, Any] | None:
         initial = {"choice": vote.choice, "rationale": vote.rationale} if vote else {}
         context["my_vote"] = vote
         context["vote_form"] = page["bound_forms"].get("vote_form") or VoteForm(initial=initial)
+        # A voter's first Tab on the page offers the way straight to the vote.
+        context["skip_link"] = ("#vote-form", _("Skip to the ballot"))
     if not (ballot or context.get("vote_form")):
         return None
     return context
@@ -160,5 +164,11 @@ def register() -> None:
         "conflicts", slot="side", order=40, template="committee/_conflicts.html", context=_record
     )
     panels.register_panel(
-        "timeline", slot="side", order=90, template="committee/_timeline.html", context=_timeline
+        # Last in the file's column (after the description, documents and reviews), so a
+        # phone shows it last; it lists its latest five entries and folds the rest.
+        "timeline",
+        slot="main",
+        order=90,
+        template="committee/_timeline.html",
+        context=_timeline,
     )

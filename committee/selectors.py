@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from committee import permissions
 from core.errors import Invalid, NotAllowed, object_pk
+from core.log_events import codes_matching
 from core.models import DecisionLogEntry
 from core.roles import VOTERS, role_of
 from projects import permissions as proposal_permissions
@@ -71,7 +73,7 @@ def ballot_summary(*, user: Any, proposal: Proposal) -> dict[str, Any] | None:
         .annotate(n=Count("id"))
     ):
         cast[row["delegation"]] = row["n"]
-    return {
+    summary = {
         "status": ballot.status,
         "opened_at": ballot.opened_at,
         "closes_at": ballot.closes_at,
@@ -82,6 +84,30 @@ def ballot_summary(*, user: Any, proposal: Proposal) -> dict[str, Any] | None:
         "outcome": ballot.outcome or None if closed else None,
         "rule": ballot.rule,
         "package_sha256": _package_sha256(ballot),
+    }
+    if closed:
+        summary["votes"] = ballot_votes(ballot)
+    return summary
+
+
+def ballot_votes(ballot: Ballot) -> list[dict[str, str]]:
+    """The named votes of a closed ballot with their reasons, by delegation then voter."""
+    votes = (
+        Vote.objects.filter(ballot=ballot, voided=False)
+        .select_related("voter")
+        .order_by("delegation", "id")
+    )
+    return [vote_record(v) for v in votes]
+
+
+def vote_record(vote: Vote) -> dict[str, str]:
+    """One vote as the ballot JSON and the close entry show it: who, how and why."""
+    return {
+        "voter": vote.voter.get_username(),
+        "name": vote.voter.get_full_name() or vote.voter.get_username(),
+        "delegation": vote.delegation,
+        "choice": vote.choice,
+        "rationale": vote.rationale,
     }
 
 
@@ -112,10 +138,11 @@ def _moment(value: Any, field: str, *, end: bool = False) -> dt.datetime | None:
     except ValueError:
         moment = day = None
     if moment is None and day is None:
-        raise Invalid(
-            _("Use a date as YYYY-MM-DD or an ISO 8601 time."),
-            detail={field: [_("Use a date as YYYY-MM-DD or an ISO 8601 time.")]},
-        )
+        message = _(
+            "“%(value)s” cannot be read as a date: write it as YYYY-MM-DD (e.g. 2026-02-12) "
+            "or as an ISO 8601 time."
+        ) % {"value": text[:40]}
+        raise Invalid(message, detail={field: [message]})
     if moment is None:
         moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
     if moment.tzinfo is None:
@@ -133,10 +160,13 @@ def decision_log_filter(
     rows: QuerySet[DecisionLogEntry], filters: Mapping[str, Any]
 ) -> QuerySet[DecisionLogEntry]:
     """Apply the log's filters: proposal reference, event, since and until (inclusive)."""
-    if filters.get("proposal"):
-        rows = rows.filter(proposal=filters["proposal"])
-    if filters.get("event"):
-        rows = rows.filter(event=filters["event"])
+    reference = str(filters.get("proposal") or "").strip()
+    if reference:
+        rows = rows.filter(proposal__iexact=reference)
+    event = str(filters.get("event") or "").strip()
+    if event:
+        # A code, or any part of an event's name in the reader's language or in English.
+        rows = rows.filter(event__in=[event, *codes_matching(event)])
     since = _moment(filters.get("since"), "since")
     until = _moment(filters.get("until"), "until", end=True)
     if since:
@@ -174,11 +204,27 @@ def timeline(*, user: Any, proposal: Proposal) -> list[DecisionLogEntry]:
     proposal_permissions.require_view(user, proposal)
     rows = DecisionLogEntry.objects.filter(proposal=proposal.reference).order_by("seq")
     if permissions.can_read_record(user, proposal):
-        return list(rows)
+        return with_actor_names(list(rows))
     entries = list(rows.exclude(event__in=COMMITTEE_ONLY_EVENTS))
     for entry in entries:
         if isinstance(entry.data, dict) and "votes" in entry.data:
             entry.data = {k: v for k, v in entry.data.items() if k != "votes"}
+    return with_actor_names(entries)
+
+
+def with_actor_names(entries: list[DecisionLogEntry]) -> list[DecisionLogEntry]:
+    """Give each entry an ``actor_name``: the actor's full name (one query for the lot)."""
+    usernames = {entry.actor for entry in entries}
+    names = {
+        username: f"{first} {last}".strip()
+        for username, first, last in get_user_model()
+        .objects.filter(username__in=usernames)
+        .values_list("username", "first_name", "last_name")
+    }
+    for entry in entries:
+        entry.actor_name = names.get(entry.actor) or (
+            _("System") if entry.actor == "system" else entry.actor
+        )
     return entries
 
 

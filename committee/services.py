@@ -36,6 +36,7 @@ from projects.services import proposal_transition
 
 from . import rules, selectors
 from .exports import FORMATS
+from .exports import LANGUAGES as EXPORT_LANGUAGES
 from .models import Ballot, Condition, Conflict, Note, Review, Vote
 
 SCORE_FIELDS = ("strategic_fit", "financial_viability", "risk", "execution")
@@ -150,10 +151,8 @@ def ballot_close(*, proposal: Proposal) -> dict:
         "outcome": result.outcome,
         "eligible": result.eligible,
         "tally": result.counts,
-        "votes": [
-            {"voter": v.voter.get_username(), "delegation": v.delegation, "choice": v.choice}
-            for v in votes
-        ],
+        # Named votes with their reasons: the record the committee reads once the ballot closes.
+        "votes": [selectors.vote_record(v) for v in votes],
     }
 
 
@@ -378,16 +377,19 @@ def note_add(*, user: Any, proposal_id: Any, text: str, visibility: str) -> Note
 
 
 @transaction.atomic
-def decision_log_export(*, user: Any, fmt: str, filters: dict[str, Any]):
+def decision_log_export(*, user: Any, fmt: str, filters: dict[str, Any], lang: str = "en"):
     """Record an export and return the entries it covers (up to and including its own).
 
     ``user=None`` is the operator at the server's shell (``export_decision_log``).
+    ``lang`` is the language of the typed columns' labels (the hashed columns have none).
     """
     if fmt not in FORMATS:
         raise Invalid(
             _("Format must be csv, jsonl or xlsx."),
             detail={"format": [_("Use csv, jsonl or xlsx.")]},
         )
+    if lang not in EXPORT_LANGUAGES:
+        raise Invalid(_("Language must be en or ja."), detail={"lang": [_("Use en or ja.")]})
     if user is None:
         rows = selectors.decision_log_filter(DecisionLogEntry.objects.all(), filters)
     else:
@@ -395,7 +397,11 @@ def decision_log_export(*, user: Any, fmt: str, filters: dict[str, Any]):
     entry = decision_log_append(
         actor=user,
         event="decision_log_exported",
-        data={"format": fmt, **{k: str(v) for k, v in filters.items() if v not in (None, "")}},
+        data={
+            "format": fmt,
+            **({"lang": lang} if fmt != "jsonl" else {}),
+            **{k: str(v) for k, v in filters.items() if v not in (None, "")},
+        },
     )
     return rows.filter(seq__lte=entry.seq).order_by("seq")
 

@@ -22,15 +22,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committee import permissions
+from core import log_events
 from core.errors import Invalid
 from core.web import add_domain_errors, domain_errors, error_message, form_action
 from projects import permissions as proposal_permissions
 from projects.models import Proposal
 from projects.views import get_proposal, render_detail
 
-from . import exports, selectors, services
+from . import exports, resolution, selectors, services
 from .forms import ConflictForm, DecisionLogFilterForm, NoteForm, ReviewForm, VoteForm
-from .templatetags.decision_log_ui import EVENT_LABELS
 from .work import registered_work
 
 LOG_PAGE_SIZE = 50
@@ -216,6 +216,7 @@ def decision_log(request: HttpRequest) -> HttpResponse:
         rows = selectors.decision_log_entries(user=request.user, filters=filters)
     # Newest first on screen; exports keep the chain's order.
     page = Paginator(rows.order_by("-seq"), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_actor_names(list(page.object_list))
     return render(
         request,
         "committee/decision_log.html",
@@ -223,7 +224,9 @@ def decision_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filtered": bool(filters),
-            "event_names": sorted(EVENT_LABELS),
+            "event_names": sorted(
+                (str(spec.label), code) for code, spec in log_events.EVENTS.items()
+            ),
             "can_export": permissions.can_export_decision_log(request.user),
             "export_formats": [
                 ("csv", _("CSV")),
@@ -233,6 +236,12 @@ def decision_log(request: HttpRequest) -> HttpResponse:
             "export_query": urlencode(filters),
         },
     )
+
+
+def _export_language(request: HttpRequest) -> str:
+    """The page's language when the link names none (labels follow the reader)."""
+    language = (getattr(request, "LANGUAGE_CODE", "") or "en")[:2]
+    return language if language in exports.LANGUAGES else "en"
 
 
 @login_required
@@ -249,16 +258,36 @@ def decision_log_export(request: HttpRequest) -> HttpResponse:
         )
         return redirect(back)
     fmt = request.GET.get("format", "")
+    lang = request.GET.get("lang") or _export_language(request)
     try:
-        rows = services.decision_log_export(user=request.user, fmt=fmt, filters=filters)
+        rows = services.decision_log_export(user=request.user, fmt=fmt, filters=filters, lang=lang)
     except Invalid as error:
         messages.error(request, error_message(error))
         return redirect(back)
     content_type, extension = exports.FORMATS[fmt]
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    response = StreamingHttpResponse(exports.iter_export(rows, fmt), content_type=content_type)
+    response = StreamingHttpResponse(
+        exports.iter_export(rows, fmt, lang), content_type=content_type
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="accord-decision-log-{stamp}.{extension}"'
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- The signed resolution ---------------------------------------------------------------
+
+
+@login_required
+@domain_errors
+def resolution_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed resolution, in the language the link names (the page's by default)."""
+    lang = request.GET.get("lang") or _export_language(request)
+    found, pdf = resolution.resolution_pdf(user=request.user, proposal_id=pk, lang=lang)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="resolution-{found.proposal.reference}-{lang}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
     return response

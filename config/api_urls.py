@@ -28,6 +28,11 @@ urlpatterns = [
     path("proposals/<int:pk>/vote/", committee.VoteView.as_view(), name="api-vote"),
     path("proposals/<int:pk>/ballot/", committee.BallotView.as_view(), name="api-ballot"),
     path(
+        "proposals/<int:pk>/resolution.pdf",
+        committee.ResolutionView.as_view(),
+        name="api-resolution",
+    ),
+    path(
         "proposals/<int:pk>/conditions/",
         conditions.ConditionListView.as_view(),
         name="api-conditions",

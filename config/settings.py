@@ -357,6 +357,19 @@ ACCORD_EQUITY_LIMIT_RATIO = Decimal(os.environ.get("ACCORD_EQUITY_LIMIT_RATIO", 
 ACCORD_FOUR_EYES_USD = (
     Decimal(os.environ["ACCORD_FOUR_EYES_USD"]) if os.environ.get("ACCORD_FOUR_EYES_USD") else None
 )
+# Resolutions are signed with this PEM key and certificate; `make run` makes a self-signed
+# pair under var/demo-signing/ when none is given (manage.py signing_demo_pair).
+ACCORD_SIGNING_KEY = os.environ.get("ACCORD_SIGNING_KEY", "")
+ACCORD_SIGNING_CERT = os.environ.get("ACCORD_SIGNING_CERT", "")
+ACCORD_DEMO_SIGNING_DIR = BASE_DIR / "var" / "demo-signing"
+# Noto Sans CJK (Debian's fonts-noto-cjk, installed by the Makefile) is embedded in every
+# resolution, so its Japanese renders and extracts anywhere.
+_NOTO = Path("/usr/share/fonts/opentype/noto")
+ACCORD_RESOLUTION_FONT = os.environ.get(
+    "ACCORD_RESOLUTION_FONT", str(_NOTO / "NotoSansCJK-Regular.ttc")
+)
+# A reduced copy of it (built on first use) makes rendering fast: committee/fonts.py.
+ACCORD_FONT_CACHE_DIR = os.environ.get("ACCORD_FONT_CACHE_DIR", str(BASE_DIR / "var" / "fonts"))
 
 LOGGING = {
     "version": 1,

@@ -57,6 +57,7 @@ urlpatterns = [
         name="condition-withdraw",
     ),
     path("proposals/<int:pk>/decision/", condition_views.decision_record, name="decision-record"),
+    path("proposals/<int:pk>/resolution.pdf", committee.resolution_pdf, name="resolution-pdf"),
     path("account/", notifications.account, name="account"),
     path("account/password/", notifications.password_change, name="password-change"),
     path("proposals/<int:pk>/documents/", documents.document_upload, name="document-upload"),

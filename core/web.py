@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -143,3 +143,57 @@ def form_action(
                 messages.success(request, message(result) if callable(message) else message)
             return success(result)
     return invalid(form)
+
+
+# --- Confirmation of what cannot be undone ------------------------------------------------
+
+CONFIRMED = "confirmed"
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    """The post carries the confirmation (the dialog's or the confirmation page's)."""
+    return request.method == "POST" and request.POST.get(CONFIRMED) == "1"
+
+
+def confirmation_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequence: str,
+    action: str,
+    button: str,
+    cancel: str,
+    subject: str = "",
+    danger: bool = False,
+    editable: tuple[str, ...] = ("comment",),
+) -> HttpResponse:
+    """Ask before an action that cannot be undone, as a page (what a browser without script
+    shows; with script a dialog asks first, see ``static/js/accord.js``).
+
+    A form marked ``data-confirm`` posts here without ``confirmed``: the page says the
+    consequence in one sentence and offers Confirm, which posts what was typed again to
+    ``action`` with ``confirmed=1``, or Cancel, a link to ``cancel``. Fields named in
+    ``editable`` stay editable on the page; the others travel hidden. Nothing changes.
+    """
+    posted = request.POST if request.method == "POST" else {}
+    carried = [
+        (name, value)
+        for name in posted
+        if name not in ("csrfmiddlewaretoken", CONFIRMED, *editable)
+        for value in posted.getlist(name)
+    ]
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": title,
+            "subject": subject,
+            "consequence": consequence,
+            "action": action,
+            "button": button,
+            "cancel": cancel,
+            "danger": danger,
+            "carried": carried,
+            "editable": {name: posted.get(name, "") for name in editable},
+        },
+    )

@@ -9,6 +9,7 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from projects.panels import register_panel
 
+        from . import log_events
         from .services import register_transition_steps
         from .templatetags.documents_ui import documents_panel
 
@@ -20,3 +21,4 @@ class DocumentsConfig(AppConfig):
             template="documents/_panel.html",
             context=documents_panel,
         )
+        log_events.register()

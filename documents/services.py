@@ -32,7 +32,8 @@ from projects.models import Proposal
 from . import selectors, sniffing
 from .models import DecisionPackage, Document, Kind, document_path
 
-PACKAGE_FORMAT = "accord-decision-package/1"
+# Version 2 names people by their full name beside their username.
+PACKAGE_FORMAT = "accord-decision-package/2"
 CHUNK = 1024 * 1024
 
 
@@ -218,6 +219,7 @@ def _review_entry(review: Review) -> dict[str, Any]:
     return {
         "id": review.pk,
         "author": review.author.get_username(),
+        "author_name": review.author.get_full_name() or review.author.get_username(),
         "delegation": review.delegation,
         "scores": {
             "strategic_fit": review.strategic_fit,
@@ -283,6 +285,7 @@ def package_contents(*, proposal: Proposal, ballot_id: int) -> dict[str, Any]:
                 "sha256": d.sha256,
                 "content_type": d.content_type,
                 "uploaded_by": d.uploaded_by.get_username(),
+                "uploaded_by_name": d.uploaded_by.get_full_name() or d.uploaded_by.get_username(),
                 "uploaded_at": d.uploaded_at,
             }
             for d in documents

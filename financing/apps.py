@@ -33,6 +33,10 @@ class FinancingConfig(AppConfig):
             )
         )
 
+        from . import log_events
+
+        log_events.register()
+
 
 def _sqlite_functions(sender, connection, **kwargs) -> None:
     """SQLite lacks exact decimals: give it the USD conversion the exposure queries call."""

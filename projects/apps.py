@@ -9,7 +9,16 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import checks, db, panels, permissions, services, views, workflow  # noqa: F401
+        from . import (  # noqa: F401 - checks registers on import
+            checks,
+            db,
+            log_events,
+            panels,
+            permissions,
+            services,
+            views,
+            workflow,
+        )
 
         workflow.register_step(
             "submit", app_label="projects", order=0, run=services.submission_step
@@ -28,5 +37,6 @@ class ProjectsConfig(AppConfig):
             template="projects/_returned.html",
             context=views.returned_panel,
         )
+        log_events.register()
         post_migrate.connect(permissions.forget_permission_ids, dispatch_uid="accord-perm-ids")
         post_migrate.connect(db.reinstall_after_migrate, sender=self, dispatch_uid="accord-list")

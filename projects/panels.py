@@ -4,7 +4,8 @@
 ``AppConfig.ready()``, a template and a function that builds the template's context from the
 page's (``request``, ``user``, ``proposal``, ``bound_forms``: a POST that failed passes its
 bound form to show the errors). A function may answer ``None`` to leave its panel out.
-Panels sit in a slot (``top``, ``main`` or ``side``) in ``order``.
+Panels sit in a slot (``top``, ``main`` or ``side``) in ``order``. A panel's context may
+name a ``skip_link`` (anchor, label): the page offers it before its other skip links.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 SLOTS = ("top", "main", "side")
 
@@ -50,13 +51,16 @@ def registered() -> list[Panel]:
     return sorted(_PANELS.values(), key=lambda panel: (SLOTS.index(panel.slot), panel.order))
 
 
-def render_panels(request: HttpRequest, page: Mapping[str, Any]) -> dict[str, list[SafeString]]:
-    """Each slot's panels, rendered in order."""
-    slots: dict[str, list[SafeString]] = {slot: [] for slot in SLOTS}
+def render_panels(request: HttpRequest, page: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Each slot's panels, rendered in order, and the skip links panels offer."""
+    slots: dict[str, list[Any]] = {slot: [] for slot in SLOTS}
+    slots["skip_links"] = []
     for panel in registered():
         context = panel.context(page)
         if context is None:
             continue
+        if context.get("skip_link"):
+            slots["skip_links"].append(context["skip_link"])
         # The request's own CSRF token and user come from the context processors.
         values = {k: v for k, v in {**page, **context}.items() if k not in ("csrf_token",)}
         html = render_to_string(panel.template, values, request=request)

@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from core.errors import NotAllowed, NotVisible
+from core.errors import InvalidState, NotAllowed, NotVisible
 from core.models import Role
 from core.roles import (
     COMMITTEE_READERS,
@@ -177,6 +177,22 @@ def require_view(user: Any, proposal: Proposal | None) -> Proposal:
     """Return the proposal if ``user`` may see it; otherwise raise ``NotVisible``."""
     if proposal is None or not can_view(user, proposal):
         raise NotVisible(_("Not found."))
+    return proposal
+
+
+def require_fire(user: Any, proposal: Proposal | None, transition: workflow.Transition) -> Proposal:
+    """Raise what firing ``transition`` on ``proposal`` now would: not visible, not allowed,
+    or not from this state. The service asks before it acts; a confirmation step asks too."""
+    proposal = require_view(user, proposal)
+    require(
+        can_fire(user, proposal, transition),
+        _("Your role may not %(action)s this proposal.") % {"action": transition.label},
+    )
+    if proposal.status not in transition.sources:
+        raise InvalidState(
+            _("A proposal that is %(status)s cannot be sent to “%(action)s”.")
+            % {"status": proposal.get_status_display(), "action": transition.label}
+        )
     return proposal
 
 

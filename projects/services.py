@@ -176,12 +176,8 @@ def _locked_for(user: Any, proposal_id: Any, transition: workflow.Transition) ->
         if proposal is None or not transition.scheduled:
             raise NotAllowed(_("Only closing a ballot runs without a user."))
         return proposal
-    proposal = permissions.require_view(user, proposal)
-    permissions.require(
-        permissions.can_fire(user, proposal, transition),
-        _("Your role may not %(action)s this proposal.") % {"action": transition.label},
-    )
-    return proposal
+    # The same check a confirmation page makes before it asks (404, 403, then the state).
+    return permissions.require_fire(user, proposal, transition)
 
 
 def _checked_comment(transition: workflow.Transition, comment: str) -> str:

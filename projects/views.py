@@ -13,14 +13,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.errors import Invalid
 from core.roles import membership_of
-from core.web import add_domain_errors, domain_errors
+from core.web import add_domain_errors, confirmation_page, domain_errors, is_confirmed
 
 from . import permissions, selectors, services, workflow
 from .forms import ProposalFilterForm, ProposalForm, TransitionForm
@@ -29,6 +30,10 @@ from .panels import render_panels
 
 PAGE_SIZE = 25
 BACKWARD_ACTIONS = ("return", "withdraw")
+# The actions that cannot be undone: their buttons ask first (workflow's ``consequence``).
+CONFIRMED_ACTIONS = tuple(
+    action for action, transition in workflow.TRANSITIONS.items() if transition.consequence
+)
 
 
 def get_proposal(request: HttpRequest, pk: Any) -> Proposal:
@@ -168,11 +173,36 @@ def proposal_by_reference(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("proposal-detail", pk=proposal.pk)
 
 
+def confirm_action(
+    request: HttpRequest, proposal: Proposal, transition: workflow.Transition
+) -> HttpResponse:
+    """The confirmation page of a lifecycle action that cannot be undone, once the policy
+    allows it (the same checks as the action: 404, 403, then the state)."""
+    permissions.require_fire(request.user, proposal, transition)
+    values = {"action": transition.label, "reference": proposal.reference}
+    return confirmation_page(
+        request,
+        title=_("%(action)s %(reference)s?") % values,
+        subject=f"{proposal.reference} · {proposal.title or _('(untitled draft)')}",
+        consequence=transition.consequence,
+        action=reverse("proposal-action", args=[proposal.pk, transition.action]),
+        button=_("Confirm: %(action)s") % {"action": transition.label},
+        cancel=reverse("proposal-detail", args=[proposal.pk]),
+        danger=transition.action in BACKWARD_ACTIONS,
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @domain_errors
 def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    transition = workflow.transition_for(action)
+    asks = transition is not None and bool(transition.consequence)
+    if request.method == "GET" and not asks:
+        return HttpResponseNotAllowed(["POST"])
     proposal = get_proposal(request, pk)
+    if asks and not is_confirmed(request):
+        return confirm_action(request, proposal, transition)
     form = TransitionForm(request.POST)
     form.action = action
     if form.is_valid():

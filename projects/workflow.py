@@ -48,6 +48,8 @@ class Transition:
     requires: tuple[str, ...] = ()
     # May run without a user (the scheduler).
     scheduled: bool = False
+    # What cannot be undone, in one sentence: the pages ask for confirmation, saying it.
+    consequence: str = ""  # lazily translated
 
     def target_for(self, outcome: str | None) -> str:
         """Where the transition goes: its one target, or the one its steps' outcome picks."""
@@ -95,6 +97,10 @@ TRANSITIONS: dict[str, Transition] = {
             [Role.SPONSOR],
             "proposal_withdrawn",
             _("Withdraw"),
+            consequence=_(
+                "The proposal leaves the committee's process for good: "
+                "it cannot be submitted again."
+            ),
         ),
         _t(
             "return",
@@ -131,6 +137,10 @@ TRANSITIONS: dict[str, Transition] = {
             [Role.CHAIR],
             "ballot_closed",
             _("Close ballot"),
+            consequence=_(
+                "Voting ends now: nobody can cast or change a vote, "
+                "and the outcome is counted and recorded."
+            ),
             outcomes={"approved": S.APPROVED, "rejected": S.REJECTED, "no_quorum": S.IN_REVIEW},
             stamps={S.APPROVED: "decided_at", S.REJECTED: "decided_at"},
             requires=("committee",),
@@ -143,10 +153,36 @@ TRANSITIONS: dict[str, Transition] = {
             [Role.STAFF],
             "funding_started",
             _("Start funding"),
+            consequence=_(
+                "The approved proposal moves to funding, where instruments and money are "
+                "recorded against it; it cannot return to “approved”."
+            ),
             requires=("committee",),
         ),
-        _t("activate", [S.FUNDING], [S.ACTIVE], [Role.STAFF], "proposal_activated", _("Activate")),
-        _t("close", [S.ACTIVE], [S.CLOSED], [Role.STAFF], "proposal_closed", _("Close")),
+        _t(
+            "activate",
+            [S.FUNDING],
+            [S.ACTIVE],
+            [Role.STAFF],
+            "proposal_activated",
+            _("Activate"),
+            consequence=_(
+                "The project is marked as funded and running (“active”); "
+                "it cannot return to “funding”."
+            ),
+        ),
+        _t(
+            "close",
+            [S.ACTIVE],
+            [S.CLOSED],
+            [Role.STAFF],
+            "proposal_closed",
+            _("Close"),
+            consequence=_(
+                "The project is closed for good: no instrument, transaction or distribution "
+                "can be recorded on it any more."
+            ),
+        ),
     )
 }
 del S

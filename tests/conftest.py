@@ -339,3 +339,17 @@ def make_proposal(committee, sponsor_softbank):
 
 def in_days(days: float) -> dt.datetime:
     return timezone.now() + dt.timedelta(days=days)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _signing_pair(tmp_path_factory):
+    """Resolutions are signed in tests with a self-signed pair made once for the session."""
+    from django.conf import settings
+
+    from committee.signing import demo_pair
+
+    key, cert = demo_pair(tmp_path_factory.mktemp("signing"))
+    saved = settings.ACCORD_SIGNING_KEY, settings.ACCORD_SIGNING_CERT
+    settings.ACCORD_SIGNING_KEY, settings.ACCORD_SIGNING_CERT = str(key), str(cert)
+    yield key, cert
+    settings.ACCORD_SIGNING_KEY, settings.ACCORD_SIGNING_CERT = saved

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from committee import exports, permissions, selectors, services
+from committee import exports, permissions, resolution, selectors, services
 from committee.api.serializers import (
     ConflictIn,
     ConflictOut,
@@ -22,6 +22,7 @@ from committee.api.serializers import (
     VoteIn,
     VoteOut,
 )
+from committee.models import Vote
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.api.schema import DATE_OR_DATETIME, text_query
 from core.errors import NotVisible
@@ -167,6 +168,14 @@ class TallyOut(serializers.Serializer):
     JP = ChoiceCounts()
 
 
+class VoteRecordOut(serializers.Serializer):
+    voter = serializers.CharField(help_text="username")
+    name = serializers.CharField(help_text="full name")
+    delegation = serializers.CharField(help_text="US or JP")
+    choice = serializers.ChoiceField(choices=Vote.Choice.choices)
+    rationale = serializers.CharField(allow_blank=True)
+
+
 class BallotOut(serializers.Serializer):
     """A sponsor sees only `status` and `outcome`; the committee sees the rest (docs/voting.md)."""
 
@@ -182,6 +191,7 @@ class BallotOut(serializers.Serializer):
     )
     rule = serializers.ChoiceField(choices=["dual_majority", "simple_majority"], required=False)
     package_sha256 = serializers.CharField(required=False, allow_null=True)
+    votes = VoteRecordOut(many=True, required=False, help_text="once closed, to the committee only")
 
 
 class BallotView(ProposalAPIView):
@@ -245,6 +255,13 @@ class DecisionLogExportView(PolicyAPIView):
         operation_id="decision_log_export",
         parameters=[
             OpenApiParameter("format", str, enum=list(exports.FORMATS), default="csv"),
+            OpenApiParameter(
+                "lang",
+                str,
+                enum=list(exports.LANGUAGES),
+                default="en",
+                description="Language of the typed columns' labels (csv, xlsx)",
+            ),
             *LOG_FILTERS,
         ],
         responses={
@@ -260,10 +277,42 @@ class DecisionLogExportView(PolicyAPIView):
     )
     def get(self, request):
         fmt = request.query_params.get("format", "csv")
+        lang = request.query_params.get("lang", "en")
         filters = {k: request.query_params.get(k) for k in ("proposal", "event", "since", "until")}
-        rows = services.decision_log_export(user=request.user, fmt=fmt, filters=filters)
+        rows = services.decision_log_export(user=request.user, fmt=fmt, filters=filters, lang=lang)
         content_type, extension = exports.FORMATS[fmt]
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-        response = StreamingHttpResponse(exports.iter_export(rows, fmt), content_type=content_type)
+        response = StreamingHttpResponse(
+            exports.iter_export(rows, fmt, lang), content_type=content_type
+        )
         response["Content-Disposition"] = f'attachment; filename="decision-log-{stamp}.{extension}"'
         return response
+
+
+class ResolutionView(ProposalAPIView):
+    """The signed resolution (PDF) once a ballot has closed: the committee and the sponsors."""
+
+    policy = staticmethod(anyone_signed_in)
+
+    @extend_schema(
+        operation_id="resolution_pdf",
+        parameters=[OpenApiParameter("lang", str, enum=list(resolution.LANGUAGES), default="en")],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="The resolution, signed (PAdES)."
+            ),
+            **error_responses(400, 404, 409),
+        },
+    )
+    def get(self, request, pk):
+        lang = request.query_params.get("lang", "en")
+        found, pdf = resolution.resolution_pdf(user=request.user, proposal_id=pk, lang=lang)
+        return pdf_response(pdf, found.proposal.reference, lang)
+
+
+def pdf_response(pdf: bytes, reference: str, lang: str) -> HttpResponse:
+    """The PDF as an attachment named after the proposal and the language."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="resolution-{reference}-{lang}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from committee import rules
+from committee.models import Vote
 from core.roles import DELEGATIONS
 
 register = template.Library()
@@ -34,3 +35,12 @@ def ballot_rows(ballot: dict[str, Any] | None) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+CHOICE_LABELS = dict(Vote.Choice.choices)
+
+
+@register.filter
+def choice_label(choice: str) -> str:
+    """For, Against or Abstain in the reader's language."""
+    return str(CHOICE_LABELS.get(choice, choice))

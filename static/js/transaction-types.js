@@ -12,15 +12,25 @@
     var types = JSON.parse(type.dataset.types);
     function narrow() {
       var fits = types[kinds[instrument.value]] || [];
-      Array.prototype.forEach.call(type.options, function (option) {
-        var off = fits.indexOf(option.value) === -1;
-        option.hidden = off;
-        option.disabled = off;
-      });
-      type.querySelectorAll("optgroup").forEach(function (group) {
-        var off = !group.querySelector("option:not([disabled])");
+      function fitting(option) {
+        return fits.indexOf(option.value) !== -1;
+      }
+      // Types shared by several kinds (cancellation) appear once per kind's group: a group
+      // is on only when every type in it fits, so each type shows once, under its kind.
+      var groups = type.querySelectorAll("optgroup");
+      groups.forEach(function (group) {
+        var off = !Array.prototype.every.call(group.querySelectorAll("option"), fitting);
         group.hidden = off;
         group.disabled = off;
+        group.querySelectorAll("option").forEach(function (option) {
+          option.hidden = off;
+          option.disabled = off;
+        });
+      });
+      Array.prototype.forEach.call(type.options, function (option) {
+        if (option.parentElement.tagName !== "OPTGROUP") {
+          option.hidden = option.disabled = !fitting(option);
+        }
       });
       var chosen = type.options[type.selectedIndex];
       if (!chosen || chosen.disabled) {

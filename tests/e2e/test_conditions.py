@@ -30,6 +30,7 @@ def test_staff_add_a_condition_funding_is_refused_until_they_satisfy_it(
     expect(page.locator("#conditions")).to_contain_text(due)
 
     page.get_by_role("button", name="Start funding").click()
+    page.get_by_role("button", name="Confirm: Start funding").click()  # the dialog asks first
     refusal = page.locator(".message-error")
     expect(refusal).to_contain_text("Funding cannot start")
     expect(refusal).to_contain_text("A signed offtake agreement for 70% of output.")
@@ -43,6 +44,7 @@ def test_staff_add_a_condition_funding_is_refused_until_they_satisfy_it(
     assert Condition.objects.get().status == "satisfied"
 
     page.get_by_role("button", name="Start funding").click()
+    page.get_by_role("button", name="Confirm: Start funding").click()
     expect(page.locator(".proposal-header .badge").first).to_contain_text("Funding")
     proposal.refresh_from_db()
     assert proposal.status == "funding"

@@ -63,7 +63,7 @@ def test_staff_commit_draw_and_distribute_and_the_exposure_page_shows_it(
     page.locator("#id_distribution-amount").fill("-3")
     page.locator("#id_distribution-date").fill("2025-06-30")
     page.get_by_role("button", name="Record distribution").click()
-    expect(page.locator("#id_distribution-amount_errors")).to_be_visible()
+    expect(page.locator("#id_distribution-amount_error")).to_be_visible()
     page.locator("#id_distribution-amount").fill("100")
     page.get_by_role("button", name="Record distribution").click()
 

@@ -28,9 +28,14 @@ def test_the_type_list_follows_the_instrument_and_separators_are_read(
 
     types = page.locator("#id_transaction-type")
     page.locator("#id_transaction-instrument").select_option(str(equity.pk))
-    assert types.evaluate(ENABLED_TYPES) == ["contribution", "return_of_capital"]
+    assert types.evaluate(ENABLED_TYPES) == ["contribution", "return_of_capital", "cancellation"]
     page.locator("#id_transaction-instrument").select_option(str(loan.pk))
-    assert types.evaluate(ENABLED_TYPES) == ["disbursement", "repayment", "write_off"]
+    assert types.evaluate(ENABLED_TYPES) == [
+        "disbursement",
+        "repayment",
+        "write_off",
+        "cancellation",
+    ]
     expect(types).to_have_value("disbursement")
 
     page.locator("#id_transaction-amount").fill("１２０，０００")

@@ -120,7 +120,7 @@ def test_an_error_is_shown_beside_its_field_with_a_400(browser_of, us_staff, fun
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'id="id_distribution-date_errors"' in html
+    assert 'id="id_distribution-date_error"' in html
     assert "2025-06-30" in html
     assert Distribution.objects.filter(proposal=funded).count() == 1
 
@@ -137,7 +137,7 @@ def test_a_type_that_does_not_fit_the_kind_is_shown_beside_the_type(browser_of, 
         },
     )
     assert response.status_code == 400
-    assert 'id="id_transaction-type_errors"' in response.content.decode()
+    assert 'id="id_transaction-type_error"' in response.content.decode()
 
 
 def test_staff_commit_an_instrument_from_the_page(browser_of, us_staff, funded):
@@ -240,7 +240,7 @@ def test_a_huge_amount_is_refused_beside_its_field_not_a_500(
     response = browser_of(us_staff).post(url.format(pk=funded.pk), {**field, name: huge})
     assert response.status_code == 400
     html = response.content.decode()
-    assert f'id="id_{name}_errors"' in html
+    assert f'id="id_{name}_error"' in html
     # The message names the limit (what the database stores exactly), as the page writes it.
     limit = "99,999.9999999999" if name == "fx-usd_per_unit" else "9,999,999,999,999.99"
     assert f"too large: at most {limit}" in html
@@ -262,7 +262,7 @@ def test_staff_enter_a_rate_on_the_exposure_page(browser_of, us_staff, jp_member
         {"fx-date": "2025-01-07", "fx-currency": "JPY", "fx-usd_per_unit": "-1"},
     )
     assert response.status_code == 400
-    assert 'id="id_fx-usd_per_unit_errors"' in response.content.decode()
+    assert 'id="id_fx-usd_per_unit_error"' in response.content.decode()
     assert "Save rate" not in browser_of(jp_member).get("/exposure/").content.decode()
 
 

@@ -182,6 +182,10 @@ CONDITION_RULES: dict[tuple[str, str], Rule] = {
         CHAIR | STAFF, APPROVED, PAGE_DONE, PAGE_REFUSED_STATE
     ),
     ("/proposals/{id}/decision/", "POST"): Rule(CHAIR, APPROVED, PAGE_DONE, PAGE_REFUSED_STATE),
+    # The signed resolution, for the committee and the proposal's sponsors once a ballot
+    # has closed (before: 409 from the API, a message and a redirect from the page).
+    ("/api/v1/proposals/{id}/resolution.pdf", "GET"): Rule(VIEWERS, APPROVED, 200),
+    ("/proposals/{id}/resolution.pdf", "GET"): Rule(VIEWERS, APPROVED, 200, PAGE_REFUSED_STATE),
 }
 # Satisfying needs a condition, and conditions exist from `approved` on: staff only.
 # Correcting or withdrawing one (with a reason): chairs and staff, like setting it.
@@ -369,6 +373,8 @@ PAGE_ACTIONS: dict[str, tuple[str, Rule]] = {
     "close": ("approved", Rule(STAFF, frozenset({"active"}), PAGE_DONE, PAGE_REFUSED_STATE)),
 }
 
+CONFIRMED_PAGE_ACTIONS = ("withdraw", "close_ballot", "start_funding", "activate", "close")
+
 # --- The matrix ---------------------------------------------------------------------------
 
 
@@ -421,6 +427,12 @@ def _build() -> dict[Row, Expected]:
             rows[Row(persona, endpoint, state, "POST")] = expect_on_proposal(
                 persona, endpoint, state, rule
             )
+            # What cannot be undone has a confirmation page (what a browser without script
+            # shows): the same policy as the button, and a page where the button redirects.
+            if action in CONFIRMED_PAGE_ACTIONS:
+                rows[Row(persona, endpoint, state, "GET")] = expect_on_proposal(
+                    persona, endpoint, state, rule._replace(ok=200)
+                )
     return rows
 
 

@@ -255,7 +255,9 @@ def _request(world: World, clients, row: Row):
         client.force_login(user)  # never login(): django-axes wants a request to authenticate
     if row.method == "GET":
         return client.get(path, QUERIES.get(row.endpoint))
-    body = PAGE_BODIES.get(row.endpoint, COMMENT if "/action/" in row.endpoint else {})
+    # A lifecycle button posts confirmed: the unconfirmed post is the confirmation step.
+    action_body = {**COMMENT, "confirmed": "1"}
+    body = PAGE_BODIES.get(row.endpoint, action_body if "/action/" in row.endpoint else {})
     if row.endpoint in MULTIPART:
         body = MULTIPART[row.endpoint]()
     if callable(body):  # a body that names another object of the row's world

@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--since", type=_date, help="first day included (YYYY-MM-DD)")
         parser.add_argument("--until", type=_date, help="last day included (YYYY-MM-DD)")
         parser.add_argument("--proposal", help="a proposal reference, e.g. P-2025-0001")
+        parser.add_argument(
+            "--lang", default="en", choices=["en", "ja"], help="language of the labels"
+        )
         parser.add_argument("-o", "--output", required=True, help="file to write")
 
     def handle(self, *args, **options):
@@ -32,8 +35,10 @@ class Command(BaseCommand):
             raise CommandError(f"no such directory: {path.parent}")
         filters = {key: options[key] for key in ("since", "until", "proposal") if options[key]}
         try:
-            rows = services.decision_log_export(user=None, fmt=options["format"], filters=filters)
-            write_export(rows, options["format"], str(path))
+            rows = services.decision_log_export(
+                user=None, fmt=options["format"], filters=filters, lang=options["lang"]
+            )
+            write_export(rows, options["format"], str(path), options["lang"])
         except DomainError as error:
             raise CommandError(error.message) from None
         except OSError as error:

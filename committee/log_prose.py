@@ -1,0 +1,231 @@
+"""A decision-log entry's data in words, in the reader's language: amounts with their currency
+and USD value, rates as yen per dollar, splits, tallies, votes and reasons.
+
+What the log page shows under each entry. It reads the entry's ``data`` as stored and never
+the database, so it costs nothing per row; the export keeps the exact values.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from projects.models import Sector, Status
+
+from .models import Vote
+
+# Every key the apps put in an entry's data, named for readers in both languages.
+DATA_KEYS = {
+    "amount": gettext_lazy("Amount"),
+    "amount_requested": gettext_lazy("Amount requested"),
+    "amount_usd": gettext_lazy("In USD"),
+    "ballot": gettext_lazy("Ballot"),
+    "closes_at": gettext_lazy("Closes"),
+    "co_sponsors": gettext_lazy("Co-sponsors"),
+    "comment": gettext_lazy("Comment"),
+    "committed": gettext_lazy("Committed"),
+    "condition": gettext_lazy("Condition"),
+    "currency": gettext_lazy("Currency"),
+    "date": gettext_lazy("Date"),
+    "delegation": gettext_lazy("Delegation"),
+    "description": gettext_lazy("Description"),
+    "distribution": gettext_lazy("Distribution"),
+    "document": gettext_lazy("Document"),
+    "due": gettext_lazy("Due"),
+    "eligible": gettext_lazy("Eligible voters"),
+    "event": gettext_lazy("Event"),
+    "evidence": gettext_lazy("Evidence"),
+    "format": gettext_lazy("Format"),
+    "from": gettext_lazy("From"),
+    "instrument": gettext_lazy("Instrument"),
+    "japan": gettext_lazy("Japan's share"),
+    "japan_investment": gettext_lazy("Japan's investment"),
+    "japan_recovered": gettext_lazy("Japan's receipts so far"),
+    "kind": gettext_lazy("Kind"),
+    "lang": gettext_lazy("Language"),
+    "outcome": gettext_lazy("Outcome"),
+    "package_sha256": gettext_lazy("Package SHA-256"),
+    "phase": gettext_lazy("Phase"),
+    "previous": gettext_lazy("Previous rate"),
+    "proposal": gettext_lazy("Proposal"),
+    "provider": gettext_lazy("Provider"),
+    "reason": gettext_lazy("Reason"),
+    "rule": gettext_lazy("Rule"),
+    "sector": gettext_lazy("Sector"),
+    "sha256": gettext_lazy("SHA-256"),
+    "since": gettext_lazy("Since"),
+    "size": gettext_lazy("Size"),
+    "source": gettext_lazy("Source"),
+    "sponsor": gettext_lazy("Sponsor"),
+    "status": gettext_lazy("Status"),
+    "supersedes": gettext_lazy("Replaces document"),
+    "tally": gettext_lazy("Tally"),
+    "text": gettext_lazy("Text"),
+    "title": gettext_lazy("Title"),
+    "to": gettext_lazy("To"),
+    "transaction": gettext_lazy("Transaction"),
+    "type": gettext_lazy("Type"),
+    "until": gettext_lazy("Until"),
+    "us": gettext_lazy("US share"),
+    "usd_per_unit": gettext_lazy("Rate"),
+    "value_date": gettext_lazy("Value date"),
+    "votes": gettext_lazy("Votes"),
+    "was": gettext_lazy("Was"),
+}
+WORDS = {
+    "approved": gettext_lazy("Approved"),
+    "rejected": gettext_lazy("Rejected"),
+    "no_quorum": gettext_lazy("No quorum"),
+    "dual_majority": gettext_lazy("Dual majority (each delegation)"),
+    "simple_majority": gettext_lazy("Simple majority (pooled)"),
+    "equity": gettext_lazy("Equity"),
+    "loan": gettext_lazy("Loan"),
+    "guarantee": gettext_lazy("Guarantee"),
+    "private": gettext_lazy("Private"),
+    "disbursement": gettext_lazy("Disbursement"),
+    "repayment": gettext_lazy("Repayment"),
+    "write_off": gettext_lazy("Write-off"),
+    "issue": gettext_lazy("Issue"),
+    "release": gettext_lazy("Release"),
+    "call": gettext_lazy("Call"),
+    "recovery": gettext_lazy("Recovery"),
+    "contribution": gettext_lazy("Contribution"),
+    "return_of_capital": gettext_lazy("Return of capital"),
+    "cancellation": gettext_lazy("Cancellation"),
+    "pre_recovery": gettext_lazy("Before recovery (50/50)"),
+    "crossing": gettext_lazy("Crossing recovery"),
+    "post_recovery": gettext_lazy("After recovery (90/10)"),
+    "open": gettext_lazy("Open"),
+    "overdue": gettext_lazy("Overdue"),
+    "satisfied": gettext_lazy("Satisfied"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "conflict declared": gettext_lazy("Conflict declared"),
+    **dict(Status.choices),
+    **dict(Sector.choices),
+    **dict(Vote.Choice.choices),
+}
+MONEY_KEYS = ("amount", "committed", "amount_requested")
+# Shown by the money and split sentences, or not worth a reader's glance.
+HANDLED = {
+    *MONEY_KEYS,
+    "amount_usd",
+    "currency",
+    "usd_per_unit",
+    "previous",
+    "japan",
+    "us",
+    "from",
+    "to",
+    "tally",
+    "votes",
+    "eligible",
+    "outcome",
+    "rule",
+}
+QUIET = {"instrument", "transaction", "distribution", "ballot", "condition", "document"}
+
+
+def key_label(key: str) -> str:
+    label = DATA_KEYS.get(key)
+    return str(label) if label is not None else key.replace("_", " ").capitalize()
+
+
+def word(value: Any) -> str:
+    label = WORDS.get(value) if isinstance(value, str) else None
+    return str(label) if label is not None else str(value)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def money(value: Any, currency: str | None) -> str:
+    number = _decimal(value)
+    if number is None:
+        return str(value)
+    places = 0 if currency == "JPY" and number == number.to_integral_value() else 2
+    text = f"{number:,.{places}f}"
+    return f"{currency} {text}" if currency else text
+
+
+def yen_per_dollar(usd_per_unit: Any) -> str | None:
+    number = _decimal(usd_per_unit)
+    if not number:
+        return None
+    return f"{(Decimal(1) / number).quantize(Decimal('0.01')):,}"
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def prose(event: str, data: Any) -> list[str]:
+    """The entry's key facts as short sentences in the active language."""
+    if not isinstance(data, dict) or not data:
+        return []
+    lines: list[str] = []
+    currency = data.get("currency")
+    if "from" in data and "to" in data:
+        lines.append(f"{word(data['from'])} → {word(data['to'])}")
+    if data.get("outcome"):
+        rule = f" ({word(data['rule'])})" if data.get("rule") else ""
+        lines.append(_("Outcome: %(outcome)s") % {"outcome": word(data["outcome"])} + rule)
+    for key in MONEY_KEYS:
+        if data.get(key) in (None, ""):
+            continue
+        line = f"{key_label(key)}: {money(data[key], currency)}"
+        if data.get("amount_usd") not in (None, "") and currency != "USD":
+            line += " " + _("(USD %(usd)s)") % {"usd": money(data["amount_usd"], None)}
+        lines.append(line)
+    if data.get("usd_per_unit") not in (None, ""):
+        yen = yen_per_dollar(data["usd_per_unit"])
+        line = _("Rate: %(yen)s yen per dollar (%(usd)s USD per yen)") % {
+            "yen": yen,
+            "usd": data["usd_per_unit"],
+        }
+        previous = yen_per_dollar(data.get("previous"))
+        if previous:
+            line += "; " + _("was %(yen)s yen per dollar") % {"yen": previous}
+        lines.append(line)
+    if data.get("japan") not in (None, "") and data.get("us") not in (None, ""):
+        lines.append(
+            _("Split: Japan USD %(japan)s, US USD %(us)s")
+            % {"japan": money(data["japan"], None), "us": money(data["us"], None)}
+        )
+    if isinstance(data.get("tally"), dict):
+        parts = []
+        for delegation, counts in sorted(data["tally"].items(), reverse=True):
+            if isinstance(counts, dict):
+                parts.append(
+                    _("%(delegation)s %(for)s for, %(against)s against, %(abstain)s abstaining")
+                    % {
+                        "delegation": delegation,
+                        "for": counts.get("for", 0),
+                        "against": counts.get("against", 0),
+                        "abstain": counts.get("abstain", 0),
+                    }
+                )
+        lines.append(_("Tally: %(parts)s") % {"parts": "; ".join(parts)})
+    if isinstance(data.get("votes"), list):
+        for vote in data["votes"]:
+            if not isinstance(vote, dict):
+                continue
+            who = vote.get("name") or vote.get("voter", "")
+            line = f"{who} ({vote.get('delegation', '')}): {word(vote.get('choice', ''))}"
+            if vote.get("rationale"):
+                line += f" — {_short(vote['rationale'])}"
+            lines.append(line)
+    for key, value in data.items():
+        if key in HANDLED or key in QUIET or value in (None, "", [], {}):
+            continue
+        shown = value[:12] + "…" if key in ("sha256", "package_sha256") else word(value)
+        lines.append(f"{key_label(key)}: {_short(shown)}")
+    return lines
