@@ -112,15 +112,6 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered pages of the proposal list, per process, under keys that change with every
-    # write their rows depend on (``projects.selectors.proposal_list_key``): a stale page is
-    # never served, only left to expire. Bounded by entries; a page is at most 50 rows.
-    "lists": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "accord-lists",
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
 }
 
 DATABASES = {

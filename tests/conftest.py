@@ -235,16 +235,6 @@ def committee(
     }
 
 
-@pytest.fixture
-def empty_list_cache():
-    """The proposal list's cached pages (``lists``), emptied before and after the test."""
-    from django.core.cache import caches
-
-    caches["lists"].clear()
-    yield
-    caches["lists"].clear()
-
-
 def token_client(user) -> APIClient:
     """A client that signs in with a token on every request, as integrations do: the user
     and its groups are read afresh each time, as in production (``api`` reuses one user)."""
