@@ -18,7 +18,8 @@ Each pauses 1 to 3 s before every request, as someone reading the page does (PAC
 Then the same 60 people with no pause at all (BURST_SECONDS): shown for information, not
 judged. Locust runs on the same cores as the server, so the figures include its share of CPU.
 
-Printed: requests/s, p50/p95/p99 and errors, over all requests and per request.
+Printed: one line with requests/s, p50/p95/p99 and errors over all requests of each run,
+then p50/p95 per request.
 Targets (the paced run): p95 < 150 ms over all requests; 0 errors.
 """
 
@@ -185,14 +186,23 @@ def figures(row: dict) -> dict:
     }
 
 
-def line(label: str, f: dict) -> str:
+def summary(f: dict) -> str:
     return (
-        f"{label:<20} {f['rps']:6.1f} req/s  p50 {f['p50']:4.0f} ms  p95 {f['p95']:4.0f} ms  "
-        f"p99 {f['p99']:4.0f} ms  {f['n']:5d} requests, {f['errors']} errors"
+        f"{f['rps']:.1f} req/s, p50 {f['p50']:.0f} / p95 {f['p95']:.0f} / p99 {f['p99']:.0f} ms, "
+        f"{f['n']} requests, {f['errors']} errors"
+    )
+
+
+def per_request(stats: dict) -> str:
+    return ", ".join(
+        f"{name} {figures(stats[name])['p50']:.0f}/{figures(stats[name])['p95']:.0f}"
+        for name in ORDER
+        if name in stats
     )
 
 
 def main() -> None:
+    load_before = load_average()  # other work on the machine, before the bench's own
     setup()
     started = time.monotonic()
     world = seed()
@@ -216,23 +226,17 @@ def main() -> None:
     shutil.rmtree(out, ignore_errors=True)
 
     conn = f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '60 (default)')}"
+    total, info = figures(paced["Aggregated"]), figures(burst["Aggregated"])
     print(
-        f"load[postgresql, gunicorn {workers} sync workers = cores, {conn}, {load_average()}]: "
-        f"{world['proposals']:,} proposals, {len(world['voting'])} open ballots, "
-        f"seeded in {seeded:.0f} s; {MEMBERS} members and {STAFF} staff at once"
+        f"load[postgresql, gunicorn {workers} sync workers = cores, {conn}, "
+        f"{load_before} before, {load_average()} after]: "
+        f"{MEMBERS} members and {STAFF} staff at once, {world['proposals']:,} proposals, "
+        f"{len(world['voting'])} open ballots (seeded in {seeded:.0f} s); "
+        f"paced 1-3 s, {PACED_SECONDS} s: {summary(total)}; "
+        f"no pause (information only), {BURST_SECONDS} s: {summary(info)}"
     )
-    total = figures(paced["Aggregated"])
-    print(f"  paced, 1-3 s between a person's requests, {PACED_SECONDS} s (judged):")
-    print("    " + line("all requests", total))
-    for name in ORDER:
-        if name in paced:
-            print("      " + line(name, figures(paced[name])))
-    info = figures(burst["Aggregated"])
-    print(f"  no pause, {BURST_SECONDS} s (information only):")
-    print("    " + line("all requests", info))
-    for name in ORDER:
-        if name in burst:
-            print("      " + line(name, figures(burst[name])))
+    for label, stats in (("paced", paced), ("no pause", burst)):
+        print(f"  {label}, p50/p95 ms per request: " + per_request(stats))
     verdicts = {
         f"paced p95 < {P95_TARGET_MS} ms": total["p95"] < P95_TARGET_MS,
         "paced 0 errors": total["errors"] == 0,
