@@ -1,0 +1,31 @@
+"""django-allauth, fitted to Accord: accounts are issued, never signed up for; mail leaves
+from a task after commit; re-authentication follows ``ACCORD_REAUTH_SECONDS``."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from django.http import HttpRequest
+
+from .policy import recently_authenticated
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Accounts are issued by the secretariat (``provision``), never signed up for."""
+        return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A sign-in within ``ACCORD_REAUTH_SECONDS`` counts, not only a re-authentication."""
+        request = context.request
+        if request is not None and recently_authenticated(request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def send_mail(self, template_prefix: str, email: str, context_: dict) -> None:
+        """Render now, in the request's language; send from a task once the change commits."""
+        from .mail import send_after_commit
+
+        request = context.request
+        ctx = {"request": request, "email": email, **context_}
+        send_after_commit(self.render_mail(template_prefix, email, ctx))
