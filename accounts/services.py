@@ -9,6 +9,7 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt
 from allauth.usersessions.internal.flows.sessions import end_other_sessions, end_sessions
 from allauth.usersessions.models import UserSession
 from django.db import transaction
@@ -64,8 +65,14 @@ def totp_secret_check(secret: Any) -> str:
 
 
 def totp_enrol(*, user: Any, secret: str) -> Authenticator:
-    """Give the user this TOTP seed (replacing any), with recovery codes if none yet."""
+    """Give the user this TOTP seed (replacing another), with recovery codes if none yet.
+
+    The same seed again changes nothing, so that ``provision`` can be run twice.
+    """
     secret = totp_secret_check(secret)
+    current = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
+    if current is not None and decrypt(current.data.get("secret", "")) == secret:
+        return current
     with transaction.atomic():
         Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).delete()
         authenticator = TOTP.activate(user, secret).instance

@@ -64,8 +64,8 @@ def seed() -> dict:
     """Bulk-insert the people, the proposals, open ballots and tokens; return the world."""
     import permissions as generator  # bench/permissions.py: the same generators and rows
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
+    from accounts.models import ApiToken
     from committee.models import Ballot
     from projects.models import Proposal
 
@@ -97,8 +97,8 @@ def seed() -> dict:
         ]
     )
     # insert_proposals granted every voter the vote on each voting proposal already.
-    tokens = [Token(user=user, key=Token.generate_key()) for user in voters]
-    Token.objects.bulk_create(tokens)
+    # One expiring API token per voter (hashed: the secrets stay in this process).
+    tokens = [ApiToken.objects.create(user=user, name="bench")[1] for user in voters]
     generator.analyze()
     visible = list(
         Proposal.objects.exclude(status__in=["draft", "submitted"])
@@ -117,7 +117,7 @@ def seed() -> dict:
         .values_list("pk", flat=True)
     )
     return {
-        "tokens": [t.key for t in tokens],
+        "tokens": tokens,
         "voting": voting,
         "visible": visible,
         "proposals": Proposal.objects.count(),
