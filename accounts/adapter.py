@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
-from .policy import recently_authenticated
+from .policy import mfa_required, recently_authenticated
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,3 +31,15 @@ class AccountAdapter(DefaultAccountAdapter):
         request = context.request
         ctx = {"request": request, "email": email, **context_}
         send_after_commit(self.render_mail(template_prefix, email, ctx))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """A role that signs in with a second factor keeps at least one (app or key)."""
+        user = authenticator.user
+        if authenticator.type == Authenticator.Type.RECOVERY_CODES or not mfa_required(user):
+            return True
+        others = Authenticator.objects.filter(
+            user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exclude(pk=authenticator.pk)
+        return others.exists()

@@ -67,7 +67,7 @@ def _locked_out(sender: Any, request: Any, username: str | None, **kwargs: Any) 
 def _factor(event: str):
     def receiver(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
         authenticator = kwargs.get("authenticator")
-        kind = getattr(authenticator, "type", "")
+        kind = getattr(getattr(authenticator, "type", ""), "value", "")
         log(event, request, user=user, factor=kind)
 
     receiver.__name__ = f"log_{event}"

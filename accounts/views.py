@@ -83,7 +83,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
-        response = super().form_valid(form)  # keeps this session signed in
+        before = self.request.session.session_key
+        response = super().form_valid(form)  # keeps this session signed in, under a new key
+        UserSession.objects.filter(session_key=before).update(
+            session_key=self.request.session.session_key
+        )
         end_other_sessions(self.request, self.request.user)
         audit.log("password_changed", self.request)
         messages.success(self.request, _("Your password is changed. Other sessions are ended."))

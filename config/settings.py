@@ -303,6 +303,7 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = ACCORD_REAUTH_SECONDS
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # django-axes is the one lockout (AXES_FAILURE_LIMIT); allauth's own counter stays out of it.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Accord"
 # Only the code of the current 30 seconds, each accepted once (allauth remembers used codes in

@@ -116,6 +116,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_default_cache():
+    """Each test starts with an empty default cache: sign-in rate limits and the TOTP codes
+    already used (django-allauth keeps both there) belong to one test, not to the process."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -35,4 +35,6 @@ def account_security(context):
         "sessions": sessions_of(user),
         "current_session": current,
         "token_days": settings.ACCORD_TOKEN_DAYS,
+        "idle_minutes": settings.ACCORD_SESSION_IDLE_SECONDS // 60,
+        "max_hours": settings.ACCORD_SESSION_MAX_SECONDS // 3600,
     }
