@@ -1,17 +1,18 @@
-"""Mail from the accounts app (password reset) leaves from a Celery task after commit."""
+"""Mail from the accounts app (password reset, security notices) leaves from a Celery task
+after commit, rendered in the request (so in the language the person used)."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage
 from django.db import transaction
+
+from .tasks import send_account_mail
 
 
 def send_after_commit(message: EmailMessage) -> None:
     """Queue ``message`` for the mail task once the current transaction commits."""
-    from .tasks import send_account_mail
-
     alternatives = [
         [content, mimetype] for content, mimetype in getattr(message, "alternatives", [])
     ]
@@ -24,13 +25,3 @@ def send_after_commit(message: EmailMessage) -> None:
         "alternatives": alternatives,
     }
     transaction.on_commit(partial(send_account_mail.delay, payload), robust=True)
-
-
-def build(payload: dict) -> EmailMessage:
-    message = EmailMultiAlternatives(
-        payload["subject"], payload["body"], payload["from_email"], payload["to"]
-    )
-    message.content_subtype = payload.get("content_subtype", "plain")
-    for content, mimetype in payload.get("alternatives", []):
-        message.attach_alternative(content, mimetype)
-    return message

@@ -3,8 +3,18 @@
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 
-from .mail import build
+
+def build(payload: dict) -> EmailMessage:
+    """The message ``accounts.mail.send_after_commit`` described."""
+    message = EmailMultiAlternatives(
+        payload["subject"], payload["body"], payload["from_email"], payload["to"]
+    )
+    message.content_subtype = payload.get("content_subtype", "plain")
+    for content, mimetype in payload.get("alternatives", []):
+        message.attach_alternative(content, mimetype)
+    return message
 
 
 @shared_task(

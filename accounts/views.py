@@ -5,6 +5,7 @@ Second factors are managed on django-allauth's pages (/accounts/2fa/), linked fr
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from allauth.usersessions.internal.flows.sessions import end_other_sessions, end_sessions
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
@@ -90,6 +91,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         )
         end_other_sessions(self.request, self.request.user)
         audit.log("password_changed", self.request)
+        get_adapter(self.request).send_notification_mail(
+            "account/email/password_changed", self.request.user
+        )
         messages.success(self.request, _("Your password is changed. Other sessions are ended."))
         return response
 
@@ -114,4 +118,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         user = form.user
         end_sessions(self.request, list(UserSession.objects.filter(user_id=user.pk)))
         audit.log("password_reset", self.request, user=user)
+        get_adapter(self.request).send_notification_mail("account/email/password_reset", user)
         return response

@@ -301,6 +301,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = ACCORD_REAUTH_SECONDS
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Mail the user when a second factor is added or removed, or the password changes or is reset
+# (allauth's notices, sent by a task after commit).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # django-axes is the one lockout (AXES_FAILURE_LIMIT); allauth's own counter stays out of it.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"

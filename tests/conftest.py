@@ -15,7 +15,7 @@ from allauth.account.internal.flows.login import (
     get_authentication_records,
     record_authentication,
 )
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
@@ -162,7 +162,7 @@ def make_user(username: str, role: str | None = None, delegation: str = "", spon
     )
     if role:
         membership_assign(user=user, role=role, delegation=delegation, sponsor=sponsor)
-        if role in settings.ACCORD_MFA_REQUIRED_ROLES:
+        if role in django_settings.ACCORD_MFA_REQUIRED_ROLES:
             totp_enrol(user=user, secret=TOTP_SECRET)
     return user
 

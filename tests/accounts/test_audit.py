@@ -56,7 +56,8 @@ def test_factors_tokens_and_password_changes_are_logged(db, us_member, security_
         assert event in kinds, event
 
 
-def test_a_factor_added_on_the_site_is_logged(db, security_log, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)  # allauth signals it after the commit, in the request
+def test_a_factor_added_on_the_site_is_logged(security_log):
     import pyotp
 
     from committee.services import membership_assign
@@ -67,7 +68,6 @@ def test_a_factor_added_on_the_site_is_logged(db, security_log, django_capture_o
     client = Client()
     client.post("/accounts/login/", {"username": "newcomer", "password": PASSWORD})
     secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
-    with django_capture_on_commit_callbacks(execute=True):  # allauth signals after commit
-        client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
+    client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
     added = [e for e in security_log() if e["event"] == "factor_added"]
     assert {(e["user"], e["factor"]) for e in added} >= {("newcomer", "totp")}
