@@ -17,6 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """Accounts are issued by the secretariat (``provision``), never signed up for."""
         return False
 
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        """Password guessing is django-axes' to lock out (``AXES_FAILURE_LIMIT``, answered
+        429); allauth's own failure counter guards the second step (the code) only."""
+        self._login_failed_rl_usage = None
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A sign-in within ``ACCORD_REAUTH_SECONDS`` counts, not only a re-authentication."""
         request = context.request

@@ -304,8 +304,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # Mail the user when a second factor is added or removed, or the password changes or is reset
 # (allauth's notices, sent by a task after commit).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-# django-axes is the one lockout (AXES_FAILURE_LIMIT); allauth's own counter stays out of it.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Wrong codes on the second step: 5 per user per 5 minutes, 10 a minute per address (allauth's
+# defaults); wrong passwords are django-axes' to lock out (accounts.adapter.pre_authenticate).
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Accord"

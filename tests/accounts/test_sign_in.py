@@ -38,6 +38,16 @@ def test_a_wrong_code_is_refused_and_the_right_one_signs_in(db, us_member):
     assert client.get("/").status_code == 200
 
 
+def test_guessing_codes_is_cut_short(db, us_member):
+    client = Client()
+    password_step(client, us_member)
+    for _ in range(5):
+        client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    refused = client.post("/accounts/2fa/authenticate/", {"code": totp_code(us_member)})
+    assert not signed_in(client)
+    assert "Too many failed login attempts" in refused.content.decode()
+
+
 def test_a_code_is_accepted_once(db, us_member):
     code = totp_code(us_member)
     first, second = Client(), Client()
