@@ -356,6 +356,9 @@ SPECTACULAR_SETTINGS = {
 # API tokens (django-rest-knox): named, stored as a hash, ending after ACCORD_TOKEN_DAYS.
 ACCORD_TOKEN_DAYS = int(os.environ.get("ACCORD_TOKEN_DAYS", "90"))
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# Knox's own migrations create its default token table even when the model is swapped out
+# (and PostgreSQL then refuses to empty auth_user around it): Accord has no use for them.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": dt.timedelta(days=ACCORD_TOKEN_DAYS),
     "AUTH_HEADER_PREFIX": "Token",
