@@ -102,3 +102,16 @@ def sessions_end_others(*, request: HttpRequest) -> int:
     audit.log("session_ended", request, ended=count)
     end_other_sessions(request, request.user)
     return count
+
+
+def password_changed(*, request: HttpRequest, previous_session_key: str | None) -> None:
+    """After a signed-in user changed their password: this session stays (listed under the
+    new key Django gave it), every other one ends, the change is logged and mailed."""
+    from allauth.account.adapter import get_adapter
+
+    UserSession.objects.filter(session_key=previous_session_key or "").update(
+        session_key=request.session.session_key
+    )
+    end_other_sessions(request, request.user)
+    audit.log("password_changed", request)
+    get_adapter(request).send_notification_mail("account/email/password_changed", request.user)

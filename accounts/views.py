@@ -6,7 +6,7 @@ Second factors are managed on django-allauth's pages (/accounts/2fa/), linked fr
 from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
-from allauth.usersessions.internal.flows.sessions import end_other_sessions, end_sessions
+from allauth.usersessions.internal.flows.sessions import end_sessions
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -86,14 +86,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         before = self.request.session.session_key
         response = super().form_valid(form)  # keeps this session signed in, under a new key
-        UserSession.objects.filter(session_key=before).update(
-            session_key=self.request.session.session_key
-        )
-        end_other_sessions(self.request, self.request.user)
-        audit.log("password_changed", self.request)
-        get_adapter(self.request).send_notification_mail(
-            "account/email/password_changed", self.request.user
-        )
+        services.password_changed(request=self.request, previous_session_key=before)
         messages.success(self.request, _("Your password is changed. Other sessions are ended."))
         return response
 

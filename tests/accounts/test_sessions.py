@@ -89,3 +89,17 @@ def test_a_busy_session_ends_after_twelve_hours(db, us_member):
             assert signed_in(client), minutes
     with time_machine.travel(start + dt.timedelta(hours=12, minutes=5)):
         assert not signed_in(client)
+
+
+def test_the_password_form_on_my_account_ends_the_other_sessions(db, us_member):
+    laptop, phone = two_devices(us_member)
+    response = laptop.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-much-longer-passphrase",
+            "new_password2": "a-much-longer-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert signed_in(laptop) and not signed_in(phone)
