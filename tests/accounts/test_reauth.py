@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from committee.models import Vote
+from core.web import CONFIRMED
 from tests.conftest import PASSWORD, sign_in_client, token_client
 
 LATER = dt.timedelta(seconds=901)  # past ACCORD_REAUTH_SECONDS, within the idle limit
@@ -46,7 +47,8 @@ def test_closing_a_ballot_long_after_signing_in_asks_again(make_proposal, us_cha
     client = Client()
     sign_in_client(client, us_chair)
     with time_machine.travel(timezone.now() + LATER):
-        response = client.post(f"/proposals/{proposal.pk}/action/close_ballot/", {})
+        url = f"/proposals/{proposal.pk}/action/close_ballot/"
+        response = client.post(url, {CONFIRMED: "1"})
     assert response["Location"].startswith("/accounts/reauthenticate/")
     proposal.refresh_from_db()
     assert proposal.status == "voting"
