@@ -68,8 +68,8 @@ def seed() -> dict:
     """Bulk-insert the people, the proposals, open ballots and tokens; return the world."""
     import permissions as generator  # bench/permissions.py: the same generators and rows
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
+    from accounts.models import ApiToken
     from committee.models import Ballot
     from projects.models import Proposal
 
@@ -103,13 +103,15 @@ def seed() -> dict:
         ]
     )
     # insert_proposals granted every voter the vote on each voting proposal already.
-    tokens = {user.pk: Token(user=user, key=Token.generate_key()) for user in voters + staff}
-    Token.objects.bulk_create(tokens.values())
+    # One expiring API token per person (hashed: the secrets stay in this process).
+    tokens = {
+        user.pk: ApiToken.objects.create(user=user, name="bench")[1] for user in voters + staff
+    }
     generator.analyze()
     visible = list(Proposal.objects.filter(status__in=VISIBLE).values_list("pk", flat=True))
     return {
-        "member_tokens": [tokens[user.pk].key for user in voters],
-        "staff_tokens": [tokens[user.pk].key for user in staff],
+        "member_tokens": [tokens[user.pk] for user in voters],
+        "staff_tokens": [tokens[user.pk] for user in staff],
         "voting": voting,
         "visible": visible,
         "proposals": Proposal.objects.count(),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from accounts.policy import require_recent_authentication
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.api.schema import AccordAutoSchema, text_query
 from projects import permissions, selectors, services, workflow
@@ -114,6 +115,8 @@ class ProposalActionView(ProposalAPIView):
             permissions.can_fire(request.user, proposal, workflow.TRANSITIONS[self.action_name]),
             "Your role may not do this to this proposal.",
         )
+        if self.action_name in workflow.RECENT_SIGN_IN_ACTIONS:
+            require_recent_authentication(request)
         data = self.parse(action_input(self.action_name))
         proposal = services.proposal_transition(
             user=request.user,
