@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,9 @@ from .models import Ballot
 from .provisioning import provision
 
 DEMO_PASSWORD = "accord-demo-2025"
+# The authenticator-app seed of every demo chair, member and staff user (demo only: it is
+# printed by seed_demo, and `manage.py demo_code` prints its current code).
+DEMO_TOTP_SECRET = "ACCORDDEMOACCORDDEMOACCORDDEMO22"
 
 SPONSORS = [
     ("SoftBank Group", "JP"),
@@ -370,6 +374,11 @@ def seed_demo() -> dict:
                     # Hashing is slow by design: set the password of new users only.
                     **({} if username in existing else {"password": DEMO_PASSWORD}),
                     **({"sponsor": where} if role == "sponsor" else {"delegation": where}),
+                    **(
+                        {"totp_secret": DEMO_TOTP_SECRET}
+                        if role in settings.ACCORD_MFA_REQUIRED_ROLES
+                        else {}
+                    ),
                 }
                 for username, role, where, _display in USERS
             ],

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from accounts.services import AccountError, totp_enrol, totp_secret_check
 from core.errors import Invalid
 from core.models import Delegation, Role
 from projects.models import Sponsor
@@ -178,3 +179,19 @@ def provision(document: Any) -> Summary:
     for index, item in enumerate(users, 1):
         _provision_user(item, index, seen, summary)
     return summary
+
+
+def _totp_secret_check(value: Any) -> None:
+    try:
+        totp_secret_check(value)
+    except AccountError as error:
+        raise Invalid(str(error)) from None
+
+
+def _totp_secret_apply(user: Any, value: Any) -> None:
+    totp_enrol(user=user, secret=value)
+
+
+# The seed of an authenticator or hardware token the organisation handed out (base32): enrolled
+# as the user's TOTP factor, with recovery codes (accounts sits below committee).
+register_user_field("totp_secret", check=_totp_secret_check, apply=_totp_secret_apply)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.policy import reauth_required
 from committee import permissions
 from core import log_events
 from core.errors import Invalid
@@ -177,6 +178,7 @@ def conflict_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@reauth_required
 @domain_errors
 def vote_cast(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal(request, pk)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,7 +63,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "accounts",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -86,6 +92,13 @@ MIDDLEWARE = [
     "notifications.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.security_headers",
+    "allauth.account.middleware.AccountMiddleware",
+    # After the account middleware: a user who must use a second factor and has none is
+    # sent to set one up; an idle or too old session ends (docs/asvs.md, V3).
+    "accounts.middleware.SessionControlMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -112,15 +125,6 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered pages of the proposal list, per process, under keys that change with every
-    # write their rows depend on (``projects.selectors.proposal_list_key``): a stale page is
-    # never served, only left to expire. Bounded by entries; a page is at most 50 rows.
-    "lists": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "accord-lists",
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
 }
 
 DATABASES = {
@@ -145,7 +149,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 
@@ -159,6 +163,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password reset links (Django's tokens: single use, since they hash the password and the
+# last login) expire after an hour.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
@@ -217,14 +224,44 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 WHITENOISE_USE_FINDERS = True
 
 # --- Security -------------------------------------------------------------------------
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+# Sessions end after ACCORD_SESSION_IDLE_SECONDS without a request, and at the latest
+# ACCORD_SESSION_MAX_SECONDS after sign-in (accounts.middleware.SessionControlMiddleware).
+ACCORD_SESSION_IDLE_SECONDS = int(os.environ.get("ACCORD_SESSION_IDLE_SECONDS", "1800"))
+ACCORD_SESSION_MAX_SECONDS = int(os.environ.get("ACCORD_SESSION_MAX_SECONDS", str(12 * 60 * 60)))
+# The store forgets a session as soon as it is idle too long; the middleware saves an active
+# one at least once a minute, which moves this expiry on.
+SESSION_COOKIE_AGE = ACCORD_SESSION_IDLE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts and styles only from files
+# the application serves, never inline; no framing, no plugins, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Swagger UI draws a few icons from data: URIs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Browser features Accord never uses are switched off; WebAuthn (security keys) stays on for
+# this origin only.
+ACCORD_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "publickey-credentials-get=(self), publickey-credentials-create=(self)"
+)
 # HTTPS-only settings follow DEBUG: off for local http, on in production.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -243,11 +280,39 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# --- Sign-in: django-allauth (login, second factors, re-authentication, sessions) -----
+ACCORD_MFA_REQUIRED_ROLES = env_list("ACCORD_MFA_REQUIRED_ROLES", "chair,member,staff")
+ACCORD_REAUTH_SECONDS = int(os.environ.get("ACCORD_REAUTH_SECONDS", "900"))
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]  # sign-up is closed (the adapter)
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = ACCORD_REAUTH_SECONDS
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Mail the user when a second factor is added or removed, or the password changes or is reset
+# (allauth's notices, sent by a task after commit).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Wrong codes on the second step: 5 per user per 5 minutes, 10 a minute per address (allauth's
+# defaults); wrong passwords are django-axes' to lock out (accounts.adapter.pre_authenticate).
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Accord"
+# Only the code of the current 30 seconds, each accepted once (allauth remembers used codes in
+# the default cache for a period: give several workers a shared cache in production).
+MFA_TOTP_TOLERANCE = 0
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs https, except on a developer's http://localhost (make run, tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("ACCORD_WEBAUTHN_ALLOW_HTTP", DEBUG)
+USERSESSIONS_TRACK_ACTIVITY = False  # last seen is kept by SessionControlMiddleware, per minute
+
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -277,6 +342,18 @@ SPECTACULAR_SETTINGS = {
         "InstrumentKindInEnum": ["equity", "loan", "guarantee"],
         "DocumentKindEnum": "documents.models.Kind",
     },
+}
+
+# API tokens (django-rest-knox): named, stored as a hash, ending after ACCORD_TOKEN_DAYS.
+ACCORD_TOKEN_DAYS = int(os.environ.get("ACCORD_TOKEN_DAYS", "90"))
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# Knox's own migrations create its default token table even when the model is swapped out
+# (and PostgreSQL then refuses to empty auth_user around it): Accord has no use for them.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=ACCORD_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 
 # --- Celery ---------------------------------------------------------------------------
@@ -374,6 +451,10 @@ ACCORD_FONT_CACHE_DIR = os.environ.get("ACCORD_FONT_CACHE_DIR", str(BASE_DIR / "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Sign-ins, failures, lockouts, factors, tokens and password changes (accounts.audit):
+    # kept at INFO whatever LOG_LEVEL says, for the security record.
+    "loggers": {"accord.security": {"level": os.environ.get("SECURITY_LOG_LEVEL", "INFO")}},
 }

@@ -1,7 +1,6 @@
 """Server-rendered pages (README.md)."""
 
-from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from committee import condition_views
 from committee import views as committee
@@ -11,12 +10,7 @@ from notifications import views as notifications
 from projects import views as projects
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("", committee.home, name="home"),
     path("proposals/", projects.proposal_list, name="proposal-list"),
     path("proposals/new/", projects.proposal_create, name="proposal-create"),

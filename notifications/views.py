@@ -17,6 +17,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.policy import reauth_required
+from accounts.services import password_changed
 from core.errors import Invalid
 from core.web import add_domain_errors
 
@@ -51,6 +53,13 @@ class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("account")
     success_message = gettext_lazy("Your password is changed.")
 
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        before = self.request.session.session_key
+        response = super().form_valid(form)
+        # Every other session of the user ends; the change is logged and mailed.
+        password_changed(request=self.request, previous_session_key=before)
+        return response
+
     def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_invalid(form)
         response.status_code = 400  # like every form of the site that refuses its input
@@ -60,6 +69,7 @@ class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
 _password_change = PasswordChange.as_view()
 
 
+@reauth_required
 def password_change(request: HttpRequest) -> HttpResponse:
     """GET shows the form, POST changes the password (the class refuses other methods)."""
     return _password_change(request)

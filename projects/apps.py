@@ -11,7 +11,6 @@ class ProjectsConfig(AppConfig):
 
         from . import (  # noqa: F401 - checks registers on import
             checks,
-            db,
             log_events,
             panels,
             permissions,
@@ -39,4 +38,3 @@ class ProjectsConfig(AppConfig):
         )
         log_events.register()
         post_migrate.connect(permissions.forget_permission_ids, dispatch_uid="accord-perm-ids")
-        post_migrate.connect(db.reinstall_after_migrate, sender=self, dispatch_uid="accord-list")

@@ -130,18 +130,3 @@ class ProposalUserObjectPermission(UserObjectPermissionBase):
 
 class ProposalGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Proposal, on_delete=models.CASCADE)
-
-
-class ListVersion(models.Model):
-    """A random token that changes with every committed write to what the proposal list reads.
-
-    Database triggers set it (``projects.db``), so no write can get past it, whichever code or
-    client makes it: the cached pages of the list are kept under the token, and a write makes
-    them unreachable at its commit.
-    """
-
-    name = models.CharField(max_length=40, primary_key=True)
-    version = models.CharField(max_length=64)
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.version}"

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.errors import object_pk
 from core.models import DecisionLogEntry
 
-from . import db, permissions, workflow
+from . import permissions, workflow
 from .models import Proposal, Sponsor, Status
-
-FILTERS = ("status", "sector", "sponsor", "q")
 
 
 def proposal_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Proposal]:
@@ -39,34 +34,6 @@ def proposal_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> Que
     if filters.get("q"):
         rows = rows.filter(Q(title__icontains=filters["q"]) | Q(reference__icontains=filters["q"]))
     return rows.order_by("-created_at", "-id")
-
-
-def proposal_list_key(*, user: Any, filters: Mapping[str, Any]) -> str | None:
-    """A cache key for the pages of ``proposal_list(user=user, filters=filters)``, or
-    ``None`` when they must be read afresh.
-
-    The key holds everything the list's rows depend on: the version token that the database
-    replaces at every committed write to the proposals, sponsors, co-sponsors and grants
-    (``projects.db``), the user's groups as the policy reads them on this request
-    (``permissions.visibility_key``), and the filters. ``None`` when there is no token to
-    trust (another database; a transaction that has written and not committed, on
-    PostgreSQL) or the user sees nothing.
-    """
-    seen_as = permissions.visibility_key(user)
-    version = None if seen_as is None else db.list_version(connection)
-    if version is None:
-        return None
-    parts = [version, seen_as, [filters.get(name) or None for name in FILTERS]]
-    return "proposals:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
-
-
-def co_sponsor_names(proposal_ids: list[int]) -> dict[int, list[str]]:
-    """The co-sponsors' names of each proposal, in one query (for a page already filtered)."""
-    names: dict[int, list[str]] = {}
-    rows = Proposal.co_sponsors.through.objects.filter(proposal_id__in=proposal_ids)
-    for proposal_id, name in rows.values_list("proposal_id", "sponsor__name"):
-        names.setdefault(proposal_id, []).append(name)
-    return names
 
 
 def proposal_get(*, user: Any, proposal_id: Any, co_sponsors: bool = True) -> Proposal:

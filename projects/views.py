@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.policy import require_recent_sign_in
 from core.errors import Invalid
 from core.roles import membership_of
 from core.web import add_domain_errors, confirmation_page, domain_errors, is_confirmed
@@ -203,6 +204,8 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     proposal = get_proposal(request, pk)
     if asks and not is_confirmed(request):
         return confirm_action(request, proposal, transition)
+    if action in workflow.RECENT_SIGN_IN_ACTIONS:
+        require_recent_sign_in(request)
     form = TransitionForm(request.POST)
     form.action = action
     if form.is_valid():

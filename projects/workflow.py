@@ -189,6 +189,10 @@ del S
 
 ACTIONS = tuple(TRANSITIONS)
 
+# Actions that decide: the person must have signed in (or confirmed who they are) within
+# ACCORD_REAUTH_SECONDS (accounts.policy); casting a vote is the other one.
+RECENT_SIGN_IN_ACTIONS = frozenset({"close_ballot"})
+
 
 def transition_for(action: str) -> Transition | None:
     return TRANSITIONS.get(action)

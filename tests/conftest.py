@@ -11,7 +11,14 @@ import time
 from decimal import Decimal
 
 import pytest
+from allauth.account.internal.flows.login import (
+    get_authentication_records,
+    record_authentication,
+)
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
@@ -24,6 +31,41 @@ from projects import services
 from projects.models import Proposal
 
 PASSWORD = "correct-horse-battery"
+# The authenticator app of every persona whose role signs in with a second factor
+# (ACCORD_MFA_REQUIRED_ROLES: chairs, members, staff): ``totp_code()`` gives its current code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(user=None, secret: str = TOTP_SECRET) -> str:
+    """The authenticator app's current code, usable now.
+
+    Waits out the last two seconds of a 30-second period (so the code does not turn stale
+    between typing and checking), and, for ``user``, forgets that the code was used: a test
+    may sign the same persona in twice within one period, which a real app never does.
+    """
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    remaining = totp.interval - time.time() % totp.interval
+    if remaining < 2:
+        time.sleep(remaining + 0.05)
+    code = totp.now()
+    if user is not None:
+        cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
+    return code
+
+
+def _force_login_is_a_fresh_sign_in(sender, request, user, **kwargs):
+    """``client.force_login(user)`` stands for a full sign-in (password and second factor)
+    just now: record it as allauth records a real one, so that actions needing a recent
+    sign-in (voting, closing a ballot, approving) pass as they would right after logging in.
+    A real sign-in has its records already and is left alone."""
+    session = getattr(request, "session", None)
+    if session is not None and not get_authentication_records(request, user):
+        record_authentication(request, user, method="password")
+
+
+user_logged_in.connect(_force_login_is_a_fresh_sign_in, dispatch_uid="tests-force-login-fresh")
 
 # Properties are checked for what they find, not for how fast: a loaded machine (two pytest
 # processes per core) must not fail them on generation time or on a per-example deadline.
@@ -74,6 +116,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_default_cache():
+    """Each test starts with an empty default cache: sign-in rate limits and the TOTP codes
+    already used (django-allauth keeps both there) belong to one test, not to the process."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -104,12 +153,28 @@ def append_only_guard(db):
 
 
 def make_user(username: str, role: str | None = None, delegation: str = "", sponsor=None):
+    """A user with PASSWORD; a role that signs in with a second factor also gets the
+    authenticator app TOTP_SECRET (and recovery codes), as ``provision`` gives it."""
+    from accounts.services import totp_enrol
+
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, email=f"{username}@example.org"
     )
     if role:
         membership_assign(user=user, role=role, delegation=delegation, sponsor=sponsor)
+        if role in django_settings.ACCORD_MFA_REQUIRED_ROLES:
+            totp_enrol(user=user, secret=TOTP_SECRET)
     return user
+
+
+def sign_in_client(client, user, password: str = PASSWORD):
+    """Sign ``user`` in through /accounts/login/ with the test client, as a person does:
+    the password, then (for a role that needs one) the authenticator code on the next page.
+    Returns the last response (a redirect to the page after sign-in)."""
+    response = client.post("/accounts/login/", {"username": user.username, "password": password})
+    if response.status_code == 302 and response["Location"].startswith("/accounts/2fa/"):
+        response = client.post(response["Location"], {"code": totp_code(user)})
+    return response
 
 
 @pytest.fixture
@@ -235,24 +300,14 @@ def committee(
     }
 
 
-@pytest.fixture
-def empty_list_cache():
-    """The proposal list's cached pages (``lists``), emptied before and after the test."""
-    from django.core.cache import caches
-
-    caches["lists"].clear()
-    yield
-    caches["lists"].clear()
-
-
 def token_client(user) -> APIClient:
     """A client that signs in with a token on every request, as integrations do: the user
     and its groups are read afresh each time, as in production (``api`` reuses one user)."""
-    from rest_framework.authtoken.models import Token
+    from accounts.models import ApiToken
 
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, secret = ApiToken.objects.create(user=user, name="tests")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     return client
 
 

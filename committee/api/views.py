@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from accounts.policy import require_recent_authentication
 from committee import exports, permissions, resolution, selectors, services
 from committee.api.serializers import (
     ConflictIn,
@@ -142,6 +143,7 @@ class VoteView(ProposalAPIView):
             proposal_permissions.role_of(request.user) in proposal_permissions.VOTERS,
             "Only members and chairs vote.",
         )
+        require_recent_authentication(request)
         data = self.parse(VoteIn)
         vote = services.vote_cast(user=request.user, proposal_id=proposal.pk, **data)
         return Response(VoteOut(vote).data)

@@ -6,19 +6,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from accounts.policy import require_recent_authentication
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
-from core.api.pagination import CountFirstPagination
 from core.api.schema import AccordAutoSchema, text_query
 from projects import permissions, selectors, services, workflow
 from projects.api.base import ProposalAPIView
-from projects.api.serializers import (
-    PROPOSAL_VALUES,
-    ProposalFilterIn,
-    ProposalIn,
-    ProposalOut,
-    action_input,
-    proposal_rows,
-)
+from projects.api.serializers import ProposalFilterIn, ProposalIn, ProposalOut, action_input
 from projects.models import Sector
 
 STATUS_LIST = ProposalFilterIn.STATUS_LIST
@@ -29,7 +22,6 @@ class ProposalListView(PolicyAPIView):
 
     policy = staticmethod(anyone_signed_in)
     serializer_class = ProposalOut
-    pagination_class = CountFirstPagination
 
     def get_queryset(self):
         return selectors.proposal_list(user=self.request.user, filters=self.request.query_params)
@@ -51,19 +43,8 @@ class ProposalListView(PolicyAPIView):
     )
     def get(self, request):
         self.parse_query(ProposalFilterIn)
-        filters = request.query_params
-        # Rows as values(): the page's JSON is built without a model instance per row; kept
-        # under a key that changes with every write the rows depend on (``proposal_list_key``).
-        page = self.paginator.paginate_values(
-            lambda: self.get_queryset().prefetch_related(None),
-            request,
-            PROPOSAL_VALUES,
-            render=lambda rows: proposal_rows(
-                rows, selectors.co_sponsor_names([row["id"] for row in rows])
-            ),
-            cache_key=selectors.proposal_list_key(user=request.user, filters=filters),
-        )
-        return self.get_paginated_response(page)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ProposalOut(page, many=True).data)
 
     @extend_schema(
         operation_id="proposals_create",
@@ -134,6 +115,8 @@ class ProposalActionView(ProposalAPIView):
             permissions.can_fire(request.user, proposal, workflow.TRANSITIONS[self.action_name]),
             "Your role may not do this to this proposal.",
         )
+        if self.action_name in workflow.RECENT_SIGN_IN_ACTIONS:
+            require_recent_authentication(request)
         data = self.parse(action_input(self.action_name))
         proposal = services.proposal_transition(
             user=request.user,

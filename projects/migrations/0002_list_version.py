@@ -1,16 +1,10 @@
-"""The proposal list's version token and the triggers that replace it on every write."""
+"""The proposal list's version token (``ListVersion``), removed again by ``0003``.
+
+The table's triggers were installed here too; ``0003`` drops them wherever they were
+installed, so a database migrated from scratch skips them.
+"""
 
 from django.db import migrations, models
-
-from projects.db import drop_list_version, install_list_version
-
-
-def install(apps, schema_editor):
-    install_list_version(schema_editor.connection)
-
-
-def drop(apps, schema_editor):
-    drop_list_version(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -26,5 +20,4 @@ class Migration(migrations.Migration):
                 ("version", models.CharField(max_length=64)),
             ],
         ),
-        migrations.RunPython(install, drop),
     ]

@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from committee.services import conflict_declare, note_add, review_submit
 from projects.models import Sponsor
 from tests.api.server import http, serve
@@ -116,7 +116,9 @@ def world(make_proposal, committee, sponsor_softbank, ge_vernova, westinghouse):
         "chair": committee["us_chair"],
         "staff": committee["us_staff"],
     }
-    tokens = {role: Token.objects.create(user=user).key for role, user in people.items()}
+    tokens = {
+        role: ApiToken.objects.create(user=user, name="st")[1] for role, user in people.items()
+    }
     others = list(Sponsor.objects.exclude(name="SoftBank Group").values_list("name", flat=True))
     return {"ids": [p.pk for p in proposals.values()], "tokens": tokens, "co_sponsors": others}
 

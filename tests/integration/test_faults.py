@@ -17,8 +17,8 @@ import pytest
 from celery import Celery
 from django.contrib.auth.models import Group
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from committee import rules
 from committee.models import Ballot, Vote
 from core.decision_log import decision_log_verify
@@ -199,7 +199,7 @@ def _draft_body(n: int) -> bytes:
 def test_requests_succeed_after_postgresql_drops_the_servers_connections(
     tmp_path, sponsor_softbank
 ):
-    token = Token.objects.create(user=sponsor_softbank).key
+    token = ApiToken.objects.create(user=sponsor_softbank, name="faults")[1]
     created: list[str] = []
     storm_statuses: list[int] = []
     with serve(tmp_path, workers=2) as base:
@@ -292,8 +292,8 @@ def test_votes_racing_the_close_leave_one_vote_each_and_a_tally_of_the_stored_vo
     ]
     proposal = make_proposal("voting")  # the ballot opens now: every racer is eligible
     ballot = Ballot.objects.get(proposal=proposal, status=Ballot.Status.OPEN)
-    tokens = {user.username: Token.objects.create(user=user).key for user in racers}
-    chair_token = Token.objects.create(user=committee["us_chair"]).key
+    tokens = {user.username: ApiToken.objects.create(user=user, name="race")[1] for user in racers}
+    chair_token = ApiToken.objects.create(user=committee["us_chair"], name="race")[1]
     rng = random.Random(40)
     requests = [
         (username, rng.choice(["for", "against", "abstain"]))

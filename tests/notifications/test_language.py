@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from notifications.models import Preference
 from notifications.services import preference_set
+from tests.conftest import sign_in_client
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 
@@ -90,9 +91,7 @@ def test_my_account_refuses_an_unknown_language(client, jp_member):
 
 def test_signing_in_switches_to_the_users_language_and_the_switcher_still_works(client, jp_member):
     preference_set(user=jp_member, language="ja")
-    response = client.post(
-        "/accounts/login/", {"username": "yuki", "password": "correct-horse-battery"}
-    )
+    response = sign_in_client(client, jp_member)  # password, then the authenticator code
     assert response.status_code == 302
     assert response.cookies[COOKIE].value == "ja"
     assert 'lang="ja"' in client.get("/").content.decode()

@@ -301,6 +301,12 @@ PAGE_GATES: dict[tuple[str, str], Gate] = {
     # the form refuses (400) without changing anything.
     ("/account/password/", "GET"): Gate(SIGNED_IN, 200),
     ("/account/password/", "POST"): Gate(SIGNED_IN, 400),
+    # My account's security: everyone signed in manages their own API tokens and
+    # sessions (another user's token or session is "no such", tests/accounts/).
+    ("/account/tokens/", "POST"): Gate(SIGNED_IN, PAGE_DONE),
+    ("/account/tokens/revoke/", "POST"): Gate(SIGNED_IN, PAGE_DONE),
+    ("/account/sessions/end/", "POST"): Gate(SIGNED_IN, PAGE_DONE),
+    ("/account/sessions/end-others/", "POST"): Gate(SIGNED_IN, PAGE_DONE),
     # The exposure page, for the same readers as the API's exposure; staff enter rates.
     ("/exposure/", "GET"): Gate(RECORD_READERS, 200),
     ("/exposure/fx-rates/", "POST"): Gate(STAFF, PAGE_DONE),

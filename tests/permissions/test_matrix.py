@@ -77,6 +77,7 @@ API_BODIES = {
     },
 }
 PAGE_BODIES = {
+    "/account/tokens/": {"name": "matrix"},
     # The financing panel's forms: field names carry each form's prefix.
     "/proposals/{id}/instruments/": {
         "instrument-kind": "loan",
