@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.base.forms import AuthenticateForm as MFAAuthenticateForm
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.template import loader
@@ -22,6 +23,7 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields.pop("remember", None)  # sessions end when the browser closes
         self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["login"].widget.attrs["autofocus"] = True
         self.fields["password"].widget.attrs.pop("placeholder", None)
         self.fields["password"].help_text = ""
 
@@ -59,3 +61,12 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. the script that uses it."),
     )
+
+
+class AuthenticateForm(MFAAuthenticateForm):
+    """The second step of sign-in: the code field has the focus on arrival, as the first
+    step's username does, so the keyboard goes straight on."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["autofocus"] = True

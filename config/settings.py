@@ -297,6 +297,7 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Wrong codes on the second step: 5 per user per 5 minutes, 10 a minute per address (allauth's
 # defaults); wrong passwords are django-axes' to lock out (accounts.adapter.pre_authenticate).
+MFA_FORMS = {"authenticate": "accounts.forms.AuthenticateForm"}
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Accord"

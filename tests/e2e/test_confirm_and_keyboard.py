@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from projects.models import Status
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp_code
 from tests.e2e.test_accessibility import AXE_OPTIONS
 
 pytestmark = pytest.mark.e2e
@@ -140,6 +140,11 @@ def test_a_member_logs_in_votes_and_changes_the_vote_with_the_keyboard_alone(
     page.keyboard.type(jp_member.username)
     assert tab(page)["name"] == "password"
     page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    # The second step: the authenticator code field has the focus on arrival.
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    assert focused(page)["name"] == "code"
+    page.keyboard.type(totp_code(jp_member))
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/proposals/{proposal.pk}/")
 
