@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.policy import reauth_required
 from core.errors import Invalid, InvalidState
 from core.formatting import number
 from core.web import add_domain_errors, domain_errors, error_message
@@ -290,6 +291,7 @@ def _correction_post(
 
 @login_required
 @require_POST
+@reauth_required
 @domain_errors
 def approval_decide(request: HttpRequest, approval_id: int, decision: str) -> HttpResponse:
     """Approve or reject another staff user's pending entry; back to its proposal's page."""

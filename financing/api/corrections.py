@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from accounts.policy import require_recent_authentication
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.api.schema import DATE_OR_EMPTY
 from financing import corrections, permissions, selectors
@@ -133,6 +134,7 @@ class ApprovalDecideView(PolicyAPIView):
         request=CommentIn, responses={200: ApprovalOut, **error_responses(400, 403, 404, 409)}
     )
     def post(self, request, approval_id):
+        require_recent_authentication(request)  # a second pair of eyes that signed in lately
         data = self.parse(CommentIn)
         approval = corrections.approval_decide(
             user=request.user,
