@@ -77,6 +77,14 @@ EXCLUDED = {
         "a condition's `due` must be today or later (else 400): no JSON Schema keyword says "
         "'not before today'"
     ),
+    ("condition_edit", "positive_data_acceptance"): (
+        "a correction needs its `reason` (else 400), which the schema of a PATCH body, every "
+        "field optional, cannot say"
+    ),
+    ("v1_proposals_instruments_create", "positive_data_acceptance"): (
+        "`cover_ratio` goes with `covers`, on a JBIC or NEXI guarantee of a private loan on "
+        "the project (else 400): a rule across fields and stored data"
+    ),
     ("documents_create", "positive_data_acceptance"): (
         "a document's type is judged by its bytes (PDF, XLSX, DOCX, PPTX, CSV, PNG or JPEG; "
         "docs/documents.md): no JSON Schema keyword says what a binary part must contain"
