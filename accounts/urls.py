@@ -1,5 +1,8 @@
 """Sign-in (django-allauth at /accounts/login/, the code on the next page), second factors,
-re-authentication, password change and reset (Django's views), and My account's security."""
+re-authentication, password reset (Django's views), and My account's security.
+
+A signed-in user changes their password on My account (``/account/password/``, the only
+page that does); config/urls.py sends the usual addresses of that page there."""
 
 from allauth.account import views as allauth_views
 from django.contrib.auth import views as auth_views
@@ -16,12 +19,6 @@ urlpatterns = [
     path("accounts/logout/", allauth_views.logout, name="account_logout"),
     path("accounts/reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
     path("accounts/2fa/", include("allauth.mfa.urls")),
-    path("accounts/password/change/", views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "accounts/password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
     path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/",

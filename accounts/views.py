@@ -1,4 +1,7 @@
-"""Pages of the account's security: API tokens, sessions, password change and reset.
+"""Pages of the account's security: API tokens, sessions, password reset.
+
+The password change is My account's (``notifications.views.PasswordChange``), which calls
+``services.password_changed``.
 
 Second factors are managed on django-allauth's pages (/accounts/2fa/), linked from My account.
 """
@@ -13,8 +16,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,21 +75,6 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
     count = services.sessions_end_others(request=request)
     messages.success(request, _("Other sessions ended: %(count)d.") % {"count": count})
     return redirect("/account/#sessions")
-
-
-@method_decorator(reauth_required, name="dispatch")
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's password change; every other session of the user ends with it."""
-
-    template_name = "registration/password_change_form.html"
-    success_url = reverse_lazy("password_change_done")
-
-    def form_valid(self, form):
-        before = self.request.session.session_key
-        response = super().form_valid(form)  # keeps this session signed in, under a new key
-        services.password_changed(request=self.request, previous_session_key=before)
-        messages.success(self.request, _("Your password is changed. Other sessions are ended."))
-        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -13,13 +13,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.generic import RedirectView
 
 from core.errors import DomainError, Invalid, InvalidState, NotAllowed, NotVisible
 
@@ -197,3 +198,20 @@ def confirmation_page(
             "editable": {name: posted.get(name, "") for name in editable},
         },
     )
+
+
+class MovedTo(RedirectView):
+    """An address that leads to another page of the site, named by ``pattern_name``.
+
+    A GET goes there (302); a form posted to the old address is posted there (307, so its
+    fields and CSRF token go along and that page's own checks apply), which keeps a page left
+    open across the change working. Other methods: 405.
+    """
+
+    permanent = False
+    http_method_names = ["get", "head", "post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = HttpResponseRedirect(self.get_redirect_url(*args, **kwargs))
+        response.status_code = 307
+        return response

@@ -21,7 +21,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Preference)
 class PreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "language")
-    list_filter = ("language",)
+    list_display = ("user", "language", "notification_language")
+    list_filter = ("language", "notification_language")
     search_fields = ("user__username",)
     list_select_related = ("user",)

@@ -6,12 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Preference(models.Model):
-    """A user's own settings: the language of their mail and the site's default for them."""
+    """A user's own settings: the site's default language for them, and their mail's.
+
+    ``notification_language`` empty (the default) means the mail follows ``language``.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    notification_language = models.CharField(
+        _("language of notifications"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_("Empty: the same as the language of the site."),
+    )
 
     class Meta:
         verbose_name = _("preference")

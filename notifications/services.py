@@ -1,4 +1,5 @@
-"""Mail about the committee's events, each sent once per recipient, in their language.
+"""Mail about the committee's events, each sent once per recipient, in their notification
+language.
 
 ``EVENTS`` says who hears of each event on one object; ``outgoing_send`` mails it. For each
 recipient it claims a ``Notification`` row (unique on event, object and recipient) in its own
@@ -53,13 +54,31 @@ def language_check(language: Any) -> str:
     return language
 
 
+def notification_language_check(language: Any) -> str:
+    """Return the code of the mail's language, or "" (follow the site's); raise ``Invalid``
+    for a language the site does not speak."""
+    if language == "":
+        return language
+    try:
+        return language_check(language)
+    except Invalid as error:
+        raise Invalid(error.message, detail={"notification_language": [error.message]}) from None
+
+
 @transaction.atomic
-def preference_set(*, user: Any, language: str) -> Preference:
-    """Set the user's language for mail and as the site's default for them."""
+def preference_set(
+    *, user: Any, language: str, notification_language: str | None = None
+) -> Preference:
+    """Set the user's language for the site (their default on sign-in) and for their mail.
+
+    ``notification_language`` ``""`` makes the mail follow ``language``; ``None`` (what
+    ``provision`` passes) leaves the mail's language as it was.
+    """
     language_check(language)
-    preference, _created = Preference.objects.update_or_create(
-        user=user, defaults={"language": language}
-    )
+    defaults = {"language": language}
+    if notification_language is not None:
+        defaults["notification_language"] = notification_language_check(notification_language)
+    preference, _created = Preference.objects.update_or_create(user=user, defaults=defaults)
     return preference
 
 
@@ -77,11 +96,33 @@ def language_set_by_provisioning(user: Any, language: str) -> None:
 
 
 def language_of(user: Any) -> str:
-    """The user's chosen language, or the site's default."""
+    """The user's chosen language for the site, or the site's default."""
     if user is None or not getattr(user, "pk", None):
         return settings.LANGUAGE_CODE
     language = Preference.objects.filter(user_id=user.pk).values_list("language", flat=True)
     return language.first() or settings.LANGUAGE_CODE
+
+
+def notification_language_choice(user: Any) -> str:
+    """The user's own choice of the mail's language: a code, or "" to follow the site's."""
+    if user is None or not getattr(user, "pk", None):
+        return ""
+    choice = Preference.objects.filter(user_id=user.pk).values_list(
+        "notification_language", flat=True
+    )
+    return choice.first() or ""
+
+
+def mail_languages(users: list[Any]) -> dict[int, str]:
+    """Each user's mail language by id: their notification language, else their language for
+    the site, else (no choice made) the site's default."""
+    chosen = {
+        user_id: notification or language
+        for user_id, language, notification in Preference.objects.filter(
+            user__in=users
+        ).values_list("user_id", "language", "notification_language")
+    }
+    return {user.pk: chosen.get(user.pk, settings.LANGUAGE_CODE) for user in users}
 
 
 # --- Who hears of what --------------------------------------------------------------------
@@ -260,9 +301,7 @@ def notification_send(*, event: str, object_id: int) -> int:
 
 def outgoing_send(*, event: str, outgoing: Outgoing) -> int:
     """Mail ``event`` to each of ``outgoing``'s recipients not yet told of it; return how many."""
-    languages = dict(
-        Preference.objects.filter(user__in=outgoing.recipients).values_list("user_id", "language")
-    )
+    languages = mail_languages(outgoing.recipients)
     if outgoing.link is not None:
         url = absolute_url(outgoing.link)
     elif outgoing.proposal is not None:
@@ -279,7 +318,7 @@ def outgoing_send(*, event: str, outgoing: Outgoing) -> int:
     for user in outgoing.recipients:
         if not user.email:
             continue
-        language = languages.get(user.pk, settings.LANGUAGE_CODE)
+        language = languages[user.pk]
         claim = _claim(event, outgoing.key, user, language)
         if claim is None:
             continue

@@ -1,4 +1,4 @@
-"""My account: the user's language for the site and for their email, and their password.
+"""My account: the user's language for the site and the one for their email, and their password.
 
 The page is made of sections (``notifications/account.html`` includes one template per
 section), so what else an account holds adds a section without touching the others.
@@ -24,20 +24,28 @@ from core.web import add_domain_errors
 
 from .forms import PreferenceForm
 from .middleware import remember_language
-from .services import language_of, preference_set
+from .services import language_of, notification_language_choice, preference_set
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    form = PreferenceForm(request.POST or None, initial={"language": language_of(request.user)})
+    initial = {
+        "language": language_of(request.user),
+        "notification_language": notification_language_choice(request.user),
+    }
+    form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            preference = preference_set(user=request.user, language=form.cleaned_data["language"])
+            preference = preference_set(
+                user=request.user,
+                language=form.cleaned_data["language"],
+                notification_language=form.cleaned_data["notification_language"],
+            )
         except Invalid as error:
             add_domain_errors(form, error)
         else:
             remember_language(request, preference.language)
-            messages.success(request, _("Your language is saved."))
+            messages.success(request, _("Your languages are saved."))
             return redirect("account")
     status = 400 if form.errors else 200
     context = {"form": form, "password_form": PasswordChangeForm(request.user)}

@@ -44,7 +44,7 @@ def test_factors_tokens_and_password_changes_are_logged(db, us_member, security_
     token = ApiToken.objects.get(user=us_member)
     client.post("/account/tokens/revoke/", {"token": token.token_key})
     client.post(
-        "/accounts/password/change/",
+        "/account/password/",
         {
             "old_password": PASSWORD,
             "new_password1": "a-much-longer-passphrase",

@@ -49,14 +49,14 @@ def test_a_wrong_current_password_changes_nothing(db, us_member):
     client = Client()
     sign_in_client(client, us_member)
     response = client.post(
-        "/accounts/password/change/",
+        "/account/password/",
         {
             "old_password": "not-it",
             "new_password1": "a-much-longer-passphrase",
             "new_password2": "a-much-longer-passphrase",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     us_member.refresh_from_db()
     assert us_member.check_password(PASSWORD)
 
@@ -68,7 +68,7 @@ def test_the_user_is_mailed_when_the_password_changes(
     sign_in_client(client, us_member)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            "/accounts/password/change/",
+            "/account/password/",
             {
                 "old_password": PASSWORD,
                 "new_password1": "a-much-longer-passphrase",

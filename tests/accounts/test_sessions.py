@@ -59,7 +59,7 @@ def test_nobody_ends_another_users_session(db, us_member, sponsor_softbank):
 def test_changing_the_password_ends_the_other_sessions(db, us_member):
     laptop, phone = two_devices(us_member)
     response = laptop.post(
-        "/accounts/password/change/",
+        "/account/password/",
         {
             "old_password": PASSWORD,
             "new_password1": "a-much-longer-passphrase",
@@ -91,15 +91,19 @@ def test_a_busy_session_ends_after_twelve_hours(db, us_member):
         assert not signed_in(client)
 
 
-def test_the_password_form_on_my_account_ends_the_other_sessions(db, us_member):
+def test_a_password_form_posted_to_the_old_address_is_handled_by_my_accounts_page(db, us_member):
+    """A page left open from before there was one password page still works (a 307)."""
     laptop, phone = two_devices(us_member)
     response = laptop.post(
-        "/account/password/",
+        "/accounts/password/change/",
         {
             "old_password": PASSWORD,
             "new_password1": "a-much-longer-passphrase",
             "new_password2": "a-much-longer-passphrase",
         },
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain == [("/account/password/", 307), ("/account/", 302)]
     assert signed_in(laptop) and not signed_in(phone)
+    us_member.refresh_from_db()
+    assert us_member.check_password("a-much-longer-passphrase")

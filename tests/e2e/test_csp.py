@@ -30,7 +30,7 @@ COMMON = [
     "/exposure/",
     "/account/",
     "/accounts/2fa/",
-    "/accounts/password/change/",
+    "/account/password/",
     "/no-such-page/",
 ]
 SPONSOR = ["/proposals/new/", "/proposals/{draft}/", "/proposals/{draft}/edit/"]

@@ -3,7 +3,9 @@ site and of one's notifications."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
+from django.urls import reverse
 
 from tests.conftest import PASSWORD
 
@@ -65,3 +67,45 @@ def test_the_password_form_speaks_japanese(jp_member):
 def test_signed_out_the_password_page_sends_to_the_login(client):
     response = client.get("/account/password/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+# --- One password change page: My account's ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "kept"),
+    [
+        ("/accounts/password/change/", "/account/password/"),  # Django's and allauth's address
+        ("/accounts/password/change/done/", "/account/"),
+        ("/admin/password_change/", "/account/password/"),  # the admin's, linked in its header
+        ("/admin/password_change/done/", "/account/"),
+    ],
+)
+def test_the_other_password_change_addresses_end_at_my_accounts_page(jp_member, old, kept):
+    client = signed_in(jp_member)
+    response = client.get(old, follow=True)
+    assert response.redirect_chain == [(kept, 302)]
+    assert response.status_code == 200
+    if kept == "/account/password/":
+        html = response.content.decode()
+        assert 'action="/account/password/"' in html and 'name="old_password"' in html
+
+
+def test_the_names_of_those_pages_lead_to_my_accounts_page_too(jp_member):
+    client = signed_in(jp_member)
+    for name in ("password_change", "admin:password_change"):
+        response = client.get(reverse(name), follow=True)
+        assert response.redirect_chain[-1] == ("/account/password/", 302), name
+
+
+def test_the_old_address_answers_nothing_but_get_and_post(jp_member):
+    client = signed_in(jp_member)
+    assert client.put("/accounts/password/change/").status_code == 405
+    assert client.delete("/accounts/password/change/").status_code == 405
+
+
+def test_no_page_links_to_another_password_change_page(jp_member):
+    client = signed_in(jp_member)
+    for path in ("/", "/account/", "/account/password/"):
+        html = client.get(path).content.decode()
+        assert "/accounts/password/change/" not in html and "password_change" not in html, path

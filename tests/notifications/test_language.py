@@ -106,3 +106,54 @@ def test_a_user_without_a_preference_keeps_the_browsers_language(client, us_memb
     )
     assert response.status_code == 302
     assert COOKIE not in response.cookies
+
+
+def test_my_account_offers_both_languages_each_labelled(client, jp_member):
+    client.force_login(jp_member)
+    html = client.get("/account/").content.decode()
+    assert "Language of the site" in html and "Language of your notifications" in html
+    assert 'name="language"' in html and 'name="notification_language"' in html
+    # No choice made yet: the mail follows the site's language.
+    assert 'name="notification_language" value="" id="id_notification_language_0" checked' in html
+    client.cookies[COOKIE] = "ja"
+    japanese = client.get("/account/").content.decode()
+    assert "サイトの言語" in japanese and "通知の言語" in japanese and "サイトと同じ" in japanese
+
+
+def test_my_account_saves_a_notification_language_apart_from_the_sites(client, jp_member, caplog):
+    client.force_login(jp_member)
+    caplog.clear()
+    with caplog.at_level("DEBUG"):
+        response = client.post("/account/", {"language": "en", "notification_language": "ja"})
+    assert response.status_code == 302 and response["Location"] == "/account/"
+    assert response.cookies[COOKIE].value == "en"  # the site follows its own choice
+    preference = Preference.objects.get(user=jp_member)
+    assert (preference.language, preference.notification_language) == ("en", "ja")
+    assert caplog.records == []  # saving logs nothing, so nothing about the person either
+    page = client.get("/account/").content.decode()
+    assert "Your languages are saved." in page
+    assert 'value="ja" id="id_notification_language_2" checked' in page
+    # Back to following the site's language.
+    client.post("/account/", {"language": "en", "notification_language": ""})
+    assert Preference.objects.get(user=jp_member).notification_language == ""
+
+
+def test_my_account_refuses_an_unknown_notification_language(client, jp_member):
+    client.force_login(jp_member)
+    response = client.post("/account/", {"language": "en", "notification_language": "fr"})
+    assert response.status_code == 400
+    assert 'id="id_notification_language_error"' in response.content.decode()
+    assert not Preference.objects.exists()
+
+
+def test_provision_changes_the_sites_language_and_keeps_the_notification_language(
+    tmp_path, jp_member
+):
+    preference_set(user=jp_member, language="en", notification_language="ja")
+    path = provision_file(
+        tmp_path,
+        [{"username": "yuki", "delegation": "JP", "role": "member", "language": "ja"}],
+    )
+    call_command("provision", path)
+    preference = Preference.objects.get(user=jp_member)
+    assert (preference.language, preference.notification_language) == ("ja", "ja")

@@ -193,6 +193,24 @@ def test_a_japanese_speaker_gets_japanese_mail(make_proposal, committee, capture
     assert Notification.objects.get(recipient=committee["jp_member"]).language == "ja"
 
 
+def test_mail_follows_the_notification_language_not_the_sites(make_proposal, committee, capture):
+    # Reads the site in English, gets mail in Japanese; and the reverse.
+    preference_set(user=committee["us_member"], language="en", notification_language="ja")
+    preference_set(user=committee["jp_member"], language="ja", notification_language="en")
+    preference_set(user=committee["jp_member_2"], language="ja")  # no choice: as the site
+    proposal = make_proposal("in_review")
+    act(capture, user=committee["us_chair"], proposal_id=proposal.pk, action="open_ballot")
+    to = {m.to[0].split("@")[0]: m for m in mail.outbox}
+    japanese, english, following = to["bob"], to["yuki"], to["aiko"]
+    assert "投票" in japanese.subject and "投票" in japanese.body
+    assert "投票" in japanese.alternatives[0][0]
+    assert english.subject.startswith("Ballot open on") and "投票" not in english.body
+    assert "投票" not in english.alternatives[0][0]
+    assert "投票" in following.subject
+    languages = dict(Notification.objects.values_list("recipient__username", "language"))
+    assert (languages["bob"], languages["yuki"], languages["aiko"]) == ("ja", "en", "ja")
+
+
 class FlakySMTP:
     """A mail backend that fails the first time, like an SMTP server that hangs up."""
 
