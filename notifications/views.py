@@ -59,7 +59,7 @@ class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
     http_method_names = ["get", "post"]  # not FormView's PUT: a browser form posts
     template_name = "notifications/password_change.html"
     success_url = reverse_lazy("account")
-    success_message = gettext_lazy("Your password is changed.")
+    success_message = gettext_lazy("Your password is changed. Your other sessions have ended.")
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         before = self.request.session.session_key
