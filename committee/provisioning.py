@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,12 +20,15 @@ from django.db import transaction
 from accounts.services import AccountError, totp_enrol, totp_secret_check
 from core.errors import Invalid
 from core.models import Delegation, Role
+from core.roles import sponsor_group_name
 from projects.models import Sponsor
 from projects.services import sponsor_upsert
 
 from .services import membership_assign
 
 DELEGATION_ROLES = [r for r in Role.values if r != Role.SPONSOR]
+# The longest sponsor name whose group name (``sponsor_group_name``) keeps it whole.
+SPONSOR_NAME_LIMIT = Group._meta.get_field("name").max_length - len(sponsor_group_name(""))
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,19 @@ def _text(item: dict, key: str, where: str, *, required: bool = True) -> str:
         return ""
     if not isinstance(value, str) or not value.strip():
         raise _fail(where, f"'{key}' must be a non-empty string")
+    if "\x00" in value:
+        raise _fail(where, f"'{key}' must not contain a NUL character")
     return value.strip()
+
+
+def _fits(model: Any, field: str, value: str, key: str, where: str) -> str:
+    """``value`` as the model's ``field`` stores it (length, characters), or ``Invalid``:
+    the database would refuse it later, mid-file, with an error that names no item."""
+    try:
+        model._meta.get_field(field).run_validators(value)
+    except ValidationError as error:
+        raise _fail(where, f"'{key}': {' '.join(error.messages)}") from None
+    return value
 
 
 def _provision_sponsors(items: list[Any]) -> int:
@@ -71,8 +87,13 @@ def _provision_sponsors(items: list[Any]) -> int:
         where = f"sponsors[{index}]"
         if not isinstance(item, dict):
             raise _fail(where, "must be an object")
+        name = _fits(Sponsor, "name", _text(item, "name", where), "name", where)
+        if len(name) > SPONSOR_NAME_LIMIT:
+            # The sponsor's group is named after it, cut to the group name's length: two long
+            # names alike up to the cut would share one group, and so each other's proposals.
+            raise _fail(where, f"'name' is too long: at most {SPONSOR_NAME_LIMIT} characters")
         try:
-            sponsor_upsert(name=_text(item, "name", where), country=_text(item, "country", where))
+            sponsor_upsert(name=name, country=_text(item, "country", where))
         except Invalid as error:
             raise _fail(where, error.message) from None
     return len(items)
@@ -118,6 +139,7 @@ def _credentials_of_item(item: dict, where: str, user: Any) -> tuple[str, str | 
             validate_email(email)
         except (ValidationError, TypeError):
             raise _fail(where, f"invalid email {email!r}") from None
+        _fits(get_user_model(), "email", email, "email", where)
     password = item.get("password")
     if user is None and not password:
         raise _fail(where, "a new user needs a password")
@@ -136,14 +158,14 @@ def _provision_user(item: Any, index: int, seen: set[str], summary: Summary) -> 
     where = f"users[{index}]"
     if not isinstance(item, dict):
         raise _fail(where, "must be an object")
-    username = _text(item, "username", where)
+    User = get_user_model()
+    username = _fits(User, User.USERNAME_FIELD, _text(item, "username", where), "username", where)
     where = f"user {username!r}"
     if username in seen:
         raise _fail(where, "appears twice")
     seen.add(username)
     role, delegation, sponsor = _role_of_item(item, where)
     extras = _extras_of_item(item, where)
-    User = get_user_model()
     user = User.objects.filter(username=username).first()
     email, password = _credentials_of_item(item, where, user)
     if user is None:

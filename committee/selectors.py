@@ -160,6 +160,12 @@ def decision_log_filter(
     rows: QuerySet[DecisionLogEntry], filters: Mapping[str, Any]
 ) -> QuerySet[DecisionLogEntry]:
     """Apply the log's filters: proposal reference, event, since and until (inclusive)."""
+    for field in ("proposal", "event"):
+        if "\x00" in str(filters.get(field) or ""):
+            # PostgreSQL cannot compare a text with a NUL in it (forms and the API's query
+            # serializer refuse one; the export command passes its arguments straight here).
+            message = _("Remove the NUL character.")
+            raise Invalid(message, detail={field: [message]})
     reference = str(filters.get("proposal") or "").strip()
     if reference:
         rows = rows.filter(proposal__iexact=reference)

@@ -56,6 +56,9 @@ def test_provision_updates_on_a_second_run(tmp_path, db):
     assert User.objects.count() == 2 and Sponsor.objects.count() == 1
 
 
+# A valid address (every label under 64 characters) longer than the 254 the column holds.
+LONG_EMAIL = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".org"
+
 BAD = [
     ("{not json", "not valid JSON"),
     ("[]", "JSON object"),
@@ -86,6 +89,33 @@ BAD = [
         "password",
     ),
     ({"people": []}, "unknown top-level"),
+    # What the database would refuse mid-file (PostgreSQL: a DataError, not a message).
+    ({"users": [{**GOOD_FILE["users"][0], "username": "u" * 151}]}, "'username'"),
+    ({"users": [{**GOOD_FILE["users"][0], "username": "a\u0000b"}]}, "NUL"),
+    ({"users": [{**GOOD_FILE["users"][0], "username": "bob smith!"}]}, "'username'"),
+    (
+        {
+            "users": [
+                {
+                    **GOOD_FILE["users"][0],
+                    "username": "x",
+                    "email": LONG_EMAIL,
+                }
+            ]
+        },
+        "'email'",
+    ),
+    ({"sponsors": [{"name": "S" * 201, "country": "JP"}]}, "'name'"),
+    # Two names alike up to the group name's length would share one sponsor group.
+    (
+        {
+            "sponsors": [
+                {"name": "N" * 141 + " East", "country": "JP"},
+                {"name": "N" * 141 + " West", "country": "JP"},
+            ]
+        },
+        "too long",
+    ),
 ]
 
 

@@ -228,6 +228,8 @@ def test_export_command_writes_each_format(tmp_path, lifecycle_log, make_proposa
         ["--format", "pdf", "-o", "{tmp}/x"],
         ["--format", "csv", "--since", "not-a-date", "-o", "{tmp}/x"],
         ["--format", "csv", "-o", "{tmp}/missing/dir/x.csv"],
+        # PostgreSQL cannot compare a text holding NUL: refused, not a DataError.
+        ["--format", "csv", "--proposal", "P-2025-0001\x00", "-o", "{tmp}/x.csv"],
     ],
 )
 def test_export_command_rejects_bad_input(tmp_path, db, args):
