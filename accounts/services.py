@@ -33,6 +33,8 @@ def token_create(
     name = (name or "").strip()
     if not name:
         raise AccountError("A token needs a name.")
+    if "\x00" in name:
+        raise AccountError("A token's name cannot contain a NUL character.")
     with transaction.atomic():
         token, secret = ApiToken.objects.create(user=user, name=name[:100])
     audit.log("token_created", request, user=user, token=token.token_key, name=token.name)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import pytest
 import time_machine
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -84,4 +86,15 @@ def test_a_token_needs_a_name(db, us_member):
     client = Client()
     client.force_login(us_member)
     client.post("/account/tokens/", {"name": "  "})
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["{user}", "--name", "a\x00b"], ["nob\x00dy"], ["{user}", "--name", "   "]],
+    ids=["nul in name", "nul in username", "blank name"],
+)
+def test_drf_create_token_refuses_bad_arguments_with_a_message(db, us_staff, args):
+    with pytest.raises(CommandError):
+        call_command("drf_create_token", *[a.format(user=us_staff.username) for a in args])
     assert not ApiToken.objects.exists()

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import ApiToken
-from accounts.services import token_create
+from accounts.services import AccountError, token_create
 
 
 class Command(BaseCommand):
@@ -29,11 +29,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         User = get_user_model()
         username = options["username"]
+        if "\x00" in username or "\x00" in options["name"]:
+            raise CommandError("A username or a token's name cannot contain a NUL character.")
         user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
         if user is None:
             raise CommandError(f"Cannot create the Token: user {username} does not exist")
         if options["reset"]:
             ApiToken.objects.filter(user=user, name=options["name"]).delete()
-        token, secret = token_create(user=user, name=options["name"])
+        try:
+            token, secret = token_create(user=user, name=options["name"])
+        except AccountError as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(f"Generated token {secret} for user {username}")
         self.stdout.write(f"It ends {token.expiry:%Y-%m-%d %H:%M} UTC.")
