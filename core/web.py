@@ -125,10 +125,17 @@ def form_action(
     success: Callable[[Any], HttpResponse],
     invalid: Callable[[forms.Form], HttpResponse],
     message: str | Callable[[Any], str] | None = None,
+    catch: tuple[type[DomainError], ...] = (Invalid,),
+    refused: Callable[[DomainError], HttpResponse] | None = None,
 ) -> HttpResponse:
     """Validate → call the service → on success flash ``message`` (a string, or a function of
     the result) and answer ``success(result)``; on bad input put the errors beside the fields
     and answer ``invalid(form)``.
+
+    ``catch`` names the service's errors that belong to the form: by default bad input; a form
+    that shows a refused state beside its fields adds ``InvalidState``. They go beside the
+    fields and ``invalid(form)`` answers, or ``refused(error)`` does when given (a form that
+    has nowhere to show them, e.g. one that is only a button).
 
     Other domain errors propagate, for ``domain_errors`` to map: 404, 403, and a state that
     does not allow the action (a message and back).
@@ -136,7 +143,9 @@ def form_action(
     if form.is_valid():
         try:
             result = service(form.cleaned_data)
-        except Invalid as error:
+        except catch as error:
+            if refused is not None:
+                return refused(error)
             add_domain_errors(form, error)
         else:
             if message:
