@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.policy import reauth_required
-from core.errors import Invalid, InvalidState
+from core.errors import DomainError, Invalid, InvalidState
 from core.formatting import number
-from core.web import add_domain_errors, domain_errors, error_message
+from core.web import domain_errors, error_message, form_action
 from financing import corrections, permissions, rules, selectors, services
 from financing.forms import (
     AsOfForm,
@@ -84,16 +84,15 @@ def exposure(request: HttpRequest, *, fx_form: FxRateForm | None = None) -> Http
 @domain_errors
 def exposure_fx_rate(request: HttpRequest) -> HttpResponse:
     """Enter a JPY rate from the exposure page."""
-    form = FxRateForm(request.POST)
-    if form.is_valid():
-        try:
-            rate = services.fx_rate_set(user=request.user, **form.cleaned_data)
-        except Invalid as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _fx_saved(rate))
-            return redirect("exposure")
-    return exposure(request, fx_form=form)  # the page as it was, with the form's errors
+    return form_action(
+        request,
+        FxRateForm(request.POST),
+        lambda data: services.fx_rate_set(user=request.user, **data),
+        success=lambda rate: redirect("exposure"),
+        # The page as it was, with the form's errors.
+        invalid=lambda form: exposure(request, fx_form=form),
+        message=_fx_saved,
+    )
 
 
 def _fx_saved(rate: Any) -> str:
@@ -115,22 +114,24 @@ def _panel_post(
     call: Any,
     done: Any,
 ) -> HttpResponse:
-    """Validate ``form``, call the service; on error show the proposal page with the form."""
+    """Validate ``form``, call the service; on error (a refused state too) show the proposal
+    page with the form. An entry at or above the four-eyes threshold waits for approval."""
     proposal = get_proposal(request, pk)
     if not permissions.can_run_funding(request.user, proposal):
         raise PermissionDenied(_("Only secretariat staff record financing."))
-    if form.is_valid():
-        try:
-            result = call(proposal, form.cleaned_data)
-        except (Invalid, InvalidState) as error:
-            add_domain_errors(form, error)
-        else:
-            if isinstance(result, Approval):  # at or above the four-eyes threshold
-                messages.success(request, _pending_message(result))
-                return _back_to_panel(proposal.pk, "approvals")
-            messages.success(request, done(result))
-            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#financing")
-    return render_detail(request, proposal, status=400, **{form_name: form})
+    return form_action(
+        request,
+        form,
+        lambda data: call(proposal, data),
+        success=lambda result: _back_to_panel(
+            proposal.pk, "approvals" if isinstance(result, Approval) else "financing"
+        ),
+        invalid=lambda form: render_detail(request, proposal, status=400, **{form_name: form}),
+        message=lambda result: (
+            _pending_message(result) if isinstance(result, Approval) else done(result)
+        ),
+        catch=(Invalid, InvalidState),
+    )
 
 
 @login_required
@@ -272,21 +273,30 @@ def true_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _correction_post(
     request: HttpRequest, proposal: Any, call: Any, *, reason_required: bool = True
 ) -> HttpResponse:
-    """Call a correction service with the form's reason; its refusal comes back as a message
-    on the proposal page (the panel shows the state it refers to)."""
+    """Call a correction service with the form's reason; a missing reason or the service's
+    refusal comes back as a message on the proposal page (the panel shows the state it
+    refers to)."""
     if not permissions.can_run_funding(request.user, proposal):
         raise PermissionDenied(_("Only secretariat staff correct the ledger."))
-    form = ReasonForm(request.POST, reason_required=reason_required)
-    if not form.is_valid():
+
+    def unsaid(form: ReasonForm) -> HttpResponse:
         messages.error(request, _("Say why: the reason is kept in the decision log."))
         return _back_to_panel(proposal.pk)
-    try:
-        approval = call(form.cleaned_data["reason"])
-    except (Invalid, InvalidState) as error:
+
+    def refused(error: DomainError) -> HttpResponse:
         messages.error(request, error_message(error))
-    else:
-        messages.success(request, _pending_message(approval))
-    return _back_to_panel(proposal.pk, "approvals")
+        return _back_to_panel(proposal.pk, "approvals")
+
+    return form_action(
+        request,
+        ReasonForm(request.POST, reason_required=reason_required),
+        lambda data: call(data["reason"]),
+        success=lambda approval: _back_to_panel(proposal.pk, "approvals"),
+        invalid=unsaid,
+        message=_pending_message,
+        catch=(Invalid, InvalidState),
+        refused=refused,
+    )
 
 
 @login_required
