@@ -175,6 +175,7 @@ def confirmation_page(
     subject: str = "",
     danger: bool = False,
     editable: tuple[str, ...] = ("comment",),
+    required: tuple[str, ...] = (),
 ) -> HttpResponse:
     """Ask before an action that cannot be undone, as a page (what a browser without script
     shows; with script a dialog asks first, see ``static/js/accord.js``).
@@ -182,7 +183,8 @@ def confirmation_page(
     A form marked ``data-confirm`` posts here without ``confirmed``: the page says the
     consequence in one sentence and offers Confirm, which posts what was typed again to
     ``action`` with ``confirmed=1``, or Cancel, a link to ``cancel``. Fields named in
-    ``editable`` stay editable on the page; the others travel hidden. Nothing changes.
+    ``editable`` stay editable on the page (those in ``required`` must be filled); the others
+    travel hidden. Nothing changes.
     """
     posted = request.POST if request.method == "POST" else {}
     carried = [
@@ -204,5 +206,6 @@ def confirmation_page(
             "danger": danger,
             "carried": carried,
             "editable": {name: posted.get(name, "") for name in editable},
+            "required": required,
         },
     )
