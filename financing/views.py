@@ -7,6 +7,7 @@ with the service's messages beside the fields, and a 400.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,10 +19,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.policy import reauth_required
+from accounts.policy import require_recent_sign_in
 from core.errors import DomainError, Invalid, InvalidState
 from core.formatting import number
-from core.web import domain_errors, error_message, form_action
+from core.web import confirmation_page, domain_errors, error_message, form_action, is_confirmed
 from financing import corrections, permissions, rules, selectors, services
 from financing.forms import (
     AsOfForm,
@@ -33,6 +34,11 @@ from financing.forms import (
     instrument_label,
 )
 from financing.models import Approval, Distribution, Transaction
+from financing.templatetags.financing_ui import (
+    decision_question,
+    reversal_question,
+    true_up_question,
+)
 from projects.templatetags.accord import money
 from projects.views import get_proposal, render_detail
 
@@ -220,20 +226,45 @@ def _pending_message(approval: Any) -> str:
     }
 
 
+def _ask_first(
+    request: HttpRequest, proposal: Any, question: dict[str, str], anchor: str
+) -> HttpResponse:
+    """The confirmation page of a correction (what a browser without script shows; with
+    script the shared dialog asks the same ``question``), its reason editable."""
+    reason = ("reason",) if question["reason"] else ()
+    return confirmation_page(
+        request,
+        title=question["title"],
+        subject=f"{proposal.reference} · {proposal.title}",
+        consequence=question["consequence"],
+        action=request.path,
+        button=question["button"],
+        cancel=reverse("proposal-detail", args=[proposal.pk]) + f"#{anchor}",
+        editable=reason,
+        required=reason if question["reason"] == "required" else (),
+    )
+
+
 @login_required
 @require_POST
 @domain_errors
 def transaction_reverse(request: HttpRequest, pk: int, transaction_id: int) -> HttpResponse:
-    """Ask for a transaction of this project to be reversed (the reason from the form)."""
+    """Ask for a transaction of this project to be reversed, once confirmed with a reason."""
     proposal = get_proposal(request, pk)
-    if not Transaction.objects.filter(pk=transaction_id, instrument__proposal=proposal).exists():
+    row = (
+        Transaction.objects.select_related("instrument")
+        .filter(pk=transaction_id, instrument__proposal=proposal)
+        .first()
+    )
+    if row is None:
         raise Http404
     return _correction_post(
         request,
         proposal,
         lambda reason: corrections.transaction_reverse(
-            user=request.user, transaction_id=transaction_id, reason=reason
+            user=request.user, transaction_id=row.pk, reason=reason
         ),
+        lambda: reversal_question(row),
     )
 
 
@@ -241,16 +272,18 @@ def transaction_reverse(request: HttpRequest, pk: int, transaction_id: int) -> H
 @require_POST
 @domain_errors
 def distribution_reverse(request: HttpRequest, pk: int, distribution_id: int) -> HttpResponse:
-    """Ask for a distribution of this project to be reversed (the reason from the form)."""
+    """Ask for a distribution of this project to be reversed, once confirmed with a reason."""
     proposal = get_proposal(request, pk)
-    if not Distribution.objects.filter(pk=distribution_id, proposal=proposal).exists():
+    row = Distribution.objects.filter(pk=distribution_id, proposal=proposal).first()
+    if row is None:
         raise Http404
     return _correction_post(
         request,
         proposal,
         lambda reason: corrections.distribution_reverse(
-            user=request.user, distribution_id=distribution_id, reason=reason
+            user=request.user, distribution_id=row.pk, reason=reason
         ),
+        lambda: reversal_question(row),
     )
 
 
@@ -258,26 +291,42 @@ def distribution_reverse(request: HttpRequest, pk: int, distribution_id: int) ->
 @require_POST
 @domain_errors
 def true_up_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Ask to settle the project's true-up as it stands."""
+    """Ask to settle the project's true-up as it stands, once confirmed."""
     proposal = get_proposal(request, pk)
+
+    def question() -> dict[str, str] | None:
+        # Nothing owed (or nothing valued): nothing to confirm, the service says why not.
+        owed = selectors.restatement(proposal=proposal).true_up
+        return true_up_question(proposal, owed) if owed else None
+
     return _correction_post(
         request,
         proposal,
         lambda reason: corrections.true_up_request(
             user=request.user, proposal_id=proposal.pk, reason=reason
         ),
+        question,
         reason_required=False,
     )
 
 
 def _correction_post(
-    request: HttpRequest, proposal: Any, call: Any, *, reason_required: bool = True
+    request: HttpRequest,
+    proposal: Any,
+    call: Any,
+    question: Callable[[], dict[str, str] | None],
+    *,
+    reason_required: bool = True,
 ) -> HttpResponse:
-    """Call a correction service with the form's reason; a missing reason or the service's
-    refusal comes back as a message on the proposal page (the panel shows the state it
-    refers to)."""
+    """Once confirmed, call a correction service with the reason; a missing reason or the
+    service's refusal comes back as a message on the proposal page (the panel shows the
+    state it refers to). Unconfirmed, the page asks ``question()`` first (None: nothing to
+    ask, the service refuses)."""
     if not permissions.can_run_funding(request.user, proposal):
         raise PermissionDenied(_("Only secretariat staff correct the ledger."))
+    asked = None if is_confirmed(request) else question()
+    if asked is not None:
+        return _ask_first(request, proposal, asked, "financing")
 
     def unsaid(form: ReasonForm) -> HttpResponse:
         messages.error(request, _("Say why: the reason is kept in the decision log."))
@@ -301,14 +350,24 @@ def _correction_post(
 
 @login_required
 @require_POST
-@reauth_required
 @domain_errors
 def approval_decide(request: HttpRequest, approval_id: int, decision: str) -> HttpResponse:
-    """Approve or reject another staff user's pending entry; back to its proposal's page."""
+    """Approve or reject another staff user's pending entry, once confirmed (neither can be
+    undone); back to its proposal's page. Deciding needs a recent sign-in."""
+    approve = decision == "approve"
+    if not is_confirmed(request):
+        waiting = [a for a in selectors.approvals_waiting_for(request.user) if a.pk == approval_id]
+        if waiting:
+            approval = waiting[0]
+            question = decision_question(approval, approve)
+            return _ask_first(request, approval.proposal, question, "approvals")
+        # Not one this user may decide: the service refuses it below (404, 403, or a
+        # message for one already decided) and nothing changes.
+    require_recent_sign_in(request)
     form = ReasonForm(request.POST, reason_required=False)
     comment = form.cleaned_data["reason"] if form.is_valid() else ""
     approval = corrections.approval_decide(
-        user=request.user, approval_id=approval_id, approve=decision == "approve", comment=comment
+        user=request.user, approval_id=approval_id, approve=approve, comment=comment
     )
     if approval.status == "approved":
         messages.success(request, _("Approved: the entry now counts."))
