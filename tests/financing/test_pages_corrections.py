@@ -12,9 +12,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.models import DecisionLogEntry
 from financing import corrections, services
@@ -320,3 +322,22 @@ def test_the_panel_marks_the_correction_buttons_for_the_shared_dialog(
     assert 'data-confirm-title="Reverse this distribution?"' in html
     assert 'data-confirm-button="Confirm: Approve"' in html
     assert 'data-confirm-button="Confirm: Reject"' in html
+
+
+def test_a_stale_session_is_asked_who_it_is_only_once_the_decision_is_confirmed(
+    browser_of, us_staff, jp_staff, make_proposal
+):
+    proposal = owing_project(make_proposal, us_staff)
+    approval = corrections.true_up_request(user=us_staff, proposal_id=proposal.pk)
+    checker = browser_of(jp_staff)
+    url = f"/approvals/{approval.pk}/approve/"
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=901)):
+        asked = checker.post(url)
+        confirmed = checker.post(url, CONFIRMED)
+
+    assert asked.status_code == 200  # the question first, whoever is at the keyboard
+    assert confirmed.status_code == 302
+    assert confirmed["Location"].startswith("/accounts/reauthenticate/")
+    approval.refresh_from_db()
+    assert approval.status == "pending"
