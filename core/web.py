@@ -126,10 +126,17 @@ def form_action(
     success: Callable[[Any], HttpResponse],
     invalid: Callable[[forms.Form], HttpResponse],
     message: str | Callable[[Any], str] | None = None,
+    catch: tuple[type[DomainError], ...] = (Invalid,),
+    refused: Callable[[DomainError], HttpResponse] | None = None,
 ) -> HttpResponse:
     """Validate → call the service → on success flash ``message`` (a string, or a function of
     the result) and answer ``success(result)``; on bad input put the errors beside the fields
     and answer ``invalid(form)``.
+
+    ``catch`` names the service's errors that belong to the form: by default bad input; a form
+    that shows a refused state beside its fields adds ``InvalidState``. They go beside the
+    fields and ``invalid(form)`` answers, or ``refused(error)`` does when given (a form that
+    has nowhere to show them, e.g. one that is only a button).
 
     Other domain errors propagate, for ``domain_errors`` to map: 404, 403, and a state that
     does not allow the action (a message and back).
@@ -137,7 +144,9 @@ def form_action(
     if form.is_valid():
         try:
             result = service(form.cleaned_data)
-        except Invalid as error:
+        except catch as error:
+            if refused is not None:
+                return refused(error)
             add_domain_errors(form, error)
         else:
             if message:
@@ -167,6 +176,7 @@ def confirmation_page(
     subject: str = "",
     danger: bool = False,
     editable: tuple[str, ...] = ("comment",),
+    required: tuple[str, ...] = (),
 ) -> HttpResponse:
     """Ask before an action that cannot be undone, as a page (what a browser without script
     shows; with script a dialog asks first, see ``static/js/accord.js``).
@@ -174,7 +184,8 @@ def confirmation_page(
     A form marked ``data-confirm`` posts here without ``confirmed``: the page says the
     consequence in one sentence and offers Confirm, which posts what was typed again to
     ``action`` with ``confirmed=1``, or Cancel, a link to ``cancel``. Fields named in
-    ``editable`` stay editable on the page; the others travel hidden. Nothing changes.
+    ``editable`` stay editable on the page (those in ``required`` must be filled); the others
+    travel hidden. Nothing changes.
     """
     posted = request.POST if request.method == "POST" else {}
     carried = [
@@ -196,6 +207,7 @@ def confirmation_page(
             "danger": danger,
             "carried": carried,
             "editable": {name: posted.get(name, "") for name in editable},
+            "required": required,
         },
     )
 

@@ -7,6 +7,7 @@ with the service's messages beside the fields, and a 400.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,10 +19,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.policy import reauth_required
-from core.errors import Invalid, InvalidState
+from accounts.policy import require_recent_sign_in
+from core.errors import DomainError, Invalid, InvalidState
 from core.formatting import number
-from core.web import add_domain_errors, domain_errors, error_message
+from core.web import confirmation_page, domain_errors, error_message, form_action, is_confirmed
 from financing import corrections, permissions, rules, selectors, services
 from financing.forms import (
     AsOfForm,
@@ -33,6 +34,11 @@ from financing.forms import (
     instrument_label,
 )
 from financing.models import Approval, Distribution, Transaction
+from financing.templatetags.financing_ui import (
+    decision_question,
+    reversal_question,
+    true_up_question,
+)
 from projects.templatetags.accord import money
 from projects.views import get_proposal, render_detail
 
@@ -84,16 +90,15 @@ def exposure(request: HttpRequest, *, fx_form: FxRateForm | None = None) -> Http
 @domain_errors
 def exposure_fx_rate(request: HttpRequest) -> HttpResponse:
     """Enter a JPY rate from the exposure page."""
-    form = FxRateForm(request.POST)
-    if form.is_valid():
-        try:
-            rate = services.fx_rate_set(user=request.user, **form.cleaned_data)
-        except Invalid as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _fx_saved(rate))
-            return redirect("exposure")
-    return exposure(request, fx_form=form)  # the page as it was, with the form's errors
+    return form_action(
+        request,
+        FxRateForm(request.POST),
+        lambda data: services.fx_rate_set(user=request.user, **data),
+        success=lambda rate: redirect("exposure"),
+        # The page as it was, with the form's errors.
+        invalid=lambda form: exposure(request, fx_form=form),
+        message=_fx_saved,
+    )
 
 
 def _fx_saved(rate: Any) -> str:
@@ -115,22 +120,24 @@ def _panel_post(
     call: Any,
     done: Any,
 ) -> HttpResponse:
-    """Validate ``form``, call the service; on error show the proposal page with the form."""
+    """Validate ``form``, call the service; on error (a refused state too) show the proposal
+    page with the form. An entry at or above the four-eyes threshold waits for approval."""
     proposal = get_proposal(request, pk)
     if not permissions.can_run_funding(request.user, proposal):
         raise PermissionDenied(_("Only secretariat staff record financing."))
-    if form.is_valid():
-        try:
-            result = call(proposal, form.cleaned_data)
-        except (Invalid, InvalidState) as error:
-            add_domain_errors(form, error)
-        else:
-            if isinstance(result, Approval):  # at or above the four-eyes threshold
-                messages.success(request, _pending_message(result))
-                return _back_to_panel(proposal.pk, "approvals")
-            messages.success(request, done(result))
-            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#financing")
-    return render_detail(request, proposal, status=400, **{form_name: form})
+    return form_action(
+        request,
+        form,
+        lambda data: call(proposal, data),
+        success=lambda result: _back_to_panel(
+            proposal.pk, "approvals" if isinstance(result, Approval) else "financing"
+        ),
+        invalid=lambda form: render_detail(request, proposal, status=400, **{form_name: form}),
+        message=lambda result: (
+            _pending_message(result) if isinstance(result, Approval) else done(result)
+        ),
+        catch=(Invalid, InvalidState),
+    )
 
 
 @login_required
@@ -219,20 +226,45 @@ def _pending_message(approval: Any) -> str:
     }
 
 
+def _ask_first(
+    request: HttpRequest, proposal: Any, question: dict[str, str], anchor: str
+) -> HttpResponse:
+    """The confirmation page of a correction (what a browser without script shows; with
+    script the shared dialog asks the same ``question``), its reason editable."""
+    reason = ("reason",) if question["reason"] else ()
+    return confirmation_page(
+        request,
+        title=question["title"],
+        subject=f"{proposal.reference} · {proposal.title}",
+        consequence=question["consequence"],
+        action=request.path,
+        button=question["button"],
+        cancel=reverse("proposal-detail", args=[proposal.pk]) + f"#{anchor}",
+        editable=reason,
+        required=reason if question["reason"] == "required" else (),
+    )
+
+
 @login_required
 @require_POST
 @domain_errors
 def transaction_reverse(request: HttpRequest, pk: int, transaction_id: int) -> HttpResponse:
-    """Ask for a transaction of this project to be reversed (the reason from the form)."""
+    """Ask for a transaction of this project to be reversed, once confirmed with a reason."""
     proposal = get_proposal(request, pk)
-    if not Transaction.objects.filter(pk=transaction_id, instrument__proposal=proposal).exists():
+    row = (
+        Transaction.objects.select_related("instrument")
+        .filter(pk=transaction_id, instrument__proposal=proposal)
+        .first()
+    )
+    if row is None:
         raise Http404
     return _correction_post(
         request,
         proposal,
         lambda reason: corrections.transaction_reverse(
-            user=request.user, transaction_id=transaction_id, reason=reason
+            user=request.user, transaction_id=row.pk, reason=reason
         ),
+        lambda: reversal_question(row),
     )
 
 
@@ -240,16 +272,18 @@ def transaction_reverse(request: HttpRequest, pk: int, transaction_id: int) -> H
 @require_POST
 @domain_errors
 def distribution_reverse(request: HttpRequest, pk: int, distribution_id: int) -> HttpResponse:
-    """Ask for a distribution of this project to be reversed (the reason from the form)."""
+    """Ask for a distribution of this project to be reversed, once confirmed with a reason."""
     proposal = get_proposal(request, pk)
-    if not Distribution.objects.filter(pk=distribution_id, proposal=proposal).exists():
+    row = Distribution.objects.filter(pk=distribution_id, proposal=proposal).first()
+    if row is None:
         raise Http404
     return _correction_post(
         request,
         proposal,
         lambda reason: corrections.distribution_reverse(
-            user=request.user, distribution_id=distribution_id, reason=reason
+            user=request.user, distribution_id=row.pk, reason=reason
         ),
+        lambda: reversal_question(row),
     )
 
 
@@ -257,48 +291,83 @@ def distribution_reverse(request: HttpRequest, pk: int, distribution_id: int) ->
 @require_POST
 @domain_errors
 def true_up_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Ask to settle the project's true-up as it stands."""
+    """Ask to settle the project's true-up as it stands, once confirmed."""
     proposal = get_proposal(request, pk)
+
+    def question() -> dict[str, str] | None:
+        # Nothing owed (or nothing valued): nothing to confirm, the service says why not.
+        owed = selectors.restatement(proposal=proposal).true_up
+        return true_up_question(proposal, owed) if owed else None
+
     return _correction_post(
         request,
         proposal,
         lambda reason: corrections.true_up_request(
             user=request.user, proposal_id=proposal.pk, reason=reason
         ),
+        question,
         reason_required=False,
     )
 
 
 def _correction_post(
-    request: HttpRequest, proposal: Any, call: Any, *, reason_required: bool = True
+    request: HttpRequest,
+    proposal: Any,
+    call: Any,
+    question: Callable[[], dict[str, str] | None],
+    *,
+    reason_required: bool = True,
 ) -> HttpResponse:
-    """Call a correction service with the form's reason; its refusal comes back as a message
-    on the proposal page (the panel shows the state it refers to)."""
+    """Once confirmed, call a correction service with the reason; a missing reason or the
+    service's refusal comes back as a message on the proposal page (the panel shows the
+    state it refers to). Unconfirmed, the page asks ``question()`` first (None: nothing to
+    ask, the service refuses)."""
     if not permissions.can_run_funding(request.user, proposal):
         raise PermissionDenied(_("Only secretariat staff correct the ledger."))
-    form = ReasonForm(request.POST, reason_required=reason_required)
-    if not form.is_valid():
+    asked = None if is_confirmed(request) else question()
+    if asked is not None:
+        return _ask_first(request, proposal, asked, "financing")
+
+    def unsaid(form: ReasonForm) -> HttpResponse:
         messages.error(request, _("Say why: the reason is kept in the decision log."))
         return _back_to_panel(proposal.pk)
-    try:
-        approval = call(form.cleaned_data["reason"])
-    except (Invalid, InvalidState) as error:
+
+    def refused(error: DomainError) -> HttpResponse:
         messages.error(request, error_message(error))
-    else:
-        messages.success(request, _pending_message(approval))
-    return _back_to_panel(proposal.pk, "approvals")
+        return _back_to_panel(proposal.pk, "approvals")
+
+    return form_action(
+        request,
+        ReasonForm(request.POST, reason_required=reason_required),
+        lambda data: call(data["reason"]),
+        success=lambda approval: _back_to_panel(proposal.pk, "approvals"),
+        invalid=unsaid,
+        message=_pending_message,
+        catch=(Invalid, InvalidState),
+        refused=refused,
+    )
 
 
 @login_required
 @require_POST
-@reauth_required
 @domain_errors
 def approval_decide(request: HttpRequest, approval_id: int, decision: str) -> HttpResponse:
-    """Approve or reject another staff user's pending entry; back to its proposal's page."""
+    """Approve or reject another staff user's pending entry, once confirmed (neither can be
+    undone); back to its proposal's page. Deciding needs a recent sign-in."""
+    approve = decision == "approve"
+    if not is_confirmed(request):
+        waiting = [a for a in selectors.approvals_waiting_for(request.user) if a.pk == approval_id]
+        if waiting:
+            approval = waiting[0]
+            question = decision_question(approval, approve)
+            return _ask_first(request, approval.proposal, question, "approvals")
+        # Not one this user may decide: the service refuses it below (404, 403, or a
+        # message for one already decided) and nothing changes.
+    require_recent_sign_in(request)
     form = ReasonForm(request.POST, reason_required=False)
     comment = form.cleaned_data["reason"] if form.is_valid() else ""
     approval = corrections.approval_decide(
-        user=request.user, approval_id=approval_id, approve=decision == "approve", comment=comment
+        user=request.user, approval_id=approval_id, approve=approve, comment=comment
     )
     if approval.status == "approved":
         messages.success(request, _("Approved: the entry now counts."))

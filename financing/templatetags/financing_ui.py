@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +25,7 @@ from financing.forms import (
     TransactionForm,
     instrument_label,
 )
-from financing.models import Distribution, Kind, Provider
+from financing.models import Distribution, Kind, Provider, Transaction
 from projects.models import Sector, Status
 
 CORRECTING_STATES = (*permissions.FUNDING_STATES, Status.CLOSED)
@@ -78,6 +80,115 @@ def approval_summary(approval) -> str:
         if part
     )
     return f"{what}: {detail}"
+
+
+# --- What a correction asks before it is made ------------------------------------------------
+# The same question in the shared dialog (static/js/accord.js, from the attributes below) and
+# on the confirmation page a browser without script gets (financing.views).
+
+
+def _confirm(action: str, title: str, consequence: str, reason: str = "") -> dict[str, str]:
+    """A question: ``reason`` is "" (none asked), "required" or "optional"."""
+    return {
+        "title": title,
+        "consequence": consequence,
+        "button": _("Confirm: %(action)s") % {"action": action},
+        "reason": reason,
+    }
+
+
+def reversal_question(row: Transaction | Distribution) -> dict[str, str]:
+    """Asking for a transaction or a distribution to be reversed (a reason is required)."""
+    if isinstance(row, Distribution):
+        consequence = _(
+            "This records a reversing distribution of −%(amount)s %(currency)s dated %(day)s "
+            "(Japan −%(japan)s USD, US −%(us)s USD) and restates every split after it, once "
+            "another staff user approves it."
+        ) % {
+            "amount": localize(row.amount),
+            "currency": row.currency,
+            "day": row.date.isoformat(),
+            "japan": localize(row.japan),
+            "us": localize(row.us),
+        }
+        title = _("Reverse this distribution?")
+    else:
+        consequence = _(
+            "This records a reversing entry of −%(amount)s %(currency)s (%(type)s, value date "
+            "%(day)s) that cancels this one, once another staff user approves it."
+        ) % {
+            "amount": localize(row.amount),
+            "currency": row.instrument.currency,
+            "type": TYPE_LABELS.get(row.type, row.type),
+            "day": row.value_date.isoformat(),
+        }
+        title = _("Reverse this transaction?")
+    return _confirm(_("Reverse"), title, consequence, "required")
+
+
+def true_up_question(proposal, owed: Decimal) -> dict[str, str]:
+    """Asking to settle the true-up the restated waterfall says is owed (a reason is optional)."""
+    return _confirm(
+        _("Settle the true-up"),
+        _("Settle the true-up of %(reference)s?") % {"reference": proposal.reference},
+        _(
+            "This records a settlement of %(japan)s USD to Japan and the opposite to the US, "
+            "once another staff user approves it."
+        )
+        % {"japan": floatformat(owed, 2)},
+        "optional",
+    )
+
+
+def decision_question(approval, approve: bool) -> dict[str, str]:
+    """Approving or rejecting another staff user's pending entry: neither can be undone."""
+    summary = approval_summary(approval)
+    if approve:
+        return _confirm(
+            _("Approve"),
+            _("Approve this request?"),
+            _(
+                "The entry is recorded now and counts from then on (%(summary)s); only a "
+                "reversal, approved in turn by another staff user, can cancel it."
+            )
+            % {"summary": summary},
+        )
+    return _confirm(
+        _("Reject"),
+        _("Reject this request?"),
+        _(
+            "The request is closed for good (%(summary)s): the entry will never count, and "
+            "asking again takes a new request."
+        )
+        % {"summary": summary},
+    )
+
+
+@register.simple_tag
+def confirm_attributes(question: dict[str, str]) -> str:
+    """A form's ``data-confirm…`` attributes: the shared dialog asks ``question`` before the
+    form posts (and asks for the reason, when the question has one)."""
+    html = format_html(
+        ' data-confirm="{}" data-confirm-title="{}" data-confirm-button="{}"',
+        question["consequence"],
+        question["title"],
+        question["button"],
+    )
+    if question["reason"]:
+        html += format_html(
+            ' data-confirm-field="reason" data-confirm-field-label="{}"', _("Reason")
+        )
+    if question["reason"] == "required":
+        html += format_html(' data-confirm-field-required="{}"', REASON_NEEDED)
+    return html
+
+
+# The reason a correction is asked for is kept in the decision log: it cannot be left out.
+REASON_NEEDED = gettext_lazy("Say why: the reason is kept in the decision log.")
+
+register.simple_tag(reversal_question)
+register.simple_tag(true_up_question)
+register.simple_tag(decision_question)
 
 
 @register.filter

@@ -7,10 +7,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from financing import services
-from financing.models import Distribution
+from financing.models import Approval, Distribution
+from tests.e2e.test_accessibility import AXE_OPTIONS
 
 pytestmark = pytest.mark.e2e
 
@@ -150,17 +152,68 @@ def test_a_reversal_asks_for_confirmation_and_counts_once_another_staff_user_app
     page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
     row = page.locator(".transactions-table tbody tr").first
 
-    row.get_by_text("Reverse", exact=True).click()  # opens the confirmation, records nothing
-    expect(row).to_contain_text("This records a reversing entry of −400.00 USD")
-    row.get_by_label("Reason").fill("Booked on the wrong loan")
-    row.get_by_role("button", name="Ask to reverse").click()
+    row.get_by_role("button", name="Reverse").click()  # the shared dialog asks, with a reason
+    dialog = page.get_by_role("dialog", name="Reverse this transaction?")
+    expect(dialog).to_contain_text("This records a reversing entry of −400.00 USD")
+    reason = dialog.get_by_label("Reason")
+    expect(reason).to_be_focused()
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, [violation["id"] for violation in violations]
+    dialog.get_by_role("button", name="Confirm: Reverse").click()  # no reason: it says why
+    expect(dialog).to_contain_text("Say why: the reason is kept in the decision log.")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    assert not Approval.objects.exists()
+    reason.fill("Booked on the wrong loan")
+    dialog.get_by_role("button", name="Confirm: Reverse").click()
     expect(page.locator("#approvals")).to_be_visible()
     expect(page.get_by_text("Another staff user must approve it")).to_be_visible()
+    assert Approval.objects.get().reason == "Booked on the wrong loan"
 
     checker = sign_in(jp_staff, another_page())
     expect(checker.locator("#work-approvals")).to_contain_text("Reversal of a transaction")
     checker.locator("#work-approvals a").first.click()
     checker.get_by_role("button", name="Approve").click()
+    decide = checker.get_by_role("dialog", name="Approve this request?")
+    expect(decide).to_contain_text("The entry is recorded now and counts from then on")
+    expect(decide.get_by_role("button", name="Cancel")).to_be_focused()
+    decide.get_by_role("button", name="Confirm: Approve").click()
     expect(checker.locator(".transactions-table")).to_contain_text("reverses #")
     exposure = checker.locator(".instruments-table tbody tr").first.locator("td").nth(5)
     expect(exposure).to_have_text(re.compile(r"^\s*0\s*$"))  # 400 drawn, 400 reversed
+
+
+def test_without_the_dialog_a_reversal_asks_on_a_page_that_carries_the_reason(
+    live_server, page, sign_in, make_proposal, us_staff
+):
+    proposal = make_proposal("active")
+    loan = services.instrument_commit(
+        user=us_staff,
+        proposal_id=proposal.pk,
+        kind="loan",
+        provider="JBIC",
+        currency="USD",
+        committed=Decimal("1000"),
+    )
+    services.transaction_record(
+        user=us_staff,
+        instrument_id=loan.pk,
+        type="disbursement",
+        amount=Decimal("400"),
+        value_date=dt.date(2025, 1, 10),
+    )
+    sign_in(us_staff)
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
+
+    # What a browser without script sends: the button's post, unconfirmed.
+    form = page.locator(".transactions-table tbody tr").first.locator("form")
+    form.evaluate("form => form.submit()")
+
+    expect(page.get_by_role("heading", name="Reverse this transaction?")).to_be_visible()
+    expect(page.get_by_text("This records a reversing entry of −400.00 USD")).to_be_visible()
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, [violation["id"] for violation in violations]
+    assert not Approval.objects.exists()
+    page.get_by_label("Reason").fill("Booked on the wrong loan")
+    page.get_by_role("button", name="Confirm: Reverse").click()
+    expect(page.get_by_text("Another staff user must approve it")).to_be_visible()
+    assert Approval.objects.get().reason == "Booked on the wrong loan"

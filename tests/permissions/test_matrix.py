@@ -106,8 +106,18 @@ PAGE_BODIES = {
         "fx-currency": "JPY",
         "fx-usd_per_unit": "0.0066",
     },
-    "/proposals/{id}/transactions/{transaction}/reverse/": {"reason": "Booked twice"},
-    "/proposals/{id}/distributions/{distribution}/reverse/": {"reason": "Never paid"},
+    # Corrections cannot be undone: their buttons post confirmed (the dialog asked first).
+    "/proposals/{id}/transactions/{transaction}/reverse/": {
+        "reason": "Booked twice",
+        "confirmed": "1",
+    },
+    "/proposals/{id}/distributions/{distribution}/reverse/": {
+        "reason": "Never paid",
+        "confirmed": "1",
+    },
+    "/proposals/{id}/true-ups/": {"confirmed": "1"},
+    "/approvals/{approval}/approve/": {"confirmed": "1"},
+    "/approvals/{approval}/reject/": {"confirmed": "1"},
     "/proposals/{id}/conditions/": {"text": "Permit", "due": "2099-01-01"},
     "/proposals/{id}/conditions/{condition}/satisfy/": {"evidence": "Permit issued."},
     "/proposals/{id}/conditions/{condition}/edit/": {
