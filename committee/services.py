@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee import permissions
+from core import inputs
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, object_pk
+from core.inputs import Reader
 from core.models import DecisionLogEntry, Delegation, Membership, Role, Visibility
 from core.roles import (
     DELEGATION_ROLES,
@@ -230,10 +232,18 @@ def _proposal_for(user: Any, proposal_id: Any, *, lock: bool = False) -> Proposa
 
 
 @transaction.atomic
-def vote_cast(*, user: Any, proposal_id: Any, choice: str, rationale: str = "") -> Vote:
-    """Cast or change the user's vote on the proposal's open ballot."""
+def vote_cast(*, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any) -> Vote:
+    """Cast or change the user's vote on the proposal's open ballot.
+
+    The input (``_vote_write``'s keywords) is read once the voter's role is checked
+    (core/inputs.py).
+    """
     proposal = _proposal_for(user, proposal_id, lock=True)
     proposal_permissions.require(role_of(user) in VOTERS, _("Only members and chairs vote."))
+    return _vote_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _vote_write(*, user: Any, proposal: Proposal, choice: str, rationale: str = "") -> Vote:
     ballot = _open_ballot(proposal, lock=True)
     if ballot is None or (ballot.closes_at and ballot.closes_at <= timezone.now()):
         raise InvalidState(_("No ballot is open on this proposal."))
@@ -265,13 +275,22 @@ def vote_cast(*, user: Any, proposal_id: Any, choice: str, rationale: str = "") 
 
 
 @transaction.atomic
-def conflict_declare(*, user: Any, proposal_id: Any, reason: str) -> Conflict:
-    """Recuse the user from the proposal: no vote now or on any later ballot."""
+def conflict_declare(
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
+) -> Conflict:
+    """Recuse the user from the proposal: no vote now or on any later ballot.
+
+    The input (``reason``) is read once the policy allows (core/inputs.py).
+    """
     proposal = _proposal_for(user, proposal_id, lock=True)
     proposal_permissions.require(
         permissions.can_declare_conflict(user, proposal),
         _("Only members and chairs declare conflicts."),
     )
+    return _conflict_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _conflict_write(*, user: Any, proposal: Proposal, reason: str) -> Conflict:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(_("Give a reason."), detail={"reason": [_("Give a reason.")]})
@@ -315,19 +334,28 @@ def _visibility(value: str) -> str:
 
 @transaction.atomic
 def review_submit(
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
+) -> Review:
+    """Write, or replace, the user's review of a proposal in review or voting.
+
+    The input (``_review_write``'s keywords) is read once the policy allows (core/inputs.py).
+    """
+    proposal = _proposal_for(user, proposal_id)
+    proposal_permissions.require(
+        permissions.can_review(user, proposal), _("Only members and chairs review.")
+    )
+    return _review_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _review_write(
     *,
     user: Any,
-    proposal_id: Any,
+    proposal: Proposal,
     scores: dict[str, int],
     recommendation: str,
     comments: str = "",
     visibility: str = Visibility.COMMITTEE,
 ) -> Review:
-    """Write, or replace, the user's review of a proposal in review or voting."""
-    proposal = _proposal_for(user, proposal_id)
-    proposal_permissions.require(
-        permissions.can_review(user, proposal), _("Only members and chairs review.")
-    )
     if proposal.status not in proposal_permissions.REVIEWABLE:
         raise InvalidState(_("Reviews are written while a proposal is in review or voting."))
     problems: dict[str, list[str]] = {}
@@ -354,13 +382,20 @@ def review_submit(
 
 
 @transaction.atomic
-def note_add(*, user: Any, proposal_id: Any, text: str, visibility: str) -> Note:
-    """Add a deliberation note for the committee or for the author's delegation only."""
+def note_add(*, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any) -> Note:
+    """Add a deliberation note for the committee or for the author's delegation only.
+
+    The input (``text``, ``visibility``) is read once the policy allows (core/inputs.py).
+    """
     proposal = _proposal_for(user, proposal_id)
     proposal_permissions.require(
         permissions.can_write_note(user, proposal),
         _("Only members, chairs and secretariat staff write notes."),
     )
+    return _note_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _note_write(*, user: Any, proposal: Proposal, text: str, visibility: str) -> Note:
     text = (text or "").strip()
     if not text:
         raise Invalid(_("Write something."), detail={"text": [_("The note is empty.")]})
@@ -427,13 +462,22 @@ def _due_date(value: Any) -> dt.date:
 
 
 @transaction.atomic
-def condition_add(*, user: Any, proposal_id: Any, text: str, due: Any) -> Condition:
-    """Attach a condition of approval to an approved (or later) proposal."""
+def condition_add(
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
+) -> Condition:
+    """Attach a condition of approval to an approved (or later) proposal.
+
+    The input (``text``, ``due``) is read once the policy allows (core/inputs.py).
+    """
     proposal = _proposal_for(user, proposal_id, lock=True)
     proposal_permissions.require(
         permissions.can_add_condition(user, proposal),
         _("Only chairs and secretariat staff set conditions of approval."),
     )
+    return _condition_add_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _condition_add_write(*, user: Any, proposal: Proposal, text: str, due: Any) -> Condition:
     if proposal.status not in permissions.CONDITION_STATES:
         raise InvalidState(
             _("Conditions are set once a proposal is approved; this one is %(status)s.")
@@ -460,8 +504,13 @@ def condition_add(*, user: Any, proposal_id: Any, text: str, due: Any) -> Condit
 
 
 @transaction.atomic
-def condition_satisfy(*, user: Any, condition_id: Any, evidence: str) -> Condition:
-    """Mark an open or overdue condition satisfied, with the evidence that shows it."""
+def condition_satisfy(
+    *, user: Any, condition_id: Any, body: Reader | None = None, **given: Any
+) -> Condition:
+    """Mark an open or overdue condition satisfied, with the evidence that shows it.
+
+    The input (``evidence``) is read once the policy allows (core/inputs.py).
+    """
     pk = object_pk(condition_id)
     condition = (
         Condition.objects.select_for_update().select_related("proposal").filter(pk=pk).first()
@@ -471,6 +520,11 @@ def condition_satisfy(*, user: Any, condition_id: Any, evidence: str) -> Conditi
         permissions.can_satisfy_condition(user, proposal),
         _("Only secretariat staff mark conditions satisfied."),
     )
+    return _condition_satisfy_write(user=user, condition=condition, **inputs.read(body, given))
+
+
+def _condition_satisfy_write(*, user: Any, condition: Condition, evidence: str) -> Condition:
+    proposal = condition.proposal
     if condition.status == Condition.Status.SATISFIED:
         raise InvalidState(_("This condition is already satisfied."))
     if condition.status == Condition.Status.WITHDRAWN:
@@ -494,8 +548,8 @@ def condition_satisfy(*, user: Any, condition_id: Any, evidence: str) -> Conditi
     return condition
 
 
-def _changeable_condition(user: Any, condition_id: Any) -> Condition:
-    """Lock a condition a chair or staff member may still change: 404, 403, 409 otherwise."""
+def _condition_to_change(user: Any, condition_id: Any) -> Condition:
+    """Lock a condition a chair or staff member may change: 404 or 403 otherwise."""
     pk = object_pk(condition_id)
     condition = (
         Condition.objects.select_for_update().select_related("proposal").filter(pk=pk).first()
@@ -505,11 +559,15 @@ def _changeable_condition(user: Any, condition_id: Any) -> Condition:
         permissions.can_change_condition(user, proposal),
         _("Only chairs and secretariat staff change conditions of approval."),
     )
+    return condition
+
+
+def _require_changeable(condition: Condition) -> None:
+    """409 once the condition is satisfied or withdrawn."""
     if condition.status == Condition.Status.SATISFIED:
         raise InvalidState(_("This condition is satisfied: it can no longer be changed."))
     if condition.status == Condition.Status.WITHDRAWN:
         raise InvalidState(_("This condition was withdrawn: it can no longer be changed."))
-    return condition
 
 
 def _reason(reason: Any) -> str:
@@ -522,14 +580,22 @@ def _reason(reason: Any) -> str:
 
 @transaction.atomic
 def condition_edit(
-    *, user: Any, condition_id: Any, reason: str, text: Any = None, due: Any = None
+    *, user: Any, condition_id: Any, body: Reader | None = None, **given: Any
 ) -> Condition:
     """Correct an unsatisfied condition's text or due date, with the reason, logged.
 
     The log entry keeps what the condition said before, so the record shows both. A new due
-    date in the future takes an overdue condition back to open.
+    date in the future takes an overdue condition back to open. The input (``reason``, and
+    ``text`` or ``due``) is read once the policy allows (core/inputs.py).
     """
-    condition = _changeable_condition(user, condition_id)
+    condition = _condition_to_change(user, condition_id)
+    return _condition_edit_write(user=user, condition=condition, **inputs.read(body, given))
+
+
+def _condition_edit_write(
+    *, user: Any, condition: Condition, reason: str, text: Any = None, due: Any = None
+) -> Condition:
+    _require_changeable(condition)
     problems: dict[str, list[str]] = {}
     changes: dict[str, Any] = {}
     if text is not None:
@@ -576,9 +642,19 @@ def condition_edit(
 
 
 @transaction.atomic
-def condition_withdraw(*, user: Any, condition_id: Any, reason: str) -> Condition:
-    """Withdraw an unsatisfied condition (set by mistake, or no longer asked), logged."""
-    condition = _changeable_condition(user, condition_id)
+def condition_withdraw(
+    *, user: Any, condition_id: Any, body: Reader | None = None, **given: Any
+) -> Condition:
+    """Withdraw an unsatisfied condition (set by mistake, or no longer asked), logged.
+
+    The input (``reason``) is read once the policy allows (core/inputs.py).
+    """
+    condition = _condition_to_change(user, condition_id)
+    return _condition_withdraw_write(user=user, condition=condition, **inputs.read(body, given))
+
+
+def _condition_withdraw_write(*, user: Any, condition: Condition, reason: str) -> Condition:
+    _require_changeable(condition)
     reason = _reason(reason)
     was = condition.status
     condition.status = Condition.Status.WITHDRAWN
@@ -628,13 +704,22 @@ def conditions_mark_overdue(*, today: dt.date | None = None) -> list[int]:
 
 
 @transaction.atomic
-def decision_record(*, user: Any, proposal_id: Any, text: str) -> Ballot:
-    """Write down what the committee decided, and on what terms, after its ballot closed."""
+def decision_record(
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
+) -> Ballot:
+    """Write down what the committee decided, and on what terms, after its ballot closed.
+
+    The input (``text``) is read once the policy allows (core/inputs.py).
+    """
     proposal = _proposal_for(user, proposal_id, lock=True)
     proposal_permissions.require(
         permissions.can_record_decision(user, proposal),
         _("Only a chair records the committee's decision."),
     )
+    return _decision_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _decision_write(*, user: Any, proposal: Proposal, text: str) -> Ballot:
     ballot = (
         Ballot.objects.select_for_update()
         .filter(proposal=proposal)

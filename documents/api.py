@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import FileResponse, HttpResponse
@@ -99,26 +100,27 @@ class DocumentListView(ProposalAPIView):
         responses={201: DocumentOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal(co_sponsors=False)
-        services.document_upload_check(request.user, proposal)
-        try:
-            request.data  # noqa: B018 - parse now, so that the upload handler has had its say
-        except SuspiciousOperation:  # more files or form data than the settings allow
-            message = "Send one file, with its kind and title, and nothing else."
-            raise Invalid(message, detail={"file": [message]}) from None
-        if "file" in oversized_uploads(request) and "file" not in request.FILES:
-            raise _too_large()
-        data = self.parse(DocumentIn)
-        document = services.document_add(
-            user=request.user,
-            proposal_id=proposal.pk,
-            kind=data["kind"],
-            title=data["title"],
-            upload=data["file"],
-            supersedes_id=data.get("supersedes"),
-        )
+        document = services.document_add(user=request.user, proposal_id=pk, body=self._upload)
         document.superseded = False
         return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
+
+    def _upload(self) -> dict[str, Any]:
+        """The multipart body, as ``document_add`` reads it once it allows the upload (400 for
+        what the parser or the size limit refuses)."""
+        try:
+            self.request.data  # noqa: B018 - parse now, so that the upload handler has had its say
+        except SuspiciousOperation:  # more files or form data than the settings allow
+            message = _("Send one file, with its kind and title, and nothing else.")
+            raise Invalid(message, detail={"file": [message]}) from None
+        if "file" in oversized_uploads(self.request) and "file" not in self.request.FILES:
+            raise _too_large()
+        data = self.parse(DocumentIn)
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "upload": data["file"],
+            "supersedes_id": data.get("supersedes"),
+        }
 
 
 FILE_RESPONSES = {

@@ -19,9 +19,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from committee.models import Review
+from core import inputs
 from core import rules as log_rules
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, object_pk
+from core.inputs import Reader
 from core.models import Visibility
 from core.roles import DELEGATIONS
 from documents import permissions
@@ -148,18 +150,28 @@ def _checked_file(upload: Any, filename: str | None) -> tuple[str, sniffing.File
 
 
 def document_add(
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
+) -> Document:
+    """Check, store and record one uploaded file, optionally as a new version of another.
+
+    The input (``_document_write``'s keywords) is read once the policy and the proposal's
+    state allow an upload (core/inputs.py): the file is not even received before.
+    """
+    proposal = proposal_permissions.require_view(user, _proposal(proposal_id))
+    document_upload_check(user, proposal)
+    return _document_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _document_write(
     *,
     user: Any,
-    proposal_id: Any,
+    proposal: Proposal,
     kind: str,
     title: str,
     upload: Any,
     filename: str | None = None,
     supersedes_id: Any = None,
 ) -> Document:
-    """Check, store and record one uploaded file, optionally as a new version of another."""
-    proposal = proposal_permissions.require_view(user, _proposal(proposal_id))
-    document_upload_check(user, proposal)
     title = _checked_fields(kind=kind, title=title)
     name, file_type = _checked_file(upload, filename)
     old = _superseded(proposal, user, supersedes_id)

@@ -17,8 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import inputs
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotAllowed, NotVisible, object_pk
+from core.inputs import Reader
 from financing import permissions
 from projects.models import Proposal
 
@@ -43,15 +45,13 @@ def _reason_checked(reason: Any) -> str:
     return reason
 
 
-def _correcting_proposal(user: Any, proposal_id: int) -> Proposal:
-    """Lock the proposal for a correction: 404 unseen, 403 unless staff, 409 before funding."""
-    proposal = services._funding_proposal(user, proposal_id)
+def _require_correcting_state(proposal: Proposal) -> None:
+    """409 before funding: there is nothing to correct yet."""
     if proposal.status not in CORRECTING_STATES:
         raise InvalidState(
             _("Corrections are made once a project is in funding, not while it is %(status)s.")
             % {"status": proposal.get_status_display()}
         )
-    return proposal
 
 
 def _pending(what: str, key: str, value: Any) -> bool:
@@ -98,15 +98,27 @@ def _reversal_limits_check(proposal: Proposal, original: Transaction) -> None:
 
 
 @transaction.atomic
-def transaction_reverse(*, user: Any, transaction_id: Any, reason: Any) -> Approval:
-    """Ask for a transaction to be reversed; another staff user approves it."""
+def transaction_reverse(
+    *, user: Any, transaction_id: Any, body: Reader | None = None, **given: Any
+) -> Approval:
+    """Ask for a transaction to be reversed; another staff user approves it.
+
+    The input (``reason``) is read once the policy allows (core/inputs.py).
+    """
     pk = object_pk(transaction_id)
     found = (
         Transaction.objects.filter(pk=pk).values_list("instrument__proposal_id", flat=True).first()
     )
     if found is None:
         raise NotVisible(_("Not found."))
-    proposal = _correcting_proposal(user, found)
+    proposal = services._funding_proposal(user, found)  # 404 unseen, 403 unless staff
+    return _transaction_reverse_write(
+        user=user, proposal=proposal, pk=pk, **inputs.read(body, given)
+    )
+
+
+def _transaction_reverse_write(*, user: Any, proposal: Proposal, pk: int, reason: Any) -> Approval:
+    _require_correcting_state(proposal)
     reason = _reason_checked(reason)
     original = Transaction.objects.select_related("instrument").select_for_update().get(pk=pk)
     _transaction_reversible(original)
@@ -164,13 +176,25 @@ def _distribution_reversible(original: Distribution) -> None:
 
 
 @transaction.atomic
-def distribution_reverse(*, user: Any, distribution_id: Any, reason: Any) -> Approval:
-    """Ask for a distribution to be reversed; another staff user approves it."""
+def distribution_reverse(
+    *, user: Any, distribution_id: Any, body: Reader | None = None, **given: Any
+) -> Approval:
+    """Ask for a distribution to be reversed; another staff user approves it.
+
+    The input (``reason``) is read once the policy allows (core/inputs.py).
+    """
     pk = object_pk(distribution_id)
     found = Distribution.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
     if found is None:
         raise NotVisible(_("Not found."))
-    proposal = _correcting_proposal(user, found)
+    proposal = services._funding_proposal(user, found)  # 404 unseen, 403 unless staff
+    return _distribution_reverse_write(
+        user=user, proposal=proposal, pk=pk, **inputs.read(body, given)
+    )
+
+
+def _distribution_reverse_write(*, user: Any, proposal: Proposal, pk: int, reason: Any) -> Approval:
+    _require_correcting_state(proposal)
     reason = _reason_checked(reason)
     original = Distribution.objects.select_for_update().get(pk=pk)
     _distribution_reversible(original)
@@ -243,10 +267,19 @@ def _owed(proposal: Proposal) -> Decimal:
 
 
 @transaction.atomic
-def true_up_request(*, user: Any, proposal_id: Any, reason: Any = "") -> Approval:
-    """Ask to settle the project's true-up as it stands; another staff user approves it."""
-    pk = object_pk(proposal_id)
-    proposal = _correcting_proposal(user, pk)
+def true_up_request(
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
+) -> Approval:
+    """Ask to settle the project's true-up as it stands; another staff user approves it.
+
+    The input (an optional ``reason``) is read once the policy allows (core/inputs.py).
+    """
+    proposal = services._funding_proposal(user, proposal_id)  # 404 unseen, 403 unless staff
+    return _true_up_request_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _true_up_request_write(*, user: Any, proposal: Proposal, reason: Any = "") -> Approval:
+    _require_correcting_state(proposal)
     owed = _owed(proposal)
     if Approval.objects.filter(
         proposal=proposal, what=Approval.What.TRUE_UP, status=Approval.Status.PENDING
@@ -322,8 +355,7 @@ APPLY: dict[str, Callable[..., Any]] = {
 
 
 def _approval_for_checker(user: Any, approval_id: Any) -> tuple[Approval, Proposal]:
-    """Lock the approval and its proposal: 404 for anyone but staff, 403 for its maker,
-    409 once decided."""
+    """Lock the approval and its proposal: 404 for anyone but staff, 403 for its maker."""
     pk = object_pk(approval_id)
     found = Approval.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
     if found is None or not permissions.can_check_entries(user):
@@ -332,18 +364,31 @@ def _approval_for_checker(user: Any, approval_id: Any) -> tuple[Approval, Propos
     approval = Approval.objects.select_for_update().get(pk=pk)
     if approval.made_by_id == user.pk:
         raise NotAllowed(_("Another staff user must approve or reject what you made."))
-    if approval.status != Approval.Status.PENDING:
-        raise InvalidState(
-            _("This request was already %(status)s.") % {"status": approval.get_status_display()}
-        )
     return approval, proposal
 
 
 @transaction.atomic
-def approval_decide(*, user: Any, approval_id: Any, approve: bool, comment: Any = "") -> Approval:
+def approval_decide(
+    *, user: Any, approval_id: Any, approve: bool, body: Reader | None = None, **given: Any
+) -> Approval:
     """Approve (the entry takes effect, checked again now, commitments under the limits
-    lock) or reject a pending entry made by another staff user."""
+    lock) or reject a pending entry made by another staff user.
+
+    The input (an optional ``comment``) is read once the policy allows (core/inputs.py).
+    """
     approval, proposal = _approval_for_checker(user, approval_id)
+    return _approval_decide_write(
+        user=user, approval=approval, proposal=proposal, approve=approve, **inputs.read(body, given)
+    )
+
+
+def _approval_decide_write(
+    *, user: Any, approval: Approval, proposal: Proposal, approve: bool, comment: Any = ""
+) -> Approval:
+    if approval.status != Approval.Status.PENDING:
+        raise InvalidState(
+            _("This request was already %(status)s.") % {"status": approval.get_status_display()}
+        )
     if approve:
         lock_program_limits()
         entry = APPLY[approval.what](user=user, approval=approval, proposal=proposal)

@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import inputs
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotVisible, object_pk
+from core.inputs import Reader
 from core.jobs import enqueue_on_commit
 from financing import permissions
 from projects import permissions as proposal_permissions
@@ -183,9 +185,22 @@ def within_limits_check(proposal: Proposal, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def instrument_commit(
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
+) -> Instrument:
+    """Commit an instrument on a project in funding; JBIC and NEXI ones within the program's
+    limits and the amount approved for the project.
+
+    The input (``_instrument_write``'s keywords) is read once the policy allows
+    (core/inputs.py).
+    """
+    proposal = _funding_proposal(user, proposal_id)
+    return _instrument_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _instrument_write(
     *,
     user: Any,
-    proposal_id: Any,
+    proposal: Proposal,
     kind: str,
     provider: str,
     currency: str,
@@ -194,9 +209,6 @@ def instrument_commit(
     covers: Any = None,
     cover_ratio: Any = None,
 ) -> Instrument:
-    """Commit an instrument on a project in funding; JBIC and NEXI ones within the program's
-    limits and the amount approved for the project."""
-    proposal = _funding_proposal(user, proposal_id)
     _require_funding_state(proposal)
     data = {
         "kind": kind,
@@ -261,13 +273,12 @@ def _transaction_input(
 
 
 def _instrument_for_funding(user: Any, instrument_id: Any) -> tuple[Proposal, Instrument]:
-    """Lock the instrument's proposal (staff, funding state) and then the instrument."""
+    """Lock the instrument's proposal (404 unseen, 403 unless staff), then the instrument."""
     pk = object_pk(instrument_id)
     found = Instrument.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
     if found is None:
         raise NotVisible(_("Not found."))
     proposal = _funding_proposal(user, found)
-    _require_funding_state(proposal)
     return proposal, Instrument.objects.select_for_update().get(pk=pk)
 
 
@@ -308,12 +319,31 @@ def needs_four_eyes(amount: Decimal, currency: str, on: dt.date) -> bool:
 
 @transaction.atomic
 def transaction_record(
-    *, user: Any, instrument_id: Any, type: str, amount: Any, value_date: Any
+    *, user: Any, instrument_id: Any, body: Reader | None = None, **given: Any
 ) -> Transaction | Approval:
     """Record money that moved on an instrument (or a cancellation of what is undrawn),
     keeping its exposure, claims and drawings in bounds; at or above the four-eyes
-    threshold, ask a second staff user instead (``Approval``)."""
+    threshold, ask a second staff user instead (``Approval``).
+
+    The input (``type``, ``amount``, ``value_date``) is read once the policy allows
+    (core/inputs.py).
+    """
     proposal, instrument = _instrument_for_funding(user, instrument_id)
+    return _transaction_write(
+        user=user, proposal=proposal, instrument=instrument, **inputs.read(body, given)
+    )
+
+
+def _transaction_write(
+    *,
+    user: Any,
+    proposal: Proposal,
+    instrument: Instrument,
+    type: str,
+    amount: Any,
+    value_date: Any,
+) -> Transaction | Approval:
+    _require_funding_state(proposal)
     entry = _transaction_checked(instrument, type, amount, value_date)
     if needs_four_eyes(entry.amount, instrument.currency, entry.value_date):
         payload = {
@@ -430,7 +460,22 @@ def _rate_jump_check(day: dt.date, rate: Decimal, *, field: str) -> None:
 
 
 @transaction.atomic
-def fx_rate_set(
+def fx_rate_set(*, user: Any, body: Reader | None = None, **given: Any) -> FxRate:
+    """Enter (or correct) the day's rate of a currency, as USD per yen or as the market
+    quotes it (yen per dollar). A move of more than 10% from the nearest recorded rate needs
+    ``confirm``. USD figures are converted when read, so every page shows the rate at once;
+    the recorded totals of the days it now converts are recorded again on commit, and so is
+    the check of the projects whose restated waterfall it may change (a true-up announced).
+
+    The input (``_fx_rate_write``'s keywords) is read once the policy allows (core/inputs.py).
+    """
+    proposal_permissions.require(
+        permissions.can_set_fx_rates(user), _("Only secretariat staff enter FX rates.")
+    )
+    return _fx_rate_write(user=user, **inputs.read(body, given))
+
+
+def _fx_rate_write(
     *,
     user: Any,
     date: Any,
@@ -440,14 +485,6 @@ def fx_rate_set(
     source: str = "",
     confirm: bool = False,
 ) -> FxRate:
-    """Enter (or correct) the day's rate of a currency, as USD per yen or as the market
-    quotes it (yen per dollar). A move of more than 10% from the nearest recorded rate needs
-    ``confirm``. USD figures are converted when read, so every page shows the rate at once;
-    the recorded totals of the days it now converts are recorded again on commit, and so is
-    the check of the projects whose restated waterfall it may change (a true-up announced)."""
-    proposal_permissions.require(
-        permissions.can_set_fx_rates(user), _("Only secretariat staff enter FX rates.")
-    )
     day, rate, source = _fx_rate_checked(date, currency, usd_per_unit, jpy_per_usd, source)
     if not confirm:
         _rate_jump_check(day, rate, field="jpy_per_usd" if jpy_per_usd else "usd_per_unit")
@@ -603,11 +640,21 @@ def _distribution_order_check(proposal: Proposal, date: dt.date) -> None:
 
 @transaction.atomic
 def distribution_record(
-    *, user: Any, proposal_id: Any, amount: Any, currency: str, date: Any
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
 ) -> Distribution | Approval:
     """Record cash a project distributed and split it by the waterfall (docs/waterfall.md); at or
-    above the four-eyes threshold, ask a second staff user instead (``Approval``)."""
+    above the four-eyes threshold, ask a second staff user instead (``Approval``).
+
+    The input (``amount``, ``currency``, ``date``) is read once the policy allows
+    (core/inputs.py).
+    """
     proposal = _funding_proposal(user, proposal_id)  # locked: one distribution at a time
+    return _distribution_write(user=user, proposal=proposal, **inputs.read(body, given))
+
+
+def _distribution_write(
+    *, user: Any, proposal: Proposal, amount: Any, currency: str, date: Any
+) -> Distribution | Approval:
     cash = _distribution_checked(proposal, amount, currency, date)
     if needs_four_eyes(cash.amount_usd, "USD", cash.date):
         payload = {

@@ -169,19 +169,33 @@ def require_view(user: Any, proposal: Proposal | None) -> Proposal:
     return proposal
 
 
-def require_fire(user: Any, proposal: Proposal | None, transition: workflow.Transition) -> Proposal:
-    """Raise what firing ``transition`` on ``proposal`` now would: not visible, not allowed,
-    or not from this state. The service asks before it acts; a confirmation step asks too."""
+def require_may_fire(
+    user: Any, proposal: Proposal | None, transition: workflow.Transition
+) -> Proposal:
+    """Return the proposal if ``user`` may see it (else 404) and fire ``transition`` on it
+    (else 403), whatever its state."""
     proposal = require_view(user, proposal)
     require(
         can_fire(user, proposal, transition),
         _("Your role may not %(action)s this proposal.") % {"action": transition.label},
     )
+    return proposal
+
+
+def require_source(proposal: Proposal, transition: workflow.Transition) -> None:
+    """Raise ``InvalidState`` (409) unless ``transition`` leaves the proposal's state."""
     if proposal.status not in transition.sources:
         raise InvalidState(
             _("A proposal that is %(status)s cannot be sent to “%(action)s”.")
             % {"status": proposal.get_status_display(), "action": transition.label}
         )
+
+
+def require_fire(user: Any, proposal: Proposal | None, transition: workflow.Transition) -> Proposal:
+    """Raise what firing ``transition`` on ``proposal`` now would: not visible, not allowed,
+    or not from this state. The service asks before it acts; a confirmation step asks too."""
+    proposal = require_may_fire(user, proposal, transition)
+    require_source(proposal, transition)
     return proposal
 
 

@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import inputs
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotAllowed, object_pk
+from core.inputs import Reader
 from core.roles import membership_of, sponsor_group_name
 
 from . import permissions, rules, workflow
@@ -83,11 +85,21 @@ def _check_fields(fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def proposal_create(*, user: Any, co_sponsors: list[str] | None = None, **fields: Any) -> Proposal:
-    """Create a draft for the user's sponsor organisation."""
+def proposal_create(*, user: Any, body: Reader | None = None, **given: Any) -> Proposal:
+    """Create a draft for the user's sponsor organisation.
+
+    The input (``co_sponsors`` and the editable fields) is read once the policy allows
+    (core/inputs.py).
+    """
     permissions.require(
         permissions.can_create(user), _("Only a sponsor's users may create proposals.")
     )
+    return _proposal_create_write(user=user, **inputs.read(body, given))
+
+
+def _proposal_create_write(
+    *, user: Any, co_sponsors: list[str] | None = None, **fields: Any
+) -> Proposal:
     fields = {key: value for key, value in fields.items() if key in EDITABLE_FIELDS}
     fields.setdefault("amount_requested", Decimal("0"))
     _check_fields(fields)
@@ -115,14 +127,24 @@ def _locked(proposal_id: Any) -> Proposal | None:
 
 @transaction.atomic
 def proposal_update(
-    *, user: Any, proposal_id: Any, co_sponsors: list[str] | None = None, **fields: Any
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
 ) -> Proposal:
-    """Edit a draft: its lead sponsor's users only."""
+    """Edit a draft: its lead sponsor's users only.
+
+    The input (``co_sponsors`` and the fields to change) is read once the policy allows
+    (core/inputs.py).
+    """
     proposal = permissions.require_view(user, _locked(proposal_id))
     permissions.require(
         permissions.is_lead_sponsor_user(user, proposal),
         _("Only the lead sponsor's users may edit this proposal."),
     )
+    return _proposal_update_write(proposal=proposal, **inputs.read(body, given))
+
+
+def _proposal_update_write(
+    *, proposal: Proposal, co_sponsors: list[str] | None = None, **fields: Any
+) -> Proposal:
     if proposal.status != Status.DRAFT:
         raise InvalidState(_("Only a draft can be edited."))
     fields = {key: value for key, value in fields.items() if key in EDITABLE_FIELDS}
@@ -176,8 +198,9 @@ def _locked_for(user: Any, proposal_id: Any, transition: workflow.Transition) ->
         if proposal is None or not transition.scheduled:
             raise NotAllowed(_("Only closing a ballot runs without a user."))
         return proposal
-    # The same check a confirmation page makes before it asks (404, 403, then the state).
-    return permissions.require_fire(user, proposal, transition)
+    # A confirmation page asks the same (404, 403), and then the state, as the service does
+    # once it has read its input.
+    return permissions.require_may_fire(user, proposal, transition)
 
 
 def _checked_comment(transition: workflow.Transition, comment: str) -> str:
@@ -195,21 +218,31 @@ def proposal_transition(
     user: Any,
     proposal_id: Any,
     action: str,
-    comment: str = "",
-    closes_at: dt.datetime | None = None,
+    body: Reader | None = None,
+    **given: Any,
 ) -> Proposal:
     """Fire one action of the lifecycle table; ``user=None`` is the scheduler (system).
 
-    Lock, check (404, 403, then the state: 409), run the steps other apps registered for the
-    action, move, stamp, grant, and log, all in one transaction (docs/lifecycle.md).
+    Lock, check (404, 403), read the input (``comment``, ``closes_at``: core/inputs.py), check
+    the state (409), run the steps other apps registered for the action, move, stamp, grant,
+    and log, all in one transaction (docs/lifecycle.md).
     """
     transition = _transition_or_invalid(action)
     proposal = _locked_for(user, proposal_id, transition)
-    if proposal.status not in transition.sources:
-        raise InvalidState(
-            _("A proposal that is %(status)s cannot be sent to “%(action)s”.")
-            % {"status": proposal.get_status_display(), "action": transition.label}
-        )
+    return _transition_write(
+        user=user, proposal=proposal, transition=transition, **inputs.read(body, given)
+    )
+
+
+def _transition_write(
+    *,
+    user: Any,
+    proposal: Proposal,
+    transition: workflow.Transition,
+    comment: str = "",
+    closes_at: dt.datetime | None = None,
+) -> Proposal:
+    permissions.require_source(proposal, transition)
     context = workflow.TransitionContext(
         proposal=proposal,
         user=user,
@@ -218,7 +251,7 @@ def proposal_transition(
         options={"closes_at": closes_at},
         data={"from": proposal.status},
     )
-    for step in workflow.steps_for(action):
+    for step in workflow.steps_for(transition.action):
         step.run(context)
     target = transition.target_for(context.outcome)
     proposal.status = target

@@ -7,11 +7,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from committee import permissions, selectors, services
+from committee import selectors, services
 from committee.models import Ballot, Condition
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.errors import NotVisible
-from projects import permissions as proposal_permissions
 from projects.api.base import ProposalAPIView
 
 
@@ -98,13 +97,9 @@ class ConditionListView(ProposalAPIView):
         responses={201: ConditionOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal(co_sponsors=False)
-        proposal_permissions.require(
-            permissions.can_add_condition(request.user, proposal),
-            "Only chairs and secretariat staff set conditions of approval.",
+        condition = services.condition_add(
+            user=request.user, proposal_id=pk, body=self.body(ConditionIn)
         )
-        data = self.parse(ConditionIn)
-        condition = services.condition_add(user=request.user, proposal_id=proposal.pk, **data)
         return Response(ConditionOut(condition).data, status=status.HTTP_201_CREATED)
 
 
@@ -120,13 +115,9 @@ class ConditionSatisfyView(PolicyAPIView):
         responses={200: ConditionOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, condition_id):
-        condition = selectors.condition_get(user=request.user, condition_id=condition_id)
-        proposal_permissions.require(
-            permissions.can_satisfy_condition(request.user, condition.proposal),
-            "Only secretariat staff mark conditions satisfied.",
+        condition = services.condition_satisfy(
+            user=request.user, condition_id=condition_id, body=self.body(SatisfyIn)
         )
-        data = self.parse(SatisfyIn)
-        condition = services.condition_satisfy(user=request.user, condition_id=condition.pk, **data)
         return Response(ConditionOut(condition).data)
 
 
@@ -149,13 +140,9 @@ class ConditionDetailView(PolicyAPIView):
         responses={200: ConditionOut, **error_responses(400, 404, 409)},
     )
     def patch(self, request, condition_id):
-        condition = selectors.condition_get(user=request.user, condition_id=condition_id)
-        proposal_permissions.require(
-            permissions.can_change_condition(request.user, condition.proposal),
-            "Only chairs and secretariat staff change conditions of approval.",
+        condition = services.condition_edit(
+            user=request.user, condition_id=condition_id, body=self.body(ConditionEditIn)
         )
-        data = self.parse(ConditionEditIn)
-        condition = services.condition_edit(user=request.user, condition_id=condition.pk, **data)
         return Response(ConditionOut(condition).data)
 
 
@@ -171,14 +158,8 @@ class ConditionWithdrawView(PolicyAPIView):
         responses={200: ConditionOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, condition_id):
-        condition = selectors.condition_get(user=request.user, condition_id=condition_id)
-        proposal_permissions.require(
-            permissions.can_change_condition(request.user, condition.proposal),
-            "Only chairs and secretariat staff change conditions of approval.",
-        )
-        data = self.parse(WithdrawIn)
         condition = services.condition_withdraw(
-            user=request.user, condition_id=condition.pk, **data
+            user=request.user, condition_id=condition_id, body=self.body(WithdrawIn)
         )
         return Response(ConditionOut(condition).data)
 
@@ -206,13 +187,7 @@ class DecisionView(ProposalAPIView):
         responses={201: DecisionOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal(co_sponsors=False)
-        proposal_permissions.require(
-            permissions.can_record_decision(request.user, proposal),
-            "Only a chair records the committee's decision.",
-        )
-        data = self.parse(DecisionIn)
         ballot: Ballot = services.decision_record(
-            user=request.user, proposal_id=proposal.pk, **data
+            user=request.user, proposal_id=pk, body=self.body(DecisionIn)
         )
         return Response(DecisionOut(ballot).data, status=status.HTTP_201_CREATED)

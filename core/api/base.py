@@ -8,12 +8,15 @@ handler here maps them to 400, 403, 404 and 409.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -24,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+from core.inputs import Reader
 
 
 def anyone_signed_in(user: Any) -> bool:
@@ -127,6 +131,33 @@ class PolicyAPIView(GenericAPIView):
                 raise exceptions.ValidationError(wrong)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    def body(
+        self,
+        serializer_class,
+        *,
+        partial: bool = False,
+        check: Callable[[Any], None] | None = None,
+    ) -> Reader:
+        """The request body for a service to read once its own checks have passed
+        (``core.inputs``): parsed with ``serializer_class`` only when the service calls it, so
+        whoever may not act gets the service's 404 or 403 whatever the body holds.
+
+        ``check`` runs on the request just before the body is parsed: a recent sign-in, whose
+        403 then comes after the policy's and before the body's 400.
+        """
+        # Received now, parsed later: a slow client holds no row lock the service takes.
+        # A body Django keeps out of memory (past DATA_UPLOAD_MAX_MEMORY_SIZE), or one already
+        # read as a form, is left to the parser, as it always was.
+        with contextlib.suppress(RequestDataTooBig, RawPostDataException):
+            self.request.body  # noqa: B018 - reading it is the point
+
+        def read() -> dict[str, Any]:
+            if check is not None:
+                check(self.request)
+            return self.parse(serializer_class, partial=partial)
+
+        return read
 
     def parse_query(self, serializer_class) -> dict[str, Any]:
         """Validate the query string with ``serializer_class``; 400 per parameter if it fails."""

@@ -57,9 +57,8 @@ class TransactionReverseView(PolicyAPIView):
         request=ReasonIn, responses={202: PendingOut, **error_responses(400, 403, 404, 409)}
     )
     def post(self, request, transaction_id):
-        data = self.parse(ReasonIn)
         approval = corrections.transaction_reverse(
-            user=request.user, transaction_id=transaction_id, reason=data["reason"]
+            user=request.user, transaction_id=transaction_id, body=self.body(ReasonIn)
         )
         return pending_answer(approval)
 
@@ -74,9 +73,8 @@ class DistributionReverseView(PolicyAPIView):
         request=ReasonIn, responses={202: PendingOut, **error_responses(400, 403, 404, 409)}
     )
     def post(self, request, distribution_id):
-        data = self.parse(ReasonIn)
         approval = corrections.distribution_reverse(
-            user=request.user, distribution_id=distribution_id, reason=data["reason"]
+            user=request.user, distribution_id=distribution_id, body=self.body(ReasonIn)
         )
         return pending_answer(approval)
 
@@ -92,10 +90,8 @@ class TrueUpView(ProposalAPIView):
         responses={202: PendingOut, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request, pk):
-        proposal = self.get_proposal()
-        data = self.parse(OptionalReasonIn)
         approval = corrections.true_up_request(
-            user=request.user, proposal_id=proposal.pk, reason=data["reason"]
+            user=request.user, proposal_id=pk, body=self.body(OptionalReasonIn)
         )
         return pending_answer(approval)
 
@@ -134,13 +130,14 @@ class ApprovalDecideView(PolicyAPIView):
         request=CommentIn, responses={200: ApprovalOut, **error_responses(400, 403, 404, 409)}
     )
     def post(self, request, approval_id):
-        require_recent_authentication(request)  # a second pair of eyes that signed in lately
-        data = self.parse(CommentIn)
+        # A second pair of eyes that signed in lately: a stale session is refused (403) before
+        # anything of the entry is looked at, as on the page.
+        require_recent_authentication(request)
         approval = corrections.approval_decide(
             user=request.user,
             approval_id=approval_id,
             approve=self.approve,
-            comment=data["comment"],
+            body=self.body(CommentIn),
         )
         return Response(ApprovalOut(approval).data)
 

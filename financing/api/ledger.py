@@ -24,7 +24,6 @@ from financing.api.serializers_ledger import (
     TransactionOut,
 )
 from financing.models import Approval
-from projects import permissions as proposal_permissions
 from projects.api.base import ProposalAPIView
 
 
@@ -48,14 +47,10 @@ class InstrumentListView(ProposalAPIView):
         request=InstrumentIn, responses={201: InstrumentOut, **error_responses(400, 404, 409)}
     )
     def post(self, request, pk):
-        proposal = self.get_proposal()
-        proposal_permissions.require(
-            permissions.can_run_funding(request.user, proposal),
-            _("Only secretariat staff commit instruments."),
+        instrument = services.instrument_commit(
+            user=request.user, proposal_id=pk, body=self.body(InstrumentIn)
         )
-        data = self.parse(InstrumentIn)
-        instrument = services.instrument_commit(user=request.user, proposal_id=proposal.pk, **data)
-        row = self._rows(proposal).get(pk=instrument.pk)
+        row = self._rows(instrument.proposal).get(pk=instrument.pk)
         return Response(InstrumentOut(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -76,13 +71,9 @@ class TransactionListView(PolicyAPIView):
         responses={201: TransactionOut, 202: PendingOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, instrument_id):
-        instrument = selectors.instrument_get(user=request.user, instrument_id=instrument_id)
-        proposal_permissions.require(
-            permissions.can_run_funding(request.user, instrument.proposal),
-            _("Only secretariat staff record transactions."),
+        row = services.transaction_record(
+            user=request.user, instrument_id=instrument_id, body=self.body(TransactionIn)
         )
-        data = self.parse(TransactionIn)
-        row = services.transaction_record(user=request.user, instrument_id=instrument.pk, **data)
         if isinstance(row, Approval):
             return pending_answer(row)
         return Response(TransactionOut(row).data, status=status.HTTP_201_CREATED)
@@ -105,11 +96,7 @@ class FxRateListView(PolicyAPIView):
 
     @extend_schema(request=FxRateIn, responses={201: FxRateOut, **error_responses(400)})
     def post(self, request):
-        proposal_permissions.require(
-            permissions.can_set_fx_rates(request.user), _("Only secretariat staff enter FX rates.")
-        )
-        data = self.parse(FxRateIn)
-        row = services.fx_rate_set(user=request.user, **data)
+        row = services.fx_rate_set(user=request.user, body=self.body(FxRateIn))
         return Response(FxRateOut(row).data, status=status.HTTP_201_CREATED)
 
 

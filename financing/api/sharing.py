@@ -89,9 +89,9 @@ class DistributionListView(ProposalAPIView):
         responses={201: DistributionOut, 202: PendingOut, **error_responses(400, 404, 409)},
     )
     def post(self, request, pk):
-        self.get_proposal()  # 404 before anything else: nothing revealed of what one cannot see
-        data = self.parse(DistributionIn)
-        distribution = services.distribution_record(user=request.user, proposal_id=pk, **data)
+        distribution = services.distribution_record(
+            user=request.user, proposal_id=pk, body=self.body(DistributionIn)
+        )
         if isinstance(distribution, Approval):
             return pending_answer(distribution)
         return Response(DistributionOut(distribution).data, status=status.HTTP_201_CREATED)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from accounts.policy import require_recent_authentication
 from core.api.base import PolicyAPIView, anyone_signed_in, error_responses
 from core.api.schema import AccordAutoSchema, text_query
-from projects import permissions, selectors, services, workflow
+from projects import selectors, services, workflow
 from projects.api.base import ProposalAPIView
 from projects.api.serializers import ProposalFilterIn, ProposalIn, ProposalOut, action_input
 from projects.models import Sector
@@ -52,9 +52,7 @@ class ProposalListView(PolicyAPIView):
         responses={201: ProposalOut, **error_responses(400)},
     )
     def post(self, request):
-        permissions.require(permissions.can_create(request.user), "Only sponsors create proposals.")
-        data = self.parse(ProposalIn)
-        proposal = services.proposal_create(user=request.user, **data)
+        proposal = services.proposal_create(user=request.user, body=self.body(ProposalIn))
         return Response(ProposalOut(proposal).data, status=status.HTTP_201_CREATED)
 
 
@@ -76,14 +74,9 @@ class ProposalDetailView(ProposalAPIView):
         responses={200: ProposalOut, **error_responses(400, 404, 409)},
     )
     def patch(self, request, pk):
-        proposal = self.get_proposal()
-        permissions.require(
-            permissions.is_lead_sponsor_user(request.user, proposal),
-            "Only the lead sponsor's users may edit this proposal.",
-        )
-        data = self.parse(ProposalIn, partial=True)
-        proposal = services.proposal_update(user=request.user, proposal_id=proposal.pk, **data)
-        return Response(ProposalOut(selectors.proposal_get(user=request.user, proposal_id=pk)).data)
+        body = self.body(ProposalIn, partial=True)
+        proposal = services.proposal_update(user=request.user, proposal_id=pk, body=body)
+        return Response(ProposalOut(proposal).data)
 
 
 class ProposalActionSchema(AccordAutoSchema):
@@ -109,21 +102,14 @@ class ProposalActionView(ProposalAPIView):
 
     @extend_schema(responses={200: ProposalOut, **error_responses(400, 404, 409)})
     def post(self, request, pk):
-        # 404 first: nothing is revealed of what one cannot see.
-        proposal = self.get_proposal(co_sponsors=False)
-        permissions.require(
-            permissions.can_fire(request.user, proposal, workflow.TRANSITIONS[self.action_name]),
-            "Your role may not do this to this proposal.",
+        # What decides asks a session that signed in long ago to confirm who it is (403):
+        # after the service's 404 and 403, before the body's 400.
+        recent = self.action_name in workflow.RECENT_SIGN_IN_ACTIONS
+        body = self.body(
+            action_input(self.action_name), check=require_recent_authentication if recent else None
         )
-        if self.action_name in workflow.RECENT_SIGN_IN_ACTIONS:
-            require_recent_authentication(request)
-        data = self.parse(action_input(self.action_name))
         proposal = services.proposal_transition(
-            user=request.user,
-            proposal_id=pk,
-            action=self.action_name,
-            comment=data.get("comment", ""),
-            closes_at=data.get("closes_at"),
+            user=request.user, proposal_id=pk, action=self.action_name, body=body
         )
         # Rendered as the service left it: after `return` the actor may no longer see it.
         return Response(ProposalOut(proposal).data)

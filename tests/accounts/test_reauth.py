@@ -73,3 +73,43 @@ def test_managing_factors_long_after_signing_in_asks_again(db, us_member):
         response = client.get("/accounts/2fa/webauthn/add/")
     assert response.status_code == 302
     assert "reauthenticate" in response["Location"]
+
+
+def _stale_post(user, url, body):
+    session = Client()
+    sign_in_client(session, user)
+    with time_machine.travel(timezone.now() + LATER):
+        return session.post(url, body, content_type="application/json")
+
+
+def test_a_stale_session_confirms_who_it_is_before_its_vote_is_read(make_proposal, us_member):
+    proposal = make_proposal("voting")
+    response = _stale_post(us_member, f"/api/v1/proposals/{proposal.pk}/vote/", {"choice": 5})
+    assert response.status_code == 403 and "Confirm who you are" in response.json()["detail"]
+    assert not Vote.objects.exists()
+
+
+def test_a_role_that_never_votes_hears_so_whether_or_not_it_signed_in_lately(
+    make_proposal, us_observer
+):
+    proposal = make_proposal("voting")
+    response = _stale_post(us_observer, f"/api/v1/proposals/{proposal.pk}/vote/", {"choice": 5})
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Only members and chairs vote."
+
+
+def test_closing_a_ballot_from_a_stale_session_is_refused_before_its_body_is_read(
+    make_proposal, us_chair
+):
+    proposal = make_proposal("voting")
+    url = f"/api/v1/proposals/{proposal.pk}/close_ballot/"
+    response = _stale_post(us_chair, url, {"comment": ["not", "a", "string"]})
+    assert response.status_code == 403 and "Confirm who you are" in response.json()["detail"]
+    proposal.refresh_from_db()
+    assert proposal.status == "voting"
+
+
+def test_a_four_eyes_decision_from_a_stale_session_is_refused_before_anything_else(db, us_staff):
+    # As on the page: the stale sign-in first, even for an entry that does not exist.
+    response = _stale_post(us_staff, "/api/v1/approvals/987654/approve/", {"comment": 5})
+    assert response.status_code == 403 and "Confirm who you are" in response.json()["detail"]

@@ -10,16 +10,13 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
-from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from committee.models import Condition
 from financing.models import Approval, Distribution, Transaction
 from tests.documents.files import term_sheet
-from tests.permissions.matrix import ANON_API, FINANCING_STATES, MATRIX, Row
-from tests.permissions.world import World, build_world
+from tests.permissions.matrix import ANON_API, MATRIX, Row
+from tests.permissions.world import World
 
 REVIEW = {
     "scores": {"strategic_fit": 4, "financial_viability": 4, "risk": 3, "execution": 4},
@@ -155,19 +152,6 @@ QUERIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The personas and one proposal per state, built once for the whole module.
-
-    Built inside a transaction that is rolled back when the module ends; every test's own
-    transaction (the ``db`` fixture) nests in it as a savepoint, so what a POST changes is
-    undone before the next row.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world(FINANCING_STATES)
-        transaction.set_rollback(True)
-
-
 def _path(world: World, row: Row) -> str:
     path = row.endpoint
     if row.state is not None:
@@ -233,17 +217,6 @@ def _ledger_placeholders(world: World, row: Row, path: str) -> str:
         )
         path = path.replace("{approval}", str(approval.pk))
     return path
-
-
-@pytest.fixture(scope="module")
-def clients():
-    """One API client and one page client for the module.
-
-    A new client loads the middleware again, and WhiteNoise scans every static file when
-    it loads: reusing the two clients saves most of the matrix's run time. Each request
-    starts from no cookies and no forced user.
-    """
-    return APIClient(), Client()
 
 
 def _request(world: World, clients, row: Row):
