@@ -29,9 +29,6 @@ from .breaches import lock_program_limits
 from .models import Approval, Distribution, Instrument, Transaction, TrueUp
 from .truing import true_up_check
 
-# Reversals and settlements happen while a project's accounts are open, or after it closed.
-CORRECTING_STATES = (*permissions.FUNDING_STATES, "closed")
-
 
 def _reason_checked(reason: Any) -> str:
     reason = str(reason or "").strip()
@@ -47,7 +44,7 @@ def _reason_checked(reason: Any) -> str:
 
 def _require_correcting_state(proposal: Proposal) -> None:
     """409 before funding: there is nothing to correct yet."""
-    if proposal.status not in CORRECTING_STATES:
+    if proposal.status not in permissions.CORRECTING_STATES:
         raise InvalidState(
             _("Corrections are made once a project is in funding, not while it is %(status)s.")
             % {"status": proposal.get_status_display()}

@@ -10,6 +10,8 @@ from projects.models import Proposal, Status
 from projects.permissions import can_view
 
 FUNDING_STATES = (Status.FUNDING, Status.ACTIVE)
+# Reversals and true-up settlements: while a project's accounts are open, or after it closed.
+CORRECTING_STATES = (*FUNDING_STATES, Status.CLOSED)
 
 
 FINANCING_READERS = (Role.STAFF, Role.CHAIR, Role.MEMBER, Role.OBSERVER)
@@ -18,6 +20,12 @@ FINANCING_READERS = (Role.STAFF, Role.CHAIR, Role.MEMBER, Role.OBSERVER)
 def can_run_funding(user: Any, proposal: Proposal) -> bool:
     """Secretariat staff commit instruments and record transactions (state aside)."""
     return role_of(user) == Role.STAFF and can_view(user, proposal)
+
+
+def can_correct(user: Any, proposal: Proposal) -> bool:
+    """Staff ask for reversals and true-up settlements once a project is in funding (the
+    pages offer the buttons exactly when the service would take the request)."""
+    return can_run_funding(user, proposal) and proposal.status in CORRECTING_STATES
 
 
 def can_read_financing(user: Any, proposal: Proposal) -> bool:

@@ -28,8 +28,6 @@ from financing.forms import (
 from financing.models import Distribution, Kind, Provider, Transaction
 from projects.models import Sector, Status
 
-CORRECTING_STATES = (*permissions.FUNDING_STATES, Status.CLOSED)
-
 register = template.Library()
 
 _KIND_LABELS = dict(Kind.choices)
@@ -320,8 +318,7 @@ def _corrections(user, proposal) -> dict:
         return {}
     return {
         "approvals": list(selectors.approvals_list(user=user, status="pending", proposal=proposal)),
-        "can_correct": permissions.can_run_funding(user, proposal)
-        and proposal.status in CORRECTING_STATES,
+        "can_correct": permissions.can_correct(user, proposal),
     }
 
 
