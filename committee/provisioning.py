@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,15 +19,12 @@ from django.db import transaction
 from accounts.services import AccountError, totp_enrol, totp_secret_check
 from core.errors import Invalid
 from core.models import Delegation, Role
-from core.roles import sponsor_group_name
 from projects.models import Sponsor
 from projects.services import sponsor_upsert
 
 from .services import membership_assign
 
 DELEGATION_ROLES = [r for r in Role.values if r != Role.SPONSOR]
-# The longest sponsor name whose group name (``sponsor_group_name``) keeps it whole.
-SPONSOR_NAME_LIMIT = Group._meta.get_field("name").max_length - len(sponsor_group_name(""))
 
 
 @dataclass(frozen=True)
@@ -88,10 +84,6 @@ def _provision_sponsors(items: list[Any]) -> int:
         if not isinstance(item, dict):
             raise _fail(where, "must be an object")
         name = _fits(Sponsor, "name", _text(item, "name", where), "name", where)
-        if len(name) > SPONSOR_NAME_LIMIT:
-            # The sponsor's group is named after it, cut to the group name's length: two long
-            # names alike up to the cut would share one group, and so each other's proposals.
-            raise _fail(where, f"'name' is too long: at most {SPONSOR_NAME_LIMIT} characters")
         try:
             sponsor_upsert(name=name, country=_text(item, "country", where))
         except Invalid as error:

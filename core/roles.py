@@ -19,8 +19,16 @@ def delegation_group_name(delegation: str, role: str) -> str:
     return f"{delegation} {role}"
 
 
+SPONSOR_GROUP_PREFIX = "sponsor: "
+# The longest sponsor name whose group name keeps it whole (auth.Group.name holds 150): two
+# names alike up to a cut would otherwise map to one group, and so to each other's proposals.
+SPONSOR_NAME_MAX = 150 - len(SPONSOR_GROUP_PREFIX)
+
+
 def sponsor_group_name(sponsor_name: str) -> str:
-    return f"sponsor: {sponsor_name}"[:150]
+    if len(sponsor_name) > SPONSOR_NAME_MAX:
+        raise ValueError(f"A sponsor name has at most {SPONSOR_NAME_MAX} characters.")
+    return f"{SPONSOR_GROUP_PREFIX}{sponsor_name}"
 
 
 def membership_of(user: Any) -> Membership | None:

@@ -4,10 +4,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.roles import SPONSOR_NAME_MAX
 
 
 class Country(models.TextChoices):
@@ -49,7 +51,13 @@ class Status(models.TextChoices):
 class Sponsor(models.Model):
     """A company that submits proposals; its users act through ``group``."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        # Whole in its access group's name (core.roles.sponsor_group_name).
+        validators=[MaxLengthValidator(SPONSOR_NAME_MAX)],
+    )
     country = models.CharField(_("country"), max_length=2)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="sponsor")
 

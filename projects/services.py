@@ -16,7 +16,7 @@ from core import inputs
 from core.decision_log import decision_log_append
 from core.errors import Invalid, InvalidState, NotAllowed, object_pk
 from core.inputs import Reader
-from core.roles import membership_of, sponsor_group_name
+from core.roles import SPONSOR_NAME_MAX, membership_of, sponsor_group_name
 
 from . import permissions, rules, workflow
 from .models import Proposal, ReferenceCounter, Sponsor, Status
@@ -31,6 +31,11 @@ def sponsor_upsert(*, name: str, country: str) -> Sponsor:
     country = (country or "").strip().upper()
     if not name:
         raise Invalid(_("A sponsor needs a name."), detail={"name": [_("Required.")]})
+    if len(name) > SPONSOR_NAME_MAX or "\x00" in name:
+        message = _("A sponsor's name has at most %(max)d characters, and no NUL.") % {
+            "max": SPONSOR_NAME_MAX
+        }
+        raise Invalid(message, detail={"name": [message]})
     if len(country) != 2 or not country.isalpha():
         raise Invalid(
             _("Country must be a two-letter code, e.g. JP."),

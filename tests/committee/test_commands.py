@@ -114,7 +114,7 @@ BAD = [
                 {"name": "N" * 141 + " West", "country": "JP"},
             ]
         },
-        "too long",
+        "at most 141 characters",
     ),
 ]
 

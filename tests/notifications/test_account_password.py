@@ -35,7 +35,8 @@ def test_a_member_changes_the_password_and_stays_signed_in(jp_member):
     jp_member.refresh_from_db()
     assert jp_member.check_password(NEW)
     page = client.get("/account/")
-    assert page.status_code == 200 and "Your password is changed. Your other sessions have ended." in page.content.decode()
+    assert page.status_code == 200
+    assert "Your password is changed. Your other sessions have ended." in page.content.decode()
 
 
 def test_a_wrong_old_password_or_a_weak_new_one_changes_nothing(jp_member):
