@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from financing import services
 from financing.models import Approval, Distribution
-from tests.e2e.test_accessibility import AXE_OPTIONS
+from tests.e2e.test_accessibility import AXE_OPTIONS, SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 
@@ -157,6 +157,8 @@ def test_a_reversal_asks_for_confirmation_and_counts_once_another_staff_user_app
     expect(dialog).to_contain_text("This records a reversing entry of −400.00 USD")
     reason = dialog.get_by_label("Reason")
     expect(reason).to_be_focused()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "dialog-reverse-en-desktop.png")
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert not violations, [violation["id"] for violation in violations]
     dialog.get_by_role("button", name="Confirm: Reverse").click()  # no reason: it says why
@@ -210,6 +212,8 @@ def test_without_the_dialog_a_reversal_asks_on_a_page_that_carries_the_reason(
 
     expect(page.get_by_role("heading", name="Reverse this transaction?")).to_be_visible()
     expect(page.get_by_text("This records a reversing entry of −400.00 USD")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "confirm-reverse-en-desktop.png", full_page=True)
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert not violations, [violation["id"] for violation in violations]
     assert not Approval.objects.exists()
