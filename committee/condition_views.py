@@ -39,7 +39,7 @@ def condition_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         ConditionForm(request.POST),
-        lambda data: services.condition_add(user=request.user, proposal_id=proposal.pk, **data),
+        lambda body: services.condition_add(user=request.user, proposal_id=proposal.pk, body=body),
         success=_on_page(proposal, "#conditions"),
         invalid=_errors_on_page(request, proposal, "condition_form"),
         message=_("Condition added."),
@@ -76,7 +76,7 @@ def _condition_post(
     return form_action(
         request,
         bound,
-        lambda data: service(user=request.user, condition_id=condition.pk, **data),
+        lambda body: service(user=request.user, condition_id=condition.pk, body=body),
         success=_on_page(proposal, "#conditions"),
         invalid=invalid,
         message=message,
@@ -136,8 +136,8 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         DecisionForm(request.POST),
-        lambda data: services.decision_record(
-            user=request.user, proposal_id=proposal.pk, text=data["text"]
+        lambda body: services.decision_record(
+            user=request.user, proposal_id=proposal.pk, body=body
         ),
         success=_on_page(proposal, "#decision"),
         invalid=_errors_on_page(request, proposal, "decision_form"),

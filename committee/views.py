@@ -1,6 +1,8 @@
 """Committee pages: my work, the record's forms on a proposal, and the decision log.
 
-Thin like every view: parse, ask the policy, call one selector or service, render.
+Thin like every view: call one selector or service, render. A form goes to its service as
+the service's input (``core.web.form_action``): the service asks the policy before it reads
+the form, so whoever may not act gets 403 (or 404) whatever they posted.
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         NoteForm(request.POST),
-        lambda data: services.note_add(user=request.user, proposal_id=proposal.pk, **data),
+        lambda body: services.note_add(user=request.user, proposal_id=proposal.pk, body=body),
         success=_on_page(proposal, "#notes"),
         invalid=_errors_on_page(request, proposal, "note_form"),
         message=_("Note added."),
@@ -150,12 +152,11 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         form,
-        lambda data: services.review_submit(
-            user=request.user, proposal_id=proposal.pk, **form.service_kwargs()
-        ),
+        lambda body: services.review_submit(user=request.user, proposal_id=proposal.pk, body=body),
         success=_on_page(proposal, "#reviews"),
         invalid=_errors_on_page(request, proposal, "review_form"),
         message=_("Your review is saved."),
+        transform=lambda data: form.service_kwargs(),
     )
 
 
@@ -167,8 +168,8 @@ def conflict_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         ConflictForm(request.POST),
-        lambda data: services.conflict_declare(
-            user=request.user, proposal_id=proposal.pk, reason=data["reason"]
+        lambda body: services.conflict_declare(
+            user=request.user, proposal_id=proposal.pk, body=body
         ),
         success=_on_page(proposal, ""),
         invalid=_errors_on_page(request, proposal, "conflict_form"),
@@ -185,12 +186,7 @@ def vote_cast(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         VoteForm(request.POST),
-        lambda data: services.vote_cast(
-            user=request.user,
-            proposal_id=proposal.pk,
-            choice=data["choice"],
-            rationale=data["rationale"],
-        ),
+        lambda body: services.vote_cast(user=request.user, proposal_id=proposal.pk, body=body),
         success=_on_page(proposal, "#ballot"),
         invalid=_errors_on_page(request, proposal, "vote_form"),
         message=lambda vote: (

@@ -6,7 +6,7 @@ at the top of the page) and back to where the user was. Never a 500.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 
 from core.errors import DomainError, Invalid, InvalidState, NotAllowed, NotVisible
+from core.inputs import Reader
 
 # How the field names that services report read in a message.
 FIELD_LABELS = {
@@ -118,20 +119,58 @@ def add_domain_errors(form: forms.Form, error: DomainError) -> None:
         form.add_error(None, error.message)
 
 
+class FormInvalid(Invalid):
+    """A bound form that did not validate, raised when a service reads it (``form_reader``).
+
+    It carries nothing new: the errors are already on the form, beside its fields.
+    """
+
+
+def form_reader(
+    form: forms.Form,
+    *,
+    transform: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None,
+    prepare: Callable[[forms.Form], None] | None = None,
+) -> Reader:
+    """A page's bound form as the input a service reads once its own checks have passed
+    (``core.inputs``): validated only when the service calls it, so whoever may not act gets
+    the service's 404 or 403 whatever the form holds, and never its field errors.
+
+    ``prepare(form)`` runs just before validation: what only those who may act are offered
+    (a list of choices) or told (a file that was too large). ``transform`` maps the cleaned
+    data to the service's keywords (by default they are the fields' names).
+    """
+
+    def read() -> Mapping[str, Any]:
+        if prepare is not None:
+            prepare(form)
+        if not form.is_valid():
+            raise FormInvalid(_("Please correct the highlighted fields."))
+        data = dict(form.cleaned_data)
+        return transform(data) if transform is not None else data
+
+    return read
+
+
 def form_action(
     request: HttpRequest,
     form: forms.Form,
-    service: Callable[[dict[str, Any]], Any],
+    service: Callable[[Reader], Any],
     *,
     success: Callable[[Any], HttpResponse],
     invalid: Callable[[forms.Form], HttpResponse],
     message: str | Callable[[Any], str] | None = None,
     catch: tuple[type[DomainError], ...] = (Invalid,),
     refused: Callable[[DomainError], HttpResponse] | None = None,
+    transform: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None,
+    prepare: Callable[[forms.Form], None] | None = None,
 ) -> HttpResponse:
-    """Validate → call the service → on success flash ``message`` (a string, or a function of
-    the result) and answer ``success(result)``; on bad input put the errors beside the fields
-    and answer ``invalid(form)``.
+    """Call the service with the form as its input (``service(body)``, ``form_reader``) →
+    on success flash ``message`` (a string, or a function of the result) and answer
+    ``success(result)``; on bad input answer ``invalid(form)``, the errors beside the fields.
+
+    The service checks the object (404) and its policy (403) before it reads the form: the
+    view asks no rule itself, and a form is never judged for whoever may not send it.
 
     ``catch`` names the service's errors that belong to the form: by default bad input; a form
     that shows a refused state beside its fields adds ``InvalidState``. They go beside the
@@ -141,18 +180,18 @@ def form_action(
     Other domain errors propagate, for ``domain_errors`` to map: 404, 403, and a state that
     does not allow the action (a message and back).
     """
-    if form.is_valid():
-        try:
-            result = service(form.cleaned_data)
-        except catch as error:
-            if refused is not None:
-                return refused(error)
-            add_domain_errors(form, error)
-        else:
-            if message:
-                messages.success(request, message(result) if callable(message) else message)
-            return success(result)
-    return invalid(form)
+    try:
+        result = service(form_reader(form, transform=transform, prepare=prepare))
+    except FormInvalid:
+        return invalid(form)
+    except catch as error:
+        if refused is not None:
+            return refused(error)
+        add_domain_errors(form, error)
+        return invalid(form)
+    if message:
+        messages.success(request, message(result) if callable(message) else message)
+    return success(result)
 
 
 # --- Confirmation of what cannot be undone ------------------------------------------------

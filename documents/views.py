@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import Invalid
-from core.web import add_domain_errors, domain_errors
+from core.web import domain_errors, form_action
 from projects.views import get_proposal, render_detail
 
 from . import selectors, services
@@ -28,33 +27,46 @@ from .uploads import oversized_uploads
 @require_POST
 @domain_errors
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a file. The service asks the policy and the proposal's state before it reads
+    the form (``core.web.form_action``): whoever may not attach gets 403, whatever they sent."""
     proposal = get_proposal(request, pk)
-    services.document_upload_check(request.user, proposal)
     documents = list(selectors.documents_for(user=request.user, proposal=proposal))
     form = DocumentForm(
         request.POST, request.FILES, current=selectors.replaceable(request.user, documents)
     )
-    if "file" in oversized_uploads(request) and "file" not in request.FILES:
-        form.is_valid()
-        form.errors.pop("file", None)
-        form.add_error("file", services.too_large_message())
-    elif form.is_valid():
-        try:
-            document = services.document_add(
-                user=request.user,
-                proposal_id=proposal.pk,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-                supersedes_id=form.cleaned_data["supersedes"],
-            )
-        except Invalid as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _("“%(title)s” is attached.") % {"title": document.title})
-            return redirect(reverse("proposal-detail", args=[proposal.pk]) + "#documents")
-    messages.error(request, _("Please correct the highlighted fields."))
-    return render_detail(request, proposal, status=400, document_form=form)
+
+    def too_large(form: DocumentForm) -> None:
+        # A file past the limit was never received: say so rather than "required".
+        if "file" in oversized_uploads(request) and "file" not in request.FILES:
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", services.too_large_message())
+
+    def rejected(form: DocumentForm) -> HttpResponse:
+        messages.error(request, _("Please correct the highlighted fields."))
+        return render_detail(request, proposal, status=400, document_form=form)
+
+    return form_action(
+        request,
+        form,
+        lambda body: services.document_add(user=request.user, proposal_id=proposal.pk, body=body),
+        success=lambda document: redirect(
+            reverse("proposal-detail", args=[proposal.pk]) + "#documents"
+        ),
+        invalid=rejected,
+        message=lambda document: _("“%(title)s” is attached.") % {"title": document.title},
+        prepare=too_large,
+        transform=_upload_fields,
+    )
+
+
+def _upload_fields(data: dict) -> dict:
+    return {
+        "kind": data["kind"],
+        "title": data["title"],
+        "upload": data["file"],
+        "supersedes_id": data["supersedes"],
+    }
 
 
 @login_required

@@ -108,7 +108,7 @@ def transaction_reverse(
     )
     if found is None:
         raise NotVisible(_("Not found."))
-    proposal = services._funding_proposal(user, found)  # 404 unseen, 403 unless staff
+    proposal = services.funding_check(user, found, lock=True)  # 404 unseen, 403 unless staff
     return _transaction_reverse_write(
         user=user, proposal=proposal, pk=pk, **inputs.read(body, given)
     )
@@ -184,7 +184,7 @@ def distribution_reverse(
     found = Distribution.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
     if found is None:
         raise NotVisible(_("Not found."))
-    proposal = services._funding_proposal(user, found)  # 404 unseen, 403 unless staff
+    proposal = services.funding_check(user, found, lock=True)  # 404 unseen, 403 unless staff
     return _distribution_reverse_write(
         user=user, proposal=proposal, pk=pk, **inputs.read(body, given)
     )
@@ -271,7 +271,7 @@ def true_up_request(
 
     The input (an optional ``reason``) is read once the policy allows (core/inputs.py).
     """
-    proposal = services._funding_proposal(user, proposal_id)  # 404 unseen, 403 unless staff
+    proposal = services.funding_check(user, proposal_id, lock=True)  # 404 unseen, 403 unless staff
     return _true_up_request_write(user=user, proposal=proposal, **inputs.read(body, given))
 
 
@@ -351,17 +351,26 @@ APPLY: dict[str, Callable[..., Any]] = {
 }
 
 
-def _approval_for_checker(user: Any, approval_id: Any) -> tuple[Approval, Proposal]:
-    """Lock the approval and its proposal: 404 for anyone but staff, 403 for its maker."""
+def approval_check(user: Any, approval_id: Any, *, lock: bool = False) -> Approval:
+    """The pending entry ``user`` would decide: 404 for anyone but staff, 403 for its maker.
+
+    Deciding asks it first (``lock``: the proposal's row, then the approval's); the page that
+    asks before deciding (its confirmation page) asks it too, unlocked, so whoever may not
+    decide is refused there as the decision would refuse them.
+    """
     pk = object_pk(approval_id)
     found = Approval.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
     if found is None or not permissions.can_check_entries(user):
         raise NotVisible(_("Not found."))
-    proposal = Proposal.objects.select_for_update().get(pk=found)
-    approval = Approval.objects.select_for_update().get(pk=pk)
+    if lock:
+        proposal = Proposal.objects.select_for_update().get(pk=found)
+        approval = Approval.objects.select_for_update().get(pk=pk)
+        approval.proposal = proposal
+    else:
+        approval = Approval.objects.select_related("proposal").get(pk=pk)
     if approval.made_by_id == user.pk:
         raise NotAllowed(_("Another staff user must approve or reject what you made."))
-    return approval, proposal
+    return approval
 
 
 @transaction.atomic
@@ -373,7 +382,8 @@ def approval_decide(
 
     The input (an optional ``comment``) is read once the policy allows (core/inputs.py).
     """
-    approval, proposal = _approval_for_checker(user, approval_id)
+    approval = approval_check(user, approval_id, lock=True)
+    proposal = approval.proposal
     return _approval_decide_write(
         user=user, approval=approval, proposal=proposal, approve=approve, **inputs.read(body, given)
     )

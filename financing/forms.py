@@ -95,6 +95,10 @@ class TransactionForm(forms.Form):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        self.offer(instruments, kinds)
+
+    def offer(self, instruments: Any, kinds: dict[int, str] | None = None) -> None:
+        """Offer these instruments (and the types that fit their ``kinds``)."""
         self.fields["instrument"].choices = list(instruments)
         if kinds is not None:
             self.fields["type"].choices = type_choices(sorted(set(kinds.values())))

@@ -63,11 +63,18 @@ def _raise_problems(problems: dict[str, list[str]]) -> None:
         raise Invalid(first, detail=problems)
 
 
-def _funding_proposal(user: Any, proposal_id: Any) -> Proposal:
-    """Lock the proposal; 404 if the user may not see it, 403 unless staff."""
+def funding_check(user: Any, proposal_id: Any, *, lock: bool = False) -> Proposal:
+    """The proposal whose ledger ``user`` records or corrects: 404 if they may not see it,
+    403 unless they may run its funding.
+
+    Every financing write asks it first (``lock``: the proposal's row, for the write's
+    transaction). A page that asks before it acts (a correction's confirmation page) asks it
+    too, unlocked, so whoever may not act is refused there as the write would refuse them,
+    by the same rule and with the same message.
+    """
     pk = object_pk(proposal_id)
-    proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
-    proposal = proposal_permissions.require_view(user, proposal)
+    rows = Proposal.objects.select_for_update() if lock else Proposal.objects
+    proposal = proposal_permissions.require_view(user, rows.filter(pk=pk).first())
     proposal_permissions.require(
         permissions.can_run_funding(user, proposal),
         _("Only secretariat staff record financing."),
@@ -193,7 +200,7 @@ def instrument_commit(
     The input (``_instrument_write``'s keywords) is read once the policy allows
     (core/inputs.py).
     """
-    proposal = _funding_proposal(user, proposal_id)
+    proposal = funding_check(user, proposal_id, lock=True)
     return _instrument_write(user=user, proposal=proposal, **inputs.read(body, given))
 
 
@@ -278,7 +285,7 @@ def _instrument_for_funding(user: Any, instrument_id: Any) -> tuple[Proposal, In
     found = Instrument.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
     if found is None:
         raise NotVisible(_("Not found."))
-    proposal = _funding_proposal(user, found)
+    proposal = funding_check(user, found, lock=True)
     return proposal, Instrument.objects.select_for_update().get(pk=pk)
 
 
@@ -332,6 +339,23 @@ def transaction_record(
     return _transaction_write(
         user=user, proposal=proposal, instrument=instrument, **inputs.read(body, given)
     )
+
+
+@transaction.atomic
+def transaction_record_on(
+    *, user: Any, proposal_id: Any, body: Reader | None = None, **given: Any
+) -> Transaction | Approval:
+    """``transaction_record`` as the proposal page's form asks it: the page names the
+    proposal (404, 403), the input names one of its instruments (``instrument_id``) beside
+    ``type``, ``amount`` and ``value_date``.
+    """
+    proposal = funding_check(user, proposal_id, lock=True)
+    data = inputs.read(body, given)
+    pk = object_pk(data.pop("instrument_id", None))
+    instrument = Instrument.objects.select_for_update().filter(pk=pk, proposal=proposal).first()
+    if instrument is None:
+        raise NotVisible(_("Not found."))
+    return _transaction_write(user=user, proposal=proposal, instrument=instrument, **data)
 
 
 def _transaction_write(
@@ -648,7 +672,7 @@ def distribution_record(
     The input (``amount``, ``currency``, ``date``) is read once the policy allows
     (core/inputs.py).
     """
-    proposal = _funding_proposal(user, proposal_id)  # locked: one distribution at a time
+    proposal = funding_check(user, proposal_id, lock=True)  # locked: one distribution at a time
     return _distribution_write(user=user, proposal=proposal, **inputs.read(body, given))
 
 

@@ -1,8 +1,9 @@
 """Financing pages: the exposure page and the forms of the proposal page's financing panel.
 
-Views parse input, ask the policy, call selectors and services, and render. A form that fails
-re-renders the page it came from (the proposal page through ``projects.views.render_detail``)
-with the service's messages beside the fields, and a 400.
+Views hand a form to a service, which asks the policy before it reads the form
+(``core.web.form_action``), and render what comes back. A form that fails re-renders the page
+it came from (the proposal page through ``projects.views.render_detail``) with the service's
+messages beside the fields, and a 400.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from django.views.decorators.http import require_POST
 from accounts.policy import require_recent_sign_in
 from core.errors import DomainError, Invalid, InvalidState
 from core.formatting import number
-from core.web import confirmation_page, domain_errors, error_message, form_action, is_confirmed
+from core.inputs import Reader
+from core.web import (
+    confirmation_page,
+    domain_errors,
+    error_message,
+    form_action,
+    is_confirmed,
+    redirect_back,
+)
 from financing import corrections, permissions, rules, selectors, services
 from financing.forms import (
     AsOfForm,
@@ -93,7 +102,7 @@ def exposure_fx_rate(request: HttpRequest) -> HttpResponse:
     return form_action(
         request,
         FxRateForm(request.POST),
-        lambda data: services.fx_rate_set(user=request.user, **data),
+        lambda body: services.fx_rate_set(user=request.user, body=body),
         success=lambda rate: redirect("exposure"),
         # The page as it was, with the form's errors.
         invalid=lambda form: exposure(request, fx_form=form),
@@ -117,18 +126,20 @@ def _panel_post(
     pk: int,
     form: Any,
     form_name: str,
-    call: Any,
-    done: Any,
+    call: Callable[[Any, Reader], Any],
+    done: Callable[[Any], str],
+    prepare: Callable[[Any, Any], None] | None = None,
+    transform: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    """Validate ``form``, call the service; on error (a refused state too) show the proposal
-    page with the form. An entry at or above the four-eyes threshold waits for approval."""
+    """Call the service (``call(proposal, body)``), which asks its policy before it reads
+    the form (``prepare(proposal, form)`` just before); on error (a refused state too) show
+    the proposal page with the form. An entry at or above the four-eyes threshold waits for
+    approval."""
     proposal = get_proposal(request, pk)
-    if not permissions.can_run_funding(request.user, proposal):
-        raise PermissionDenied(_("Only secretariat staff record financing."))
     return form_action(
         request,
         form,
-        lambda data: call(proposal, data),
+        lambda body: call(proposal, body),
         success=lambda result: _back_to_panel(
             proposal.pk, "approvals" if isinstance(result, Approval) else "financing"
         ),
@@ -137,6 +148,8 @@ def _panel_post(
             _pending_message(result) if isinstance(result, Approval) else done(result)
         ),
         catch=(Invalid, InvalidState),
+        prepare=(lambda form: prepare(proposal, form)) if prepare else None,
+        transform=transform,
     )
 
 
@@ -149,8 +162,8 @@ def instrument_create(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         InstrumentForm(request.POST),
         "instrument_form",
-        lambda proposal, data: services.instrument_commit(
-            user=request.user, proposal_id=proposal.pk, **data
+        lambda proposal, body: services.instrument_commit(
+            user=request.user, proposal_id=proposal.pk, body=body
         ),
         lambda instrument: _("Instrument #%(id)s committed.") % {"id": instrument.pk},
     )
@@ -160,23 +173,32 @@ def instrument_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @domain_errors
 def transaction_create(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_proposal(request, pk)
-    readable = permissions.can_read_financing(request.user, proposal)
-    choices = instrument_choices(request.user, proposal) if readable else []
-    kinds = instrument_kinds(request.user, proposal) if readable else {}
+    """Record a transaction on one of the project's instruments; the form offers them once
+    the service has let the user record (``prepare``)."""
+
+    def offer(proposal: Any, form: TransactionForm) -> None:
+        user = request.user
+        form.offer(instrument_choices(user, proposal), instrument_kinds(user, proposal))
+
+    def fields(data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "instrument_id": data["instrument"],
+            "type": data["type"],
+            "amount": data["amount"],
+            "value_date": data["value_date"],
+        }
+
     return _panel_post(
         request,
         pk,
-        TransactionForm(request.POST, instruments=choices, kinds=kinds),
+        TransactionForm(request.POST),
         "transaction_form",
-        lambda proposal, data: services.transaction_record(
-            user=request.user,
-            instrument_id=data["instrument"],
-            type=data["type"],
-            amount=data["amount"],
-            value_date=data["value_date"],
+        lambda proposal, body: services.transaction_record_on(
+            user=request.user, proposal_id=proposal.pk, body=body
         ),
         lambda row: _("Transaction recorded on instrument #%(id)s.") % {"id": row.instrument_id},
+        prepare=offer,
+        transform=fields,
     )
 
 
@@ -189,8 +211,8 @@ def distribution_create(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         DistributionForm(request.POST),
         "distribution_form",
-        lambda proposal, data: services.distribution_record(
-            user=request.user, proposal_id=proposal.pk, **data
+        lambda proposal, body: services.distribution_record(
+            user=request.user, proposal_id=proposal.pk, body=body
         ),
         lambda d: (
             _("Distribution recorded: Japan %(japan)s USD, US %(us)s USD.")
@@ -208,7 +230,7 @@ def fx_rate_create(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         FxRateForm(request.POST),
         "fx_form",
-        lambda proposal, data: services.fx_rate_set(user=request.user, **data),
+        lambda proposal, body: services.fx_rate_set(user=request.user, body=body),
         _fx_saved,
     )
 
@@ -261,8 +283,8 @@ def transaction_reverse(request: HttpRequest, pk: int, transaction_id: int) -> H
     return _correction_post(
         request,
         proposal,
-        lambda reason: corrections.transaction_reverse(
-            user=request.user, transaction_id=row.pk, reason=reason
+        lambda body: corrections.transaction_reverse(
+            user=request.user, transaction_id=row.pk, body=body
         ),
         lambda: reversal_question(row),
     )
@@ -280,8 +302,8 @@ def distribution_reverse(request: HttpRequest, pk: int, distribution_id: int) ->
     return _correction_post(
         request,
         proposal,
-        lambda reason: corrections.distribution_reverse(
-            user=request.user, distribution_id=row.pk, reason=reason
+        lambda body: corrections.distribution_reverse(
+            user=request.user, distribution_id=row.pk, body=body
         ),
         lambda: reversal_question(row),
     )
@@ -302,8 +324,8 @@ def true_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _correction_post(
         request,
         proposal,
-        lambda reason: corrections.true_up_request(
-            user=request.user, proposal_id=proposal.pk, reason=reason
+        lambda body: corrections.true_up_request(
+            user=request.user, proposal_id=proposal.pk, body=body
         ),
         question,
         reason_required=False,
@@ -313,20 +335,21 @@ def true_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _correction_post(
     request: HttpRequest,
     proposal: Any,
-    call: Any,
+    call: Callable[[Reader], Any],
     question: Callable[[], dict[str, str] | None],
     *,
     reason_required: bool = True,
 ) -> HttpResponse:
-    """Once confirmed, call a correction service with the reason; a missing reason or the
-    service's refusal comes back as a message on the proposal page (the panel shows the
-    state it refers to). Unconfirmed, the page asks ``question()`` first (None: nothing to
-    ask, the service refuses)."""
-    if not permissions.can_run_funding(request.user, proposal):
-        raise PermissionDenied(_("Only secretariat staff correct the ledger."))
-    asked = None if is_confirmed(request) else question()
-    if asked is not None:
-        return _ask_first(request, proposal, asked, "financing")
+    """Once confirmed, call a correction service with the reason (``call(body)``); a missing
+    reason or the service's refusal comes back as a message on the proposal page (the panel
+    shows the state it refers to). Unconfirmed, the page asks ``question()`` first (None:
+    nothing to ask, the service refuses), once the service's own check
+    (``services.funding_check``) lets the user correct this ledger."""
+    if not is_confirmed(request):
+        services.funding_check(request.user, proposal.pk)
+        asked = question()
+        if asked is not None:
+            return _ask_first(request, proposal, asked, "financing")
 
     def unsaid(form: ReasonForm) -> HttpResponse:
         messages.error(request, _("Say why: the reason is kept in the decision log."))
@@ -339,7 +362,7 @@ def _correction_post(
     return form_action(
         request,
         ReasonForm(request.POST, reason_required=reason_required),
-        lambda data: call(data["reason"]),
+        call,
         success=lambda approval: _back_to_panel(proposal.pk, "approvals"),
         invalid=unsaid,
         message=_pending_message,
@@ -353,24 +376,37 @@ def _correction_post(
 @domain_errors
 def approval_decide(request: HttpRequest, approval_id: int, decision: str) -> HttpResponse:
     """Approve or reject another staff user's pending entry, once confirmed (neither can be
-    undone); back to its proposal's page. Deciding needs a recent sign-in."""
+    undone); back to its proposal's page. Deciding needs a recent sign-in.
+
+    Unconfirmed, the confirmation page is shown once the service's own check
+    (``corrections.approval_check``) lets the user decide it; one already decided goes
+    straight to the service, which says so and changes nothing."""
     approve = decision == "approve"
     if not is_confirmed(request):
-        waiting = [a for a in selectors.approvals_waiting_for(request.user) if a.pk == approval_id]
-        if waiting:
-            approval = waiting[0]
+        approval = corrections.approval_check(request.user, approval_id)
+        if approval.status == Approval.Status.PENDING:
             question = decision_question(approval, approve)
             return _ask_first(request, approval.proposal, question, "approvals")
-        # Not one this user may decide: the service refuses it below (404, 403, or a
-        # message for one already decided) and nothing changes.
     require_recent_sign_in(request)
-    form = ReasonForm(request.POST, reason_required=False)
-    comment = form.cleaned_data["reason"] if form.is_valid() else ""
-    approval = corrections.approval_decide(
-        user=request.user, approval_id=approval_id, approve=approve, comment=comment
+
+    def decided(approval: Approval) -> str:
+        if approval.status == Approval.Status.APPROVED:
+            return _("Approved: the entry now counts.")
+        return _("Rejected: the entry will never count.")
+
+    def unsaid(form: ReasonForm) -> HttpResponse:
+        messages.error(request, error_message(Invalid("", detail=form.errors)))
+        return redirect_back(request, reverse("home"))
+
+    return form_action(
+        request,
+        ReasonForm(request.POST, reason_required=False),
+        lambda body: corrections.approval_decide(
+            user=request.user, approval_id=approval_id, approve=approve, body=body
+        ),
+        success=lambda approval: _back_to_panel(approval.proposal_id),
+        invalid=unsaid,
+        message=decided,
+        catch=(),
+        transform=lambda data: {"comment": data["reason"]},
     )
-    if approval.status == "approved":
-        messages.success(request, _("Approved: the entry now counts."))
-    else:
-        messages.success(request, _("Rejected: the entry will never count."))
-    return _back_to_panel(approval.proposal_id)

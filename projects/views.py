@@ -1,6 +1,7 @@
 """Proposal pages: the list, the draft form, the detail page and its lifecycle buttons.
 
-Views parse input, ask the policy, call selectors and services, and render. Domain errors
+Views call selectors and services and render; a form goes to its service as the service's
+input (``core.web.form_action``), read once the service's policy allows. Domain errors
 become answers in one place (``domain_errors``): not visible → 404, not allowed → 403,
 invalid input or state → a message and back to where the user was. Never a 500.
 """
@@ -22,7 +23,15 @@ from django.views.decorators.http import require_http_methods
 from accounts.policy import require_recent_sign_in
 from core.errors import Invalid
 from core.roles import membership_of
-from core.web import add_domain_errors, confirmation_page, domain_errors, is_confirmed
+from core.web import (
+    FormInvalid,
+    add_domain_errors,
+    confirmation_page,
+    domain_errors,
+    form_action,
+    form_reader,
+    is_confirmed,
+)
 
 from . import permissions, selectors, services, workflow
 from .forms import ProposalFilterForm, ProposalForm, TransitionForm
@@ -69,49 +78,58 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def proposal_create(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_create(request.user):
-        raise PermissionDenied(_("Only a sponsor's users may create proposals."))
-    lead = membership_of(request.user).sponsor
+    """The draft form (shown to whoever may create one) and its POST, which goes straight to
+    the service: it asks the policy before it reads the form."""
+    lead = getattr(membership_of(request.user), "sponsor", None)
     form = ProposalForm(request.POST or None, lead=lead)
-    if request.method == "POST" and form.is_valid():
-        try:
-            proposal = services.proposal_create(user=request.user, **form.service_kwargs())
-        except Invalid as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Draft %(reference)s saved. Submit it when it is ready.")
-                % {"reference": proposal.reference},
-            )
-            return redirect("proposal-detail", pk=proposal.pk)
-    status = 400 if form.errors else 200
-    return render(
-        request, "projects/proposal_form.html", {"form": form, "proposal": None}, status=status
+    if request.method != "POST":
+        if not permissions.can_create(request.user):
+            raise PermissionDenied(_("Only a sponsor's users may create proposals."))
+        return _proposal_form(request, form, None)
+
+    def saved(proposal: Proposal) -> str:
+        return _("Draft %(reference)s saved. Submit it when it is ready.") % {
+            "reference": proposal.reference
+        }
+
+    return form_action(
+        request,
+        form,
+        lambda body: services.proposal_create(user=request.user, body=body),
+        success=lambda proposal: redirect("proposal-detail", pk=proposal.pk),
+        invalid=lambda form: _proposal_form(request, form, None),
+        message=saved,
+        transform=lambda data: form.service_kwargs(),
     )
 
 
 @login_required
 @domain_errors
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft's edit form (shown to whoever may edit it) and its POST, which goes straight
+    to the service: it asks the policy (and then the state) before it reads the form."""
     proposal = get_proposal(request, pk)
-    if not permissions.can_edit(request.user, proposal):
-        raise PermissionDenied(_("Only the lead sponsor edits a draft."))
     form = ProposalForm(
         request.POST or None, lead=proposal.sponsor, initial=ProposalForm.initial_for(proposal)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_update(
-                user=request.user, proposal_id=proposal.pk, **form.service_kwargs()
-            )
-        except Invalid as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(
-                request, _("Draft %(reference)s saved.") % {"reference": proposal.reference}
-            )
-            return redirect("proposal-detail", pk=proposal.pk)
+    if request.method != "POST":
+        if not permissions.can_edit(request.user, proposal):
+            raise PermissionDenied(_("Only the lead sponsor edits a draft."))
+        return _proposal_form(request, form, proposal)
+    return form_action(
+        request,
+        form,
+        lambda body: services.proposal_update(
+            user=request.user, proposal_id=proposal.pk, body=body
+        ),
+        success=lambda updated: redirect("proposal-detail", pk=proposal.pk),
+        invalid=lambda form: _proposal_form(request, form, proposal),
+        message=_("Draft %(reference)s saved.") % {"reference": proposal.reference},
+        transform=lambda data: form.service_kwargs(),
+    )
+
+
+def _proposal_form(request: HttpRequest, form: ProposalForm, proposal: Any) -> HttpResponse:
     status = 400 if form.errors else 200
     return render(
         request, "projects/proposal_form.html", {"form": form, "proposal": proposal}, status=status
@@ -193,6 +211,10 @@ def confirm_action(
     )
 
 
+def _transition_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {"comment": data["comment"], "closes_at": data["closes_at"]}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
@@ -208,19 +230,20 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         require_recent_sign_in(request)
     form = TransitionForm(request.POST)
     form.action = action
-    if form.is_valid():
-        try:
-            proposal = services.proposal_transition(
-                user=request.user,
-                proposal_id=proposal.pk,
-                action=action,
-                comment=form.cleaned_data["comment"],
-                closes_at=form.cleaned_data["closes_at"],
-            )
-        except Invalid as error:
-            if "closes_at" not in error.detail:
-                raise  # not about the closing time typed: a message, and back to the page
-            add_domain_errors(form, error)
+    try:
+        # The service asks the policy (404, 403) before it reads the form.
+        proposal = services.proposal_transition(
+            user=request.user,
+            proposal_id=proposal.pk,
+            action=action,
+            body=form_reader(form, transform=_transition_fields),
+        )
+    except FormInvalid:
+        pass  # its errors are on the form
+    except Invalid as error:
+        if "closes_at" not in error.detail:
+            raise  # not about the closing time typed: a message, and back to the page
+        add_domain_errors(form, error)
     if form.errors:
         # Show the page again with what was typed and the message beside its field, once.
         messages.error(request, _("Please correct the highlighted fields."))

@@ -316,9 +316,12 @@ PAGE_RULES: dict[tuple[str, str], Rule] = {
     ("/proposals/{id}/", "GET"): Rule(VIEWERS, ALL_STATES, 200),
     # The decision log links proposals by reference: a redirect to the page, or 404.
     ("/proposals/ref/{ref}/", "GET"): Rule(VIEWERS, ALL_STATES, 302),
-    # The edit form of a proposal that is no longer a draft is refused outright.
+    # The edit form of a proposal that is no longer a draft is not shown; posted anyway, the
+    # service refuses the state as every page does (a message and back).
     ("/proposals/{id}/edit/", "GET"): Rule(LEAD_SPONSOR, frozenset({"draft"}), 200, 403),
-    ("/proposals/{id}/edit/", "POST"): Rule(LEAD_SPONSOR, frozenset({"draft"}), PAGE_DONE, 403),
+    ("/proposals/{id}/edit/", "POST"): Rule(
+        LEAD_SPONSOR, frozenset({"draft"}), PAGE_DONE, PAGE_REFUSED_STATE
+    ),
     ("/proposals/{id}/notes/", "POST"): Rule(NOTE_WRITERS, ALL_STATES, PAGE_DONE),
     ("/proposals/{id}/reviews/", "POST"): Rule(VOTERS, REVIEWABLE, PAGE_DONE, PAGE_REFUSED_STATE),
     ("/proposals/{id}/conflicts/", "POST"): Rule(VOTERS, REVIEWABLE, PAGE_DONE, PAGE_REFUSED_STATE),
