@@ -113,9 +113,18 @@ def _money(amount: Decimal | None, currency: str) -> str:
 
 
 class _Page(FPDF):
-    def __init__(self, footer_text: str) -> None:
+    """An A4 page in the embedded Noto font, with the paragraph shapes the resolution uses."""
+
+    def __init__(self, footer_text: str, lang: str, font: Path) -> None:
         super().__init__(format="A4")
         self.footer_text = footer_text
+        self.wrap = WrapMode.CHAR if lang == "ja" else WrapMode.WORD
+        self.set_lang("ja-JP" if lang == "ja" else "en-US")
+        self.add_font("noto", "", str(font), collection_font_number=0)
+        # The subset's bounding boxes are the font's own: recomputing them at save is wasted work.
+        self.fonts["noto"].ttfont.recalcBBoxes = False
+        self.set_margins(20, 18, 20)
+        self.set_auto_page_break(True, margin=18)
 
     def footer(self) -> None:
         self.set_y(-14)
@@ -123,66 +132,81 @@ class _Page(FPDF):
         self.set_text_color(110)
         self.cell(0, 5, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
 
+    def para(self, text: str, size: float = 10, height: float = 5.5, color: int = 20) -> None:
+        self.set_font("noto", "", size)
+        self.set_text_color(color)
+        self.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap)
 
-def render(resolution: Resolution, lang: str) -> bytes:
-    """The unsigned PDF of ``resolution`` in ``lang``: the same bytes for the same record."""
-    if lang not in LANGUAGES:
-        raise Invalid(_("Language must be en or ja."), detail={"lang": [_("Use en or ja.")]})
-    with translation.override(lang):
-        pdf = _render(resolution, lang, fonts.reduced_font(str(fonts.full_font())))
-        if pdf is None:  # a character beyond the reduced font: the full one has it
-            pdf = _render(resolution, lang, fonts.full_font())
-    return pdf
+    def heading(self, text: str) -> None:
+        self.ln(2)
+        self.para(text, 12, 7, color=70)
+
+    def fact(self, label: str, value: str) -> None:
+        self.set_font("noto", "", 9.5)
+        self.set_text_color(90)
+        self.cell(48, 5.5, label)
+        self.set_text_color(20)
+        self.multi_cell(0, 5.5, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap)
+
+    def row(self, values: Any, widths: Any, height: float, border: str = "") -> None:
+        for value, width in zip(values, widths, strict=True):
+            self.cell(width, height, str(value), border=border)
+        self.ln()
 
 
 def _render(res: Resolution, lang: str, font: Path) -> bytes | None:
-    proposal, ballot = res.proposal, res.ballot
-    wrap = WrapMode.CHAR if lang == "ja" else WrapMode.WORD
+    """The PDF, or None when a character is missing from ``font``."""
     pdf = _Page(
         _("Accord resolution %(reference)s, as of log entry %(seq)s")
-        % {"reference": proposal.reference, "seq": res.entries[-1].seq}
+        % {"reference": res.proposal.reference, "seq": res.entries[-1].seq},
+        lang,
+        font,
     )
     pdf.set_creation_date(res.as_of)
-    pdf.set_lang("ja-JP" if lang == "ja" else "en-US")
-    pdf.set_title(_("Resolution on %(reference)s") % {"reference": proposal.reference})
+    pdf.set_title(_("Resolution on %(reference)s") % {"reference": res.proposal.reference})
     pdf.set_author(_("US–Japan Investment Committee"))
     pdf.set_creator("Accord")
     pdf.set_producer("Accord")
-    pdf.add_font("noto", "", str(font), collection_font_number=0)
-    # The subset's bounding boxes are the font's own: recomputing them at save is wasted work.
-    pdf.fonts["noto"].ttfont.recalcBBoxes = False
-    pdf.set_margins(20, 18, 20)
-    pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
+    for section in (
+        _facts,
+        _question,
+        _outcome,
+        _tally,
+        _recusals,
+        _decision,
+        _conditions,
+        _package,
+        _entries,
+        _signature,
+    ):
+        section(pdf, res, lang)
+    if pdf.fonts["noto"].missing_glyphs:
+        return None
+    return bytes(pdf.output())
 
-    def para(text: str, size: float = 10, height: float = 5.5, color: int = 20) -> None:
-        pdf.set_font("noto", "", size)
-        pdf.set_text_color(color)
-        pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=wrap)
 
-    def heading(text: str) -> None:
-        pdf.ln(2)
-        para(text, 12, 7, color=70)
+def _at(moment: dt.datetime | None) -> str:
+    return rules.format_at(moment)[:16].replace("T", " ")
 
-    def fact(label: str, value: str) -> None:
-        pdf.set_font("noto", "", 9.5)
-        pdf.set_text_color(90)
-        pdf.cell(48, 5.5, label)
-        pdf.set_text_color(20)
-        pdf.multi_cell(0, 5.5, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=wrap)
 
-    para(_("US–Japan Strategic Investment Program"), 9)
-    para(_("Resolution of the Investment Committee"), 18, 10)
+def _facts(pdf: _Page, res: Resolution, lang: str) -> None:
+    proposal, ballot = res.proposal, res.ballot
+    pdf.para(_("US–Japan Strategic Investment Program"), 9)
+    pdf.para(_("Resolution of the Investment Committee"), 18, 10)
     pdf.ln(2)
-    fact(_("Reference"), proposal.reference)
-    fact(_("Title"), proposal.title)
-    fact(_("Sponsors"), ", ".join(res.sponsors))
-    fact(_("Amount requested"), _money(proposal.amount_requested, proposal.currency))
-    fact(_("Ballot opened"), f"{rules.format_at(ballot.opened_at)[:16].replace('T', ' ')} UTC")
-    fact(_("Ballot closed"), f"{rules.format_at(ballot.closed_at)[:16].replace('T', ' ')} UTC")
+    pdf.fact(_("Reference"), proposal.reference)
+    pdf.fact(_("Title"), proposal.title)
+    pdf.fact(_("Sponsors"), ", ".join(res.sponsors))
+    pdf.fact(_("Amount requested"), _money(proposal.amount_requested, proposal.currency))
+    pdf.fact(_("Ballot opened"), f"{_at(ballot.opened_at)} UTC")
+    pdf.fact(_("Ballot closed"), f"{_at(ballot.closed_at)} UTC")
 
-    heading(_("Question put"))
-    para(
+
+def _question(pdf: _Page, res: Resolution, lang: str) -> None:
+    proposal = res.proposal
+    pdf.heading(_("Question put"))
+    pdf.para(
         _(
             "Shall the committee approve proposal %(reference)s, “%(title)s”, sponsored by "
             "%(sponsor)s, for %(amount)s under the program?"
@@ -195,88 +219,88 @@ def _render(res: Resolution, lang: str, font: Path) -> bytes | None:
         }
     )
 
-    heading(_("Outcome"))
+
+def _outcome(pdf: _Page, res: Resolution, lang: str) -> None:
+    ballot = res.ballot
+    pdf.heading(_("Outcome"))
     outcome = str(OUTCOME_LABELS.get(ballot.outcome, ballot.outcome))
     rule = (
         _("dual majority (each delegation)")
         if ballot.rule == "dual_majority"
         else _("simple majority (both delegations pooled)")
     )
-    para(_("%(outcome)s, by %(rule)s.") % {"outcome": outcome, "rule": rule}, 12, 7)
+    pdf.para(_("%(outcome)s, by %(rule)s.") % {"outcome": outcome, "rule": rule}, 12, 7)
 
-    heading(_("Tally per delegation"))
+
+def _tally(pdf: _Page, res: Resolution, lang: str) -> None:
+    ballot = res.ballot
+    pdf.heading(_("Tally per delegation"))
     tally = ballot.tally or {}
-    columns = (_("Delegation"), _("Eligible"), _("For"), _("Against"), _("Abstain"))
     widths = (40, 30, 30, 30, 30)
     pdf.set_font("noto", "", 9.5)
-    for text, width in zip(columns, widths, strict=True):
-        pdf.cell(width, 6.5, text, border="B")
-    pdf.ln()
+    columns = (_("Delegation"), _("Eligible"), _("For"), _("Against"), _("Abstain"))
+    pdf.row(columns, widths, 6.5, "B")
     pdf.set_font("noto", "", 9.5)
     eligible = {"US": ballot.eligible_us, "JP": ballot.eligible_jp}
     for delegation in ("US", "JP"):
         counts = tally.get(delegation) or {}
-        values = (
-            delegation,
-            eligible[delegation],
-            counts.get("for", 0),
-            counts.get("against", 0),
-            counts.get("abstain", 0),
+        values = [delegation, eligible[delegation]]
+        values += [counts.get(choice, 0) for choice in ("for", "against", "abstain")]
+        pdf.row(values, widths, 6)
+
+
+def _recusals(pdf: _Page, res: Resolution, lang: str) -> None:
+    pdf.heading(_("Recusals"))
+    if not res.recusals:
+        pdf.para(_("None."))
+    for name, delegation in res.recusals:
+        pdf.para(f"• {name} ({delegation})" if delegation else f"• {name}")
+
+
+def _decision(pdf: _Page, res: Resolution, lang: str) -> None:
+    ballot = res.ballot
+    pdf.heading(_("Decision"))
+    if not ballot.decision_text:
+        pdf.para(_("The chair has not yet recorded the decision text."))
+        return
+    pdf.para(ballot.decision_text)
+    by = ballot.decision_by
+    if by is not None:
+        pdf.para(
+            _("Recorded by %(name)s on %(date)s UTC.")
+            % {"name": by.get_full_name() or by.get_username(), "date": _at(ballot.decision_at)},
+            8.5,
         )
-        for value, width in zip(values, widths, strict=True):
-            pdf.cell(width, 6, str(value))
-        pdf.ln()
 
-    heading(_("Recusals"))
-    if res.recusals:
-        for name, delegation in res.recusals:
-            para(f"• {name} ({delegation})" if delegation else f"• {name}")
-    else:
-        para(_("None."))
 
-    heading(_("Decision"))
-    if ballot.decision_text:
-        para(ballot.decision_text)
-        by = ballot.decision_by
-        if by is not None:
-            para(
-                _("Recorded by %(name)s on %(date)s UTC.")
-                % {
-                    "name": by.get_full_name() or by.get_username(),
-                    "date": rules.format_at(ballot.decision_at)[:16].replace("T", " "),
-                },
-                8.5,
-            )
-    else:
-        para(_("The chair has not yet recorded the decision text."))
+def _conditions(pdf: _Page, res: Resolution, lang: str) -> None:
+    pdf.heading(_("Conditions of approval"))
+    if not res.conditions:
+        pdf.para(_("None."))
+    statuses = dict(Condition.Status.choices)
+    for number, condition in enumerate(res.conditions, start=1):
+        status = str(statuses.get(condition.status, condition.status))
+        pdf.para(
+            _("%(number)s. %(text)s (due %(due)s; %(status)s)")
+            % {
+                "number": number,
+                "text": condition.text,
+                "due": condition.due.isoformat(),
+                "status": status.lower() if lang == "en" else status,
+            }
+        )
 
-    heading(_("Conditions of approval"))
-    if res.conditions:
-        statuses = dict(Condition.Status.choices)
-        for number, condition in enumerate(res.conditions, start=1):
-            para(
-                _("%(number)s. %(text)s (due %(due)s; %(status)s)")
-                % {
-                    "number": number,
-                    "text": condition.text,
-                    "due": condition.due.isoformat(),
-                    "status": str(statuses.get(condition.status, condition.status)).lower()
-                    if lang == "en"
-                    else statuses.get(condition.status, condition.status),
-                }
-            )
-    else:
-        para(_("None."))
 
-    heading(_("Decision package"))
-    para(_("SHA-256 of the package put to the vote:"), 9)
-    para(res.package_sha256 or _("(none recorded)"), 8.5)
+def _package(pdf: _Page, res: Resolution, lang: str) -> None:
+    pdf.heading(_("Decision package"))
+    pdf.para(_("SHA-256 of the package put to the vote:"), 9)
+    pdf.para(res.package_sha256 or _("(none recorded)"), 8.5)
 
-    heading(_("Decision-log entries this resolution rests on"))
+
+def _entries(pdf: _Page, res: Resolution, lang: str) -> None:
+    pdf.heading(_("Decision-log entries this resolution rests on"))
     pdf.set_font("noto", "", 8)
-    for text, width in ((_("Seq"), 14), (_("Event"), 52), (_("Hash"), 0)):
-        pdf.cell(width, 5.5, text, border="B")
-    pdf.ln()
+    pdf.row((_("Seq"), _("Event"), _("Hash")), (14, 52, 0), 5.5, "B")
     for entry in res.entries:
         pdf.set_font("noto", "", 8)
         pdf.cell(14, 5, str(entry.seq))
@@ -285,9 +309,11 @@ def _render(res: Resolution, lang: str, font: Path) -> bytes | None:
         pdf.cell(0, 5, entry.hash)
         pdf.ln()
 
-    heading(_("Signature"))
+
+def _signature(pdf: _Page, res: Resolution, lang: str) -> None:
+    pdf.heading(_("Signature"))
     who = signing.identity()
-    para(
+    pdf.para(
         _(
             "This document is signed electronically (PAdES) by %(subject)s. Any change to it "
             "invalidates the signature. Each hash above can be checked against an export of "
@@ -296,16 +322,24 @@ def _render(res: Resolution, lang: str, font: Path) -> bytes | None:
         % {"subject": who.subject}
     )
     if who.self_signed:
-        para(
+        pdf.para(
             _(
                 "Signed with a self-signed demonstration certificate: it proves the file is "
                 "unchanged, not who signed it."
             ),
             10,
         )
-    if pdf.fonts["noto"].missing_glyphs:
-        return None
-    return bytes(pdf.output())
+
+
+def render(resolution: Resolution, lang: str) -> bytes:
+    """The unsigned PDF of ``resolution`` in ``lang``: the same bytes for the same record."""
+    if lang not in LANGUAGES:
+        raise Invalid(_("Language must be en or ja."), detail={"lang": [_("Use en or ja.")]})
+    with translation.override(lang):
+        pdf = _render(resolution, lang, fonts.reduced_font(str(fonts.full_font())))
+        if pdf is None:  # a character beyond the reduced font: the full one has it
+            pdf = _render(resolution, lang, fonts.full_font())
+    return pdf
 
 
 def resolution_pdf(*, user: Any, proposal_id: Any, lang: str) -> tuple[Resolution, bytes]:
