@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -153,43 +154,84 @@ def limit_chart(limits: Sequence[dict], *, label: str) -> SafeString:
 
 def line_chart(points: Sequence[tuple[dt.date, Decimal]], *, label: str) -> SafeString:
     """Exposure over time: an area under a line through each dated total."""
-    width, height, left, bottom, top_pad, right = 640, 220, 70, 30, 16, 20
     if not points:
         body = format_html(
             '<text x="10" y="24" fill="{}" font-size="14">{}</text>', TEXT, _("Nothing yet")
         )
-        return _svg(width, 40, label, body, "chart-line")
-    peak = max((v for _, v in points), default=Decimal("0")) or Decimal("1")
-    plot_w, plot_h = width - left - right, height - bottom - top_pad
-    first, last = points[0][0], points[-1][0]
-    days = max((last - first).days, 1)
+        return _svg(_LINE.width, 40, label, body, "chart-line")
+    plot = _Plot(points)
+    parts = [
+        _gridlines(plot),
+        _series(plot, [plot.xy(day, value) for day, value in points]),
+        _date_labels(plot),
+    ]
+    return _svg(_LINE.width, _LINE.height, label, "".join(str(p) for p in parts), "chart-line")
 
-    def xy(day: dt.date, value: Decimal) -> tuple[float, float]:
-        x = left + (plot_w * (day - first).days / days if len(points) > 1 else plot_w / 2)
-        return x, top_pad + plot_h - float(value / peak) * plot_h
 
-    coords = [xy(day, value) for day, value in points]
+@dataclass(frozen=True)
+class _Frame:
+    width: int = 640
+    height: int = 220
+    left: int = 70
+    bottom: int = 30
+    top: int = 16
+    right: int = 20
+
+    @property
+    def plot_w(self) -> int:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_h(self) -> int:
+        return self.height - self.bottom - self.top
+
+
+_LINE = _Frame()
+
+
+class _Plot:
+    """Where a dated value lands: days across, value up to the peak."""
+
+    def __init__(self, points: Sequence[tuple[dt.date, Decimal]]) -> None:
+        self.points = points
+        self.peak = max((v for _, v in points), default=Decimal("0")) or Decimal("1")
+        self.first, self.last = points[0][0], points[-1][0]
+        self.days = max((self.last - self.first).days, 1)
+
+    def xy(self, day: dt.date, value: Decimal) -> tuple[float, float]:
+        f = _LINE
+        across = f.plot_w * (day - self.first).days / self.days
+        x = f.left + (across if len(self.points) > 1 else f.plot_w / 2)
+        return x, f.top + f.plot_h - float(value / self.peak) * f.plot_h
+
+
+def _gridlines(plot: _Plot) -> str:
+    """Gridlines at 0, half and the peak, labelled on the left."""
+    f = _LINE
+    return "".join(
+        format_html(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>'
+            '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="11">{}</text>',
+            f.left,
+            f.width - f.right,
+            f"{f.top + f.plot_h * (1 - share):.1f}",
+            f"{f.top + f.plot_h * (1 - share):.1f}",
+            GRID,
+            f.left - 6,
+            f"{f.top + f.plot_h * (1 - share) + 4:.1f}",
+            TEXT,
+            compact(plot.peak * Decimal(str(share))),
+        )
+        for share in (0, 0.5, 1)
+    )
+
+
+def _series(plot: _Plot, coords: list[tuple[float, float]]) -> str:
+    """The shaded area, the line and a dot per point whose tooltip gives the date and total."""
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-    base = top_pad + plot_h
+    base = _LINE.top + _LINE.plot_h
     area = f"{coords[0][0]:.1f},{base} {line} {coords[-1][0]:.1f},{base}"
     parts = [
-        # Gridlines at 0, half and the peak, labelled on the left.
-        "".join(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>'
-                '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="11">{}</text>',
-                left,
-                width - right,
-                f"{top_pad + plot_h * (1 - f):.1f}",
-                f"{top_pad + plot_h * (1 - f):.1f}",
-                GRID,
-                left - 6,
-                f"{top_pad + plot_h * (1 - f) + 4:.1f}",
-                TEXT,
-                compact(peak * Decimal(str(f))),
-            )
-            for f in (0, 0.5, 1)
-        ),
         format_html('<polygon points="{}" fill="#27497f" fill-opacity="0.12"/>', area),
         format_html(
             '<polyline class="chart-series" points="{}" fill="none" stroke="#27497f" '
@@ -197,7 +239,7 @@ def line_chart(points: Sequence[tuple[dt.date, Decimal]], *, label: str) -> Safe
             line,
         ),
     ]
-    for (day, value), (x, y) in zip(points, coords, strict=True):
+    for (day, value), (x, y) in zip(plot.points, coords, strict=True):
         parts.append(
             format_html(
                 '<circle cx="{}" cy="{}" r="3.5" fill="#27497f"><title>{}: {} USD</title></circle>',
@@ -207,17 +249,23 @@ def line_chart(points: Sequence[tuple[dt.date, Decimal]], *, label: str) -> Safe
                 number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True),
             )
         )
-    for day, anchor in ((first, "start"), (last, "end")):
-        if day == first and day == last and anchor == "end":
+    return "".join(str(p) for p in parts)
+
+
+def _date_labels(plot: _Plot) -> str:
+    """The first and last dates under the axis (one, centred, for a single day)."""
+    parts = []
+    for day, anchor in ((plot.first, "start"), (plot.last, "end")):
+        if day == plot.first and day == plot.last and anchor == "end":
             break
         parts.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="{}" fill="{}" font-size="11">{}</text>',
-                f"{xy(day, Decimal(0))[0]:.1f}",
-                height - 8,
-                anchor if len(points) > 1 else "middle",
+                f"{plot.xy(day, Decimal(0))[0]:.1f}",
+                _LINE.height - 8,
+                anchor if len(plot.points) > 1 else "middle",
                 TEXT,
                 escape(day.isoformat()),
             )
         )
-    return _svg(width, height, label, "".join(str(p) for p in parts), "chart-line")
+    return "".join(str(p) for p in parts)

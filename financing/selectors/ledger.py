@@ -233,33 +233,8 @@ def ledger_figures(
     the rate is missing).
     """
     rate = fx_rate_on("JPY", as_of)
-    instruments = Instrument.objects.filter(signed_on__lte=as_of).order_by()
-    moves = Transaction.objects.filter(value_date__lte=as_of).order_by()
-    if instrument_ids is not None:
-        ids = [int(pk) for pk in instrument_ids]
-        instruments = instruments.filter(pk__in=ids)
-        moves = moves.filter(instrument_id__in=ids)
-    if proposal is not None:
-        instruments = instruments.filter(proposal=proposal)
-        moves = moves.filter(instrument__proposal=proposal)
-    if unreached:
-        instruments = instruments.filter(figures_computed_at__isnull=True)
-        moves = moves.filter(instrument__figures_computed_at__isnull=True)
-    sums = CTE(
-        moves.values("instrument_id").annotate(
-            **{
-                name: Sum("amount", filter=Q(type__in=types))
-                for name, types in (
-                    ("drawn", _types("raising")),
-                    ("repaid", _types("lowering")),
-                    ("claimed", _types("claims")),
-                    ("recovered", _types("recovering")),
-                    ("cancelled", list(rules.CANCELLING)),
-                )
-            }
-        ),
-        name="moves",
-    )
+    instruments, moves = _scope(as_of, instrument_ids, proposal, unreached)
+    sums = _sums(moves)
 
     def total(column: str) -> Coalesce:
         return Coalesce(getattr(sums.col, column), Value(ZERO), output_field=MONEY_FIELD)
@@ -286,6 +261,47 @@ def ledger_figures(
             f_exposure_usd=usd_cents(F("f_exposure"), "currency", rate),
             f_committed_usd=usd_cents(F("f_committed"), "currency", rate),
         )
+    )
+
+
+def _scope(
+    as_of: dt.date,
+    instrument_ids: Iterable[int] | None,
+    proposal: Proposal | None,
+    unreached: bool,
+) -> tuple[QuerySet, QuerySet]:
+    """The instruments ``ledger_figures`` reports on, and the transactions that count for them."""
+    instruments = Instrument.objects.filter(signed_on__lte=as_of).order_by()
+    moves = Transaction.objects.filter(value_date__lte=as_of).order_by()
+    if instrument_ids is not None:
+        ids = [int(pk) for pk in instrument_ids]
+        instruments = instruments.filter(pk__in=ids)
+        moves = moves.filter(instrument_id__in=ids)
+    if proposal is not None:
+        instruments = instruments.filter(proposal=proposal)
+        moves = moves.filter(instrument__proposal=proposal)
+    if unreached:
+        instruments = instruments.filter(figures_computed_at__isnull=True)
+        moves = moves.filter(instrument__figures_computed_at__isnull=True)
+    return instruments, moves
+
+
+def _sums(moves: QuerySet) -> CTE:
+    """Per instrument, the amounts of each family of transaction types (the ``moves`` CTE)."""
+    return CTE(
+        moves.values("instrument_id").annotate(
+            **{
+                name: Sum("amount", filter=Q(type__in=types))
+                for name, types in (
+                    ("drawn", _types("raising")),
+                    ("repaid", _types("lowering")),
+                    ("claimed", _types("claims")),
+                    ("recovered", _types("recovering")),
+                    ("cancelled", list(rules.CANCELLING)),
+                )
+            }
+        ),
+        name="moves",
     )
 
 
