@@ -75,101 +75,108 @@ def _amount(rng: random.Random) -> str:
     return str(Decimal(rng.randrange(1_000_000, 5_000_000_000_00)) / 100)
 
 
+def _proposal_submitted(rng: random.Random, seq: int) -> dict:
+    """A proposal leaving draft: its title, sponsors and the amount asked for."""
+    return {
+        "from": "draft",
+        "to": "submitted",
+        "title": rng.choice(TITLES),
+        "sponsor": rng.choice(SPONSORS),
+        "co_sponsors": sorted(rng.sample(SPONSORS, 2)),
+        "amount_requested": Decimal(_amount(rng)),
+        "currency": rng.choice(["USD", "JPY"]),
+    }
+
+
+def _vote_cast(rng: random.Random, seq: int) -> dict:
+    """One vote with its delegation and a rationale in either language."""
+    return {
+        "ballot": seq // 6,
+        "delegation": rng.choice(["US", "JP"]),
+        "choice": rng.choice(["for", "against", "abstain"]),
+        "rationale": rng.choice(RATIONALES),
+    }
+
+
+def _proposal_accepted(rng: random.Random, seq: int) -> dict:
+    """A step from one state to the next, with a short comment."""
+    source = rng.randrange(len(STATES) - 1)
+    return {"from": STATES[source], "to": STATES[source + 1], "comment": "書類確認済み"}
+
+
+def _transaction_recorded(rng: random.Random, seq: int) -> dict:
+    """A yen transaction: amount, rate and value date (decimals and a date to serialise)."""
+    return {
+        "instrument": seq // 3,
+        "kind": rng.choice(["disbursement", "repayment", "interest"]),
+        "amount": Decimal(_amount(rng)),
+        "currency": "JPY",
+        "fx_rate": Decimal("149.8700") + Decimal(rng.randrange(-500, 500)) / 100,
+        "value_date": dt.date(2025, 1 + seq % 12, 1 + seq % 28),
+    }
+
+
+def _ballot_closed(rng: random.Random, seq: int) -> dict:
+    """A ballot's outcome with nested per-delegation tallies."""
+    return {
+        "outcome": rng.choice(["approved", "rejected", "no_quorum"]),
+        "eligible": {"US": 6, "JP": 6},
+        "tally": {
+            "US": {"for": 4, "against": 1, "abstain": 1},
+            "JP": {"for": 5, "against": 0, "abstain": 1},
+        },
+    }
+
+
+def _distribution_recorded(rng: random.Random, seq: int) -> dict:
+    """A distribution in dollars and its split between Japan and the US."""
+    amount = Decimal(_amount(rng))
+    japan = (amount / 2).quantize(Decimal("0.01"))
+    return {
+        "distribution": seq // 8,
+        "date": dt.date(2025, 1 + seq % 12, 1 + seq % 28),
+        "amount": amount,
+        "currency": "USD",
+        "amount_usd": amount,
+        "japan": japan,
+        "us": amount - japan,
+        "phase": "pre_recovery",
+    }
+
+
+def _fx_rate_set(rng: random.Random, seq: int) -> dict:
+    """A day's JPY rate, set for the first time."""
+    return {
+        "date": dt.date(2025, 1 + seq % 12, 1 + seq % 28),
+        "currency": "JPY",
+        "usd_per_unit": Decimal("0.0066") + Decimal(rng.randrange(-50, 50)) / 100000,
+        "previous": None,
+    }
+
+
+def _decision_log_exported(rng: random.Random, seq: int) -> dict:
+    """An export of the log itself: format, row count and who asked."""
+    return {"format": rng.choice(["csv", "jsonl", "xlsx"]), "rows": seq, "by": "laura"}
+
+
+# Indexed by ``seq % 8``: the event, whether it names a proposal, and its data.
+EVENTS = (
+    ("proposal_submitted", True, _proposal_submitted),
+    ("vote_cast", True, _vote_cast),
+    ("proposal_accepted", True, _proposal_accepted),
+    ("transaction_recorded", True, _transaction_recorded),
+    ("ballot_closed", True, _ballot_closed),
+    ("distribution_recorded", True, _distribution_recorded),
+    ("fx_rate_set", False, _fx_rate_set),
+    ("decision_log_exported", False, _decision_log_exported),
+)
+
+
 def payload(rng: random.Random, seq: int) -> tuple[str, str | None, dict]:
     """One realistic (event, proposal, data) triple: a few keys, decimals as strings."""
-    proposal = f"P-{2024 + seq % 2}-{seq % 2500 + 1:04d}"
-    kind = seq % 8
-    if kind == 0:
-        return (
-            "proposal_submitted",
-            proposal,
-            {
-                "from": "draft",
-                "to": "submitted",
-                "title": rng.choice(TITLES),
-                "sponsor": rng.choice(SPONSORS),
-                "co_sponsors": sorted(rng.sample(SPONSORS, 2)),
-                "amount_requested": Decimal(_amount(rng)),
-                "currency": rng.choice(["USD", "JPY"]),
-            },
-        )
-    if kind == 1:
-        return (
-            "vote_cast",
-            proposal,
-            {
-                "ballot": seq // 6,
-                "delegation": rng.choice(["US", "JP"]),
-                "choice": rng.choice(["for", "against", "abstain"]),
-                "rationale": rng.choice(RATIONALES),
-            },
-        )
-    if kind == 2:
-        source = rng.randrange(len(STATES) - 1)
-        return (
-            "proposal_accepted",
-            proposal,
-            {"from": STATES[source], "to": STATES[source + 1], "comment": "書類確認済み"},
-        )
-    if kind == 3:
-        return (
-            "transaction_recorded",
-            proposal,
-            {
-                "instrument": seq // 3,
-                "kind": rng.choice(["disbursement", "repayment", "interest"]),
-                "amount": Decimal(_amount(rng)),
-                "currency": "JPY",
-                "fx_rate": Decimal("149.8700") + Decimal(rng.randrange(-500, 500)) / 100,
-                "value_date": dt.date(2025, 1 + seq % 12, 1 + seq % 28),
-            },
-        )
-    if kind == 4:
-        return (
-            "ballot_closed",
-            proposal,
-            {
-                "outcome": rng.choice(["approved", "rejected", "no_quorum"]),
-                "eligible": {"US": 6, "JP": 6},
-                "tally": {
-                    "US": {"for": 4, "against": 1, "abstain": 1},
-                    "JP": {"for": 5, "against": 0, "abstain": 1},
-                },
-            },
-        )
-    if kind == 5:
-        amount = Decimal(_amount(rng))
-        japan = (amount / 2).quantize(Decimal("0.01"))
-        return (
-            "distribution_recorded",
-            proposal,
-            {
-                "distribution": seq // 8,
-                "date": dt.date(2025, 1 + seq % 12, 1 + seq % 28),
-                "amount": amount,
-                "currency": "USD",
-                "amount_usd": amount,
-                "japan": japan,
-                "us": amount - japan,
-                "phase": "pre_recovery",
-            },
-        )
-    if kind == 6:
-        return (
-            "fx_rate_set",
-            None,
-            {
-                "date": dt.date(2025, 1 + seq % 12, 1 + seq % 28),
-                "currency": "JPY",
-                "usd_per_unit": Decimal("0.0066") + Decimal(rng.randrange(-50, 50)) / 100000,
-                "previous": None,
-            },
-        )
-    return (
-        "decision_log_exported",
-        None,
-        {"format": rng.choice(["csv", "jsonl", "xlsx"]), "rows": seq, "by": "laura"},
-    )
+    event, names_proposal, data = EVENTS[seq % 8]
+    proposal = f"P-{2024 + seq % 2}-{seq % 2500 + 1:04d}" if names_proposal else None
+    return event, proposal, data(rng, seq)
 
 
 # --- Data -------------------------------------------------------------------------------
@@ -337,28 +344,17 @@ def run_export_child(fmt: str, rows: int, path: str | None = None) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    if sys.argv[1:2] == ["--export-child"]:
-        setup(fresh=False)
-        export_child(sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
-        return
-    setup()
+def vacuum_log() -> None:
+    """VACUUM ANALYZE the log table, so the next measure runs on fresh statistics."""
     from django.db import connection
 
-    from committee.exports import COLUMNS
-    from core.models import DecisionLogEntry
-
-    build_chain(BULK)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE committee_decisionlogentry")
-    rate, latencies = measure_appends()
-    assert DecisionLogEntry.objects.count() == TOTAL
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE committee_decisionlogentry")
-    verify_s, read_s = measure_verify_and_read()
-    ratio = verify_s / read_s
-    connection.close()  # the children open their own connections
 
+
+def measure_exports() -> tuple[dict, dict]:
+    """Each format exported in fresh children at 10k and 100k rows, and each 100k file read
+    by the stdlib verifier: (small, full) figures and (seconds, output) per format."""
     exports, verified = {}, {}
     scratch = tempfile.TemporaryDirectory(prefix="accord-bench-exports-")
     for fmt in FORMATS:
@@ -374,10 +370,17 @@ def main() -> None:
         verified[fmt] = (time.perf_counter() - t0, done.stdout.strip())
         os.unlink(path)
     scratch.cleanup()
+    return exports, verified
 
-    def growth_mb(figures: dict) -> float:
-        return (figures["end_kb"] - figures["start_kb"]) / 1024
 
+def growth_mb(figures: dict) -> float:
+    """An export child's peak RSS growth from its start to its end, in MB."""
+    return (figures["end_kb"] - figures["start_kb"]) / 1024
+
+
+def export_section(exports: dict) -> str:
+    """The export part of the line: each format's rate, size and memory, then the verdict on
+    the worst growth at 100k and the worst drift between 10k and 100k rows."""
     export_parts = []
     worst_growth = worst_drift = 0.0
     for fmt, (small, full) in exports.items():
@@ -390,26 +393,73 @@ def main() -> None:
             f"(timed part +{(full['end_kb'] - full['warm_kb']) / 1024:.1f} MB, "
             f"abs {full['end_kb'] / 1024:.0f} MB)"
         )
-    verifier_ok = all(out == f"OK {TOTAL} entries" for _s, out in verified.values())
-    verifier_part = ", ".join(f"{fmt} {secs:.1f} s" for fmt, (secs, _out) in verified.items())
-    ratio_ok = "OK" if ratio <= VERIFY_RATIO_TARGET else "MISSED"
     flat = worst_drift <= FLAT_SLACK_MB
     rss_ok = "OK" if flat and worst_growth < RSS_TARGET_MB else "MISSED"
-    print(
-        f"decision_log[postgresql, {load_average()}]: append 1 writer {rate:,.0f}/s "
-        f"(n={TIMED_APPENDS}, p50 {median(latencies) * 1000:.2f} ms, "
-        f"p95 {p95(latencies) * 1000:.2f} ms) | "
-        f"verify {TOTAL:,} entries {verify_s:.2f} s = {TOTAL / verify_s:,.0f}/s, "
-        f"read {read_s:.2f} s = {TOTAL / read_s:,.0f}/s, "
-        f"ratio {ratio:.2f}x (target <= {VERIFY_RATIO_TARGET:g}x: {ratio_ok}) | "
+    return (
         f"export {TOTAL:,}: "
         + "; ".join(export_parts)
         + f" (target flat and < {RSS_TARGET_MB:g} MB"
         f" growth: {rss_ok}; worst +{worst_growth:.1f} MB, 100k-vs-10k drift +{worst_drift:.1f} MB)"
-        f" | csv/xlsx with {len(COLUMNS)} columns (8 hashed + {len(COLUMNS) - 8} typed)"
-        f" | tools/verify_log.py over each 100k export: {verifier_part}"
+    )
+
+
+def append_section(rate: float, latencies: list[float]) -> str:
+    """The append part of the line: one writer's rate and its latency percentiles."""
+    return (
+        f"append 1 writer {rate:,.0f}/s "
+        f"(n={TIMED_APPENDS}, p50 {median(latencies) * 1000:.2f} ms, "
+        f"p95 {p95(latencies) * 1000:.2f} ms)"
+    )
+
+
+def verify_section(verify_s: float, read_s: float) -> str:
+    """The verify part of the line: verify and plain read, and the verify/read verdict."""
+    ratio = verify_s / read_s
+    ratio_ok = "OK" if ratio <= VERIFY_RATIO_TARGET else "MISSED"
+    return (
+        f"verify {TOTAL:,} entries {verify_s:.2f} s = {TOTAL / verify_s:,.0f}/s, "
+        f"read {read_s:.2f} s = {TOTAL / read_s:,.0f}/s, "
+        f"ratio {ratio:.2f}x (target <= {VERIFY_RATIO_TARGET:g}x: {ratio_ok})"
+    )
+
+
+def verifier_section(verified: dict) -> str:
+    """The verifier part of the line: seconds per file, and whether each said OK."""
+    verifier_ok = all(out == f"OK {TOTAL} entries" for _s, out in verified.values())
+    verifier_part = ", ".join(f"{fmt} {secs:.1f} s" for fmt, (secs, _out) in verified.items())
+    return (
+        f"tools/verify_log.py over each 100k export: {verifier_part}"
         f" ({'OK' if verifier_ok else 'FAILED: ' + str(verified)})"
     )
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--export-child"]:
+        setup(fresh=False)
+        export_child(sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
+        return
+    setup()
+    from django.db import connection
+
+    from committee.exports import COLUMNS
+    from core.models import DecisionLogEntry
+
+    build_chain(BULK)
+    vacuum_log()
+    rate, latencies = measure_appends()
+    assert DecisionLogEntry.objects.count() == TOTAL
+    vacuum_log()
+    verify_s, read_s = measure_verify_and_read()
+    connection.close()  # the children open their own connections
+    exports, verified = measure_exports()
+    sections = [
+        append_section(rate, latencies),
+        verify_section(verify_s, read_s),
+        export_section(exports),
+        f"csv/xlsx with {len(COLUMNS)} columns (8 hashed + {len(COLUMNS) - 8} typed)",
+        verifier_section(verified),
+    ]
+    print(f"decision_log[postgresql, {load_average()}]: " + " | ".join(sections))
     print(f"rerun: {rerun_command()}")
 
 

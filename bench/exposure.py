@@ -40,6 +40,7 @@ import random
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 
 from _common import REPO, load_average, median, rerun_command, setup
@@ -78,23 +79,43 @@ def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> None:
             copy.write_row(row)
 
 
-def generate(ctx: Context) -> None:
+# The transaction types that draw on an instrument, and those that bring its exposure down.
+RAISING = {"loan": "disbursement", "guarantee": "issue", "equity": "contribution"}
+LOWERING = {
+    "loan": ["repayment", "repayment", "repayment", "write_off"],
+    "guarantee": ["release", "release", "call"],
+    "equity": ["return_of_capital"],
+}
+
+
+@dataclass
+class Draws:
+    """Each instrument's kind, provider, currency and committed amount, in instrument order."""
+
+    kinds: list[str]
+    providers: list[str]
+    currencies: list[str]
+    committed: list[Decimal]
+
+
+def make_staff_and_sponsors() -> tuple:
+    """Through the services, as real ones are made: the staff user who records everything
+    (and later opens the page), and the sponsors' ids."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from committee.services import membership_assign
-    from projects.models import Proposal
-    from projects.rules import SECTORS
     from projects.services import sponsor_upsert
 
-    rng = random.Random(550)
-    today = dt.date.today()
-    start = today - dt.timedelta(days=3 * 365)
     staff = get_user_model().objects.create_user(username="bench-staff")
     membership_assign(user=staff, role="staff", delegation="US")
-    ctx.staff, ctx.as_of = staff, today
-    sponsors = [sponsor_upsert(name=name, country=country).pk for name, country in SPONSORS]
-    now = dt.datetime.now(dt.UTC)
+    return staff, [sponsor_upsert(name=name, country=country).pk for name, country in SPONSORS]
+
+
+def create_proposals(rng: random.Random, sponsors: list[int], staff, now) -> list[int]:
+    """PROPOSALS proposals in funding or active (the states that hold instruments); their ids."""
+    from projects.models import Proposal
+    from projects.rules import SECTORS
+
     Proposal.objects.bulk_create(
         [
             Proposal(
@@ -114,62 +135,90 @@ def generate(ctx: Context) -> None:
         ],
         batch_size=2_000,
     )
-    proposal_ids = list(Proposal.objects.values_list("id", flat=True))
+    return list(Proposal.objects.values_list("id", flat=True))
+
+
+def draw_instruments(rng: random.Random) -> Draws:
+    """Kinds, providers and currencies in their shares, and a committed amount each."""
     kinds = rng.choices(["loan", "guarantee", "equity"], [50, 30, 20], k=INSTRUMENTS)
     providers = rng.choices(["JBIC", "NEXI", "private"], [40, 25, 35], k=INSTRUMENTS)
     currencies = rng.choices(["USD", "JPY"], [60, 40], k=INSTRUMENTS)
-    lowering = {
-        "loan": ["repayment", "repayment", "repayment", "write_off"],
-        "guarantee": ["release", "release", "call"],
-        "equity": ["return_of_capital"],
-    }
-    raising = {"loan": "disbursement", "guarantee": "issue", "equity": "contribution"}
+    committed = [Decimal(rng.randrange(10**6, 10**10)) for _ in range(INSTRUMENTS)]
+    return Draws(kinds, providers, currencies, committed)
+
+
+def rate_rows(start: dt.date, today: dt.date, staff_pk: int, now):
+    """A JPY rate for every business day from ``start`` to ``today``."""
+    return (
+        (start + dt.timedelta(days=d), "JPY", Decimal("0.0066") + Decimal(d % 97) / 10**6,
+         staff_pk, now)
+        for d in range((today - start).days + 1)
+        if (start + dt.timedelta(days=d)).weekday() < 5
+    )  # fmt: skip
+
+
+def instrument_rows(
+    rng: random.Random, draws: Draws, proposal_ids: list[int], start: dt.date, staff_pk: int, now
+):
+    """One row per instrument, each on a random proposal, signed at ``start``."""
+    return (
+        (n + 1, rng.choice(proposal_ids), draws.kinds[n], draws.providers[n],
+         draws.currencies[n], draws.committed[n], staff_pk, now, start, False)
+        for n in range(INSTRUMENTS)
+    )  # fmt: skip
+
+
+def transaction_rows(rng: random.Random, draws: Draws, start: dt.date, staff_pk: int, now):
+    """PER_INSTRUMENT valid transactions per instrument: four drawings within its commitment,
+    then moves that bring exposure down without taking it below zero."""
+    for n in range(INSTRUMENTS):
+        kind, limit = draws.kinds[n], draws.committed[n]
+        day = start + dt.timedelta(days=rng.randrange(300))
+        drawn = Decimal(0)
+        for _ in range(4):
+            amount = (limit / 5 * Decimal(rng.uniform(0.5, 1))).quantize(Decimal("0.01"))
+            drawn += amount
+            day += dt.timedelta(days=rng.randrange(1, 60))
+            yield (n + 1, RAISING[kind], amount, day, staff_pk, now)
+        for _ in range(PER_INSTRUMENT - 4):
+            amount = (drawn / 8 * Decimal(rng.uniform(0.1, 1))).quantize(Decimal("0.01"))
+            day += dt.timedelta(days=rng.randrange(1, 60))
+            yield (n + 1, rng.choice(LOWERING[kind]), amount, day, staff_pk, now)
+
+
+def generate(ctx: Context) -> None:
+    """The staff user, sponsors and proposals through the ORM, then the rates, instruments and
+    transactions with COPY; one seeded generator, so every run writes the same data."""
+    from django.db import connection
+
+    rng = random.Random(550)
+    today = dt.date.today()
+    start = today - dt.timedelta(days=3 * 365)
+    staff, sponsors = make_staff_and_sponsors()
+    ctx.staff, ctx.as_of, staff_pk = staff, today, staff.pk
+    now = dt.datetime.now(dt.UTC)
+    proposal_ids = create_proposals(rng, sponsors, staff, now)
+    draws = draw_instruments(rng)
     with connection.cursor() as cursor:
         raw = cursor.connection.cursor()
         _copy(
             raw,
             "financing_fxrate",
             ("date", "currency", "usd_per_unit", "entered_by_id", "entered_at"),
-            (
-                (start + dt.timedelta(days=d), "JPY", Decimal("0.0066") + Decimal(d % 97) / 10**6,
-                 staff.pk, now)
-                for d in range((today - start).days + 1)
-                if (start + dt.timedelta(days=d)).weekday() < 5
-            ),
-        )  # fmt: skip
-        committed = [Decimal(rng.randrange(10**6, 10**10)) for _ in range(INSTRUMENTS)]
+            rate_rows(start, today, staff_pk, now),
+        )
         _copy(
             raw,
             "financing_instrument",
             ("id", "proposal_id", "kind", "provider", "currency", "committed",
              "committed_by_id", "committed_at", "signed_on", "signed_on_given"),
-            (
-                (n + 1, rng.choice(proposal_ids), kinds[n], providers[n], currencies[n],
-                 committed[n], staff.pk, now, start, False)
-                for n in range(INSTRUMENTS)
-            ),
+            instrument_rows(rng, draws, proposal_ids, start, staff_pk, now),
         )  # fmt: skip
-
-        def moves():
-            for n in range(INSTRUMENTS):
-                kind, limit = kinds[n], committed[n]
-                day = start + dt.timedelta(days=rng.randrange(300))
-                drawn = Decimal(0)
-                for _ in range(4):
-                    amount = (limit / 5 * Decimal(rng.uniform(0.5, 1))).quantize(Decimal("0.01"))
-                    drawn += amount
-                    day += dt.timedelta(days=rng.randrange(1, 60))
-                    yield (n + 1, raising[kind], amount, day, staff.pk, now)
-                for _ in range(PER_INSTRUMENT - 4):
-                    amount = (drawn / 8 * Decimal(rng.uniform(0.1, 1))).quantize(Decimal("0.01"))
-                    day += dt.timedelta(days=rng.randrange(1, 60))
-                    yield (n + 1, rng.choice(lowering[kind]), amount, day, staff.pk, now)
-
         _copy(
             raw,
             "financing_transaction",
             ("instrument_id", "type", "amount", "value_date", "recorded_by_id", "recorded_at"),
-            moves(),
+            transaction_rows(rng, draws, start, staff_pk, now),
         )
         raw.execute(
             "SELECT setval(pg_get_serial_sequence('financing_instrument', 'id'), %s)",

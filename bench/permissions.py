@@ -219,17 +219,22 @@ class _ExplicitTimestamps:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def insert_proposals(specs: list[Spec], people: People) -> None:
-    """bulk_create the proposals, co-sponsorships and the guardian rows of their state."""
-    from django.contrib.auth.models import Permission
-    from django.db import transaction
+@dataclass
+class Grants:
+    """The permission ids and who the workflow grants them to, looked up once."""
 
-    from projects.models import (
-        Proposal,
-        ProposalGroupObjectPermission,
-        ProposalUserObjectPermission,
-        ReferenceCounter,
-    )
+    view: int
+    change: int
+    vote: int
+    sponsor_groups: list[int]  # each sponsor's group, in SPONSORS order
+    staff: list[int]  # both delegations' staff groups
+    committee: list[int]  # both delegations' members, chairs and observers
+    voters: list[int]
+
+
+def make_grants(people: People) -> Grants:
+    """The proposal permissions' ids, and the groups and users of ``people`` that get them."""
+    from django.contrib.auth.models import Permission
 
     perms = {
         p.codename: p.pk
@@ -237,76 +242,118 @@ def insert_proposals(specs: list[Spec], people: People) -> None:
             content_type__app_label="projects", content_type__model="proposal"
         )
     }
-    view, change, vote = perms["view_proposal"], perms["change_proposal"], perms["vote_proposal"]
-    sponsor_groups = [s.group_id for s in people.sponsors]
-    staff = [people.groups[(d, "staff")] for d in ("US", "JP")]
-    committee = [
-        people.groups[(d, r)] for d in ("US", "JP") for r in ("member", "chair", "observer")
-    ]
+    return Grants(
+        view=perms["view_proposal"],
+        change=perms["change_proposal"],
+        vote=perms["vote_proposal"],
+        sponsor_groups=[s.group_id for s in people.sponsors],
+        staff=[people.groups[(d, "staff")] for d in ("US", "JP")],
+        committee=[
+            people.groups[(d, r)] for d in ("US", "JP") for r in ("member", "chair", "observer")
+        ],
+        voters=people.voters,
+    )
+
+
+def proposal_row(spec: Spec, people: People):
+    """The unsaved Proposal for ``spec``, its dates following how far it went."""
+    from projects.models import Proposal
+
+    x = spec.extra
+    submitted = spec.created_at + dt.timedelta(days=3) if spec.reached != "draft" else None
+    decided = None
+    if spec.status in ("approved", "rejected", "funding", "active", "closed"):
+        decided = spec.created_at + dt.timedelta(days=40)
+    return Proposal(
+        reference=f"P-{spec.year}-{spec.number:04d}",
+        title=x["title"],
+        sponsor=people.sponsors[spec.sponsor],
+        sector=x["sector"],
+        description=DESCRIPTION,
+        amount_requested=x["amount"],
+        currency=x["currency"],
+        status=spec.status,
+        created_at=spec.created_at,
+        updated_at=decided or submitted or spec.created_at,
+        submitted_at=submitted,
+        decided_at=decided,
+    )
+
+
+def permission_rows(spec: Spec, pid: int, grants: Grants) -> tuple[list, list]:
+    """(proposal, group, permission) and (proposal, user, permission) triples: what
+    ``projects.permissions`` grants as a proposal goes as far as ``spec`` says."""
+    lead = grants.sponsor_groups[spec.sponsor]
+    group_rows = [(pid, lead, grants.view), (pid, lead, grants.change)]
+    user_rows = []
+    if spec.reached in ("submitted", "in_review"):
+        group_rows += [(pid, grants.sponsor_groups[s], grants.view) for s in spec.co_sponsors]
+        group_rows += [(pid, g, grants.view) for g in grants.staff]
+    if spec.reached == "in_review":
+        group_rows += [(pid, g, grants.view) for g in grants.committee]
+    if spec.status == "voting":
+        user_rows += [(pid, u, grants.vote) for u in grants.voters]
+    return group_rows, user_rows
+
+
+def insert_chunk(chunk: list[Spec], people: People, grants: Grants) -> None:
+    """One transaction: a chunk's proposals, then their co-sponsorships and guardian rows
+    (which need the proposals' pks)."""
+    from django.db import transaction
+
+    from projects.models import (
+        Proposal,
+        ProposalGroupObjectPermission,
+        ProposalUserObjectPermission,
+    )
+
     CoSponsor = Proposal.co_sponsors.through
-    for lo in range(0, len(specs), BATCH):
-        chunk = specs[lo : lo + BATCH]
-        rows = []
-        for spec in chunk:
-            x = spec.extra
-            submitted = spec.created_at + dt.timedelta(days=3) if spec.reached != "draft" else None
-            decided = None
-            if spec.status in ("approved", "rejected", "funding", "active", "closed"):
-                decided = spec.created_at + dt.timedelta(days=40)
-            rows.append(
-                Proposal(
-                    reference=f"P-{spec.year}-{spec.number:04d}",
-                    title=x["title"],
-                    sponsor=people.sponsors[spec.sponsor],
-                    sector=x["sector"],
-                    description=DESCRIPTION,
-                    amount_requested=x["amount"],
-                    currency=x["currency"],
-                    status=spec.status,
-                    created_at=spec.created_at,
-                    updated_at=decided or submitted or spec.created_at,
-                    submitted_at=submitted,
-                    decided_at=decided,
-                )
-            )
-        with transaction.atomic(), _ExplicitTimestamps():
-            Proposal.objects.bulk_create(rows)
-            co_rows, group_rows, user_rows = [], [], []
-            for spec, proposal in zip(chunk, rows, strict=True):
-                pid = proposal.pk
-                lead = sponsor_groups[spec.sponsor]
-                group_rows += [(pid, lead, view), (pid, lead, change)]
-                co_rows += [
-                    CoSponsor(proposal_id=pid, sponsor_id=people.sponsors[s].pk)
-                    for s in spec.co_sponsors
-                ]
-                if spec.reached in ("submitted", "in_review"):
-                    group_rows += [(pid, sponsor_groups[s], view) for s in spec.co_sponsors]
-                    group_rows += [(pid, g, view) for g in staff]
-                if spec.reached == "in_review":
-                    group_rows += [(pid, g, view) for g in committee]
-                if spec.status == "voting":
-                    user_rows += [(pid, u, vote) for u in people.voters]
-            CoSponsor.objects.bulk_create(co_rows)
-            ProposalGroupObjectPermission.objects.bulk_create(
-                [
-                    ProposalGroupObjectPermission(content_object_id=p, group_id=g, permission_id=m)
-                    for p, g, m in group_rows
-                ],
-                batch_size=5_000,
-            )
-            ProposalUserObjectPermission.objects.bulk_create(
-                [
-                    ProposalUserObjectPermission(content_object_id=p, user_id=u, permission_id=m)
-                    for p, u, m in user_rows
-                ],
-                batch_size=5_000,
-            )
+    rows = [proposal_row(spec, people) for spec in chunk]
+    with transaction.atomic(), _ExplicitTimestamps():
+        Proposal.objects.bulk_create(rows)
+        co_rows, group_rows, user_rows = [], [], []
+        for spec, proposal in zip(chunk, rows, strict=True):
+            co_rows += [
+                CoSponsor(proposal_id=proposal.pk, sponsor_id=people.sponsors[s].pk)
+                for s in spec.co_sponsors
+            ]
+            groups, users = permission_rows(spec, proposal.pk, grants)
+            group_rows += groups
+            user_rows += users
+        CoSponsor.objects.bulk_create(co_rows)
+        ProposalGroupObjectPermission.objects.bulk_create(
+            [
+                ProposalGroupObjectPermission(content_object_id=p, group_id=g, permission_id=m)
+                for p, g, m in group_rows
+            ],
+            batch_size=5_000,
+        )
+        ProposalUserObjectPermission.objects.bulk_create(
+            [
+                ProposalUserObjectPermission(content_object_id=p, user_id=u, permission_id=m)
+                for p, u, m in user_rows
+            ],
+            batch_size=5_000,
+        )
+
+
+def set_reference_counters(specs: list[Spec]) -> None:
+    """Move each year's reference counter past the numbers the specs used."""
+    from projects.models import ReferenceCounter
+
     last: dict[int, int] = {}
     for spec in specs:
         last[spec.year] = max(last.get(spec.year, 0), spec.number)
     for year, number in last.items():
         ReferenceCounter.objects.update_or_create(year=year, defaults={"last": number})
+
+
+def insert_proposals(specs: list[Spec], people: People) -> None:
+    """bulk_create the proposals, co-sponsorships and the guardian rows of their state."""
+    grants = make_grants(people)
+    for lo in range(0, len(specs), BATCH):
+        insert_chunk(specs[lo : lo + BATCH], people, grants)
+    set_reference_counters(specs)
 
 
 def analyze() -> None:
