@@ -1,0 +1,77 @@
+"""Every string the code marks for translation reads in Japanese: a string added in English only
+fails here rather than showing English on a Japanese page."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ("accounts", "committee", "config", "core", "documents", "financing", "notifications")
+APPS += ("projects",)
+GETTEXT = {"_", "gettext", "gettext_lazy", "_lazy", "ngettext", "ngettext_lazy"}
+PGETTEXT = {"pgettext", "pgettext_lazy"}
+# Names and formats that read the same in Japanese.
+SAME_IN_JAPANESE = {"Accord", "SHA-256", "CSV", "Excel", "JSON Lines"}
+TAG = re.compile(r'{%\s*(?:trans|translate)\s+"([^"]+)"(?:\s+context\s+"([^"]+)")?')
+
+
+def _python_strings() -> set[tuple[str, str | None, str]]:
+    found = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
+                if not texts or not all(isinstance(t, str) for t in texts):
+                    continue
+                if node.func.id in GETTEXT:
+                    found.add((str(path.relative_to(ROOT)), None, texts[0]))
+                elif node.func.id in PGETTEXT and len(texts) >= 2:
+                    found.add((str(path.relative_to(ROOT)), texts[0], texts[1]))
+    return found
+
+
+def _template_strings() -> set[tuple[str, str | None, str]]:
+    folders = [ROOT / "templates", *(ROOT / app / "templates" for app in APPS)]
+    found = set()
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.suffix not in {".html", ".txt"}:
+                continue
+            for match in TAG.finditer(path.read_text(encoding="utf-8")):
+                # A template's msgid doubles its percent signs, as makemessages writes it.
+                text = match.group(1).replace("%", "%%")
+                found.add((str(path.relative_to(ROOT)), match.group(2), text))
+    return found
+
+
+def _japanese(context: str | None, text: str) -> str:
+    if context is None:
+        return translation.gettext(text)
+    return translation.pgettext(context, text)
+
+
+def test_the_walk_finds_the_strings_of_code_and_templates():
+    python, templates = _python_strings(), _template_strings()
+    assert len(python) > 300 and len(templates) > 300
+    assert any(text == "Your role signs in with a second factor. Set one up to continue."
+               for _, _, text in python)  # fmt: skip
+    assert any(context == "date" and text == "Decided" for _, context, text in templates)
+
+
+def test_every_marked_string_reads_in_japanese():
+    with translation.override("ja"):
+        missing = sorted(
+            f"{where}: {text!r}" + (f" (context {context!r})" if context else "")
+            for where, context, text in _python_strings() | _template_strings()
+            if text not in SAME_IN_JAPANESE and _japanese(context, text) == text
+        )
+    assert not missing, "strings with no Japanese translation:\n" + "\n".join(missing)
