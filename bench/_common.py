@@ -93,6 +93,22 @@ def rerun_command() -> str:
     )
 
 
+def signed_in_client(user):
+    """A test client signed in as ``user`` as a real sign-in leaves the session: with the
+    second factor their role needs passed (the pages measured read, they ask for no recent
+    sign-in)."""
+    from django.test import Client
+
+    from accounts.sessions import MFA_OK
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[MFA_OK] = True
+    session.save()
+    return client
+
+
 def load_average() -> str:
     """The 1-minute load average and core count: figures on a busy machine are noisier."""
     return f"load {os.getloadavg()[0]:.1f}/{os.cpu_count()} cores"

@@ -119,6 +119,7 @@ def _transaction_recorded(rng: random.Random, seq: int) -> dict:
 def _ballot_closed(rng: random.Random, seq: int) -> dict:
     """A ballot's outcome with nested per-delegation tallies."""
     return {
+        "ballot": seq // 6,
         "outcome": rng.choice(["approved", "rejected", "no_quorum"]),
         "eligible": {"US": 6, "JP": 6},
         "tally": {

@@ -43,7 +43,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from _common import REPO, load_average, median, rerun_command, setup
+from _common import REPO, load_average, median, rerun_command, setup, signed_in_client
 
 PROPOSALS = 2_000
 INSTRUMENTS = 100_000
@@ -151,7 +151,7 @@ def rate_rows(start: dt.date, today: dt.date, staff_pk: int, now):
     """A JPY rate for every business day from ``start`` to ``today``."""
     return (
         (start + dt.timedelta(days=d), "JPY", Decimal("0.0066") + Decimal(d % 97) / 10**6,
-         staff_pk, now)
+         staff_pk, now, "bench")
         for d in range((today - start).days + 1)
         if (start + dt.timedelta(days=d)).weekday() < 5
     )  # fmt: skip
@@ -204,7 +204,7 @@ def generate(ctx: Context) -> None:
         _copy(
             raw,
             "financing_fxrate",
-            ("date", "currency", "usd_per_unit", "entered_by_id", "entered_at"),
+            ("date", "currency", "usd_per_unit", "entered_by_id", "entered_at", "source"),
             rate_rows(start, today, staff_pk, now),
         )
         _copy(
@@ -467,13 +467,11 @@ def measure_page(ctx: Context) -> dict:
     the same page for a past date, which the job's own query computes on request."""
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     settings.SECURE_SSL_REDIRECT = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    client = Client()
-    client.force_login(ctx.staff)
+    client = signed_in_client(ctx.staff)
 
     def render(url: str) -> tuple[float, int]:
         with CaptureQueriesContext(connection) as queries:

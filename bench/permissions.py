@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from _common import TITLES, load_average, median, p95, rerun_command, setup
+from _common import TITLES, load_average, median, p95, rerun_command, setup, signed_in_client
 
 SMALL, LARGE = 100, 10_000
 WARMUP, REQUESTS = 10, 50
@@ -404,11 +404,7 @@ URL = "/api/v1/proposals/"
 
 
 def client_for(user):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_client(user)
 
 
 def get_page(client, expected_count: int) -> None:

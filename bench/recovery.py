@@ -66,15 +66,16 @@ def _project(staff):
     return proposal
 
 
-def _instruments(raw, staff, proposal, rng, now) -> list[tuple[int, str, str]]:
+def _instruments(raw, staff, proposal, start, now) -> list[tuple[int, str, str]]:
+    """Twenty instruments of every kind, half in yen, signed on the first transaction's day."""
     kinds = [("loan", "JBIC"), ("loan", "NEXI"), ("equity", "JBIC"), ("guarantee", "NEXI")]
     rows = [(n + 1, *kinds[n % 4], "JPY" if n % 2 else "USD", Decimal(10**12)) for n in range(20)]
     _copy(
         raw,
         "financing_instrument",
         ("id", "proposal_id", "kind", "provider", "currency", "committed", "committed_by_id",
-         "committed_at"),
-        ((n, proposal.pk, kind, provider, ccy, committed, staff.pk, now)
+         "committed_at", "signed_on", "signed_on_given"),
+        ((n, proposal.pk, kind, provider, ccy, committed, staff.pk, now, start, True)
          for n, kind, provider, ccy, committed in rows),
     )  # fmt: skip
     return [(n, kind, ccy) for n, kind, _provider, ccy, _committed in rows]
@@ -117,7 +118,7 @@ def generate():
               "bench", staff.pk, now)
              for d in range(-7, 3 * 365) if (start + dt.timedelta(days=d)).weekday() < 5),
         )  # fmt: skip
-        instruments = _instruments(raw, staff, proposal, rng, now)
+        instruments = _instruments(raw, staff, proposal, start, now)
         moves = _moves(instruments, start, rng)
         _copy(
             raw,
