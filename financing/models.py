@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 
@@ -300,7 +301,7 @@ class Approval(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("approval", "Rejected")
 
     what = models.CharField(_("what"), max_length=32, choices=What.choices)
     proposal = models.ForeignKey(

@@ -14,7 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from financing import charts, permissions, rules, selectors
 from financing.forms import (
@@ -152,7 +152,7 @@ def decision_question(approval, approve: bool) -> dict[str, str]:
             % {"summary": summary},
         )
     return _confirm(
-        _("Reject"),
+        pgettext("approval", "Reject"),
         _("Reject this request?"),
         _(
             "The request is closed for good (%(summary)s): the entry will never count, and "

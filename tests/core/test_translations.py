@@ -4,6 +4,7 @@ fails here rather than showing English on a Japanese page."""
 from __future__ import annotations
 
 import ast
+import gettext as gettext_module
 import re
 from pathlib import Path
 
@@ -75,3 +76,37 @@ def test_every_marked_string_reads_in_japanese():
             if text not in SAME_IN_JAPANESE and _japanese(context, text) == text
         )
     assert not missing, "strings with no Japanese translation:\n" + "\n".join(missing)
+
+
+def _catalogues() -> dict[str, dict]:
+    """Each Japanese catalogue's messages, as the compiled files Django loads hold them."""
+    found = {}
+    for path in sorted(ROOT.glob("**/locale/ja/LC_MESSAGES/django.mo")):
+        if ".venv" in path.parts:
+            continue
+        with path.open("rb") as file:
+            found[str(path.relative_to(ROOT))] = gettext_module.GNUTranslations(file)._catalog
+    return found
+
+
+def test_a_message_in_two_catalogues_reads_the_same_in_both():
+    """Django lets the project's catalogue win over an app's: two translations of one message
+    would leave a page's words to the order of the catalogues, not to the translator."""
+    catalogues = _catalogues()
+    assert len(catalogues) >= 5
+    seen: dict[object, tuple[str, str]] = {}
+    differ = []
+    for where, catalogue in catalogues.items():
+        for key, text in catalogue.items():
+            if key == "" or not text:
+                continue
+            if key in seen and seen[key][1] != text:
+                differ.append(f"{key!r}: {seen[key][0]} {seen[key][1]!r}, {where} {text!r}")
+            seen.setdefault(key, (where, text))
+    assert not differ, "messages translated two ways:\n" + "\n".join(differ)
+
+
+def test_a_correction_turned_down_is_not_called_a_vote_down():
+    with translation.override("ja"):
+        assert translation.pgettext("approval", "Reject") != translation.gettext("Reject")
+        assert translation.pgettext("approval", "Rejected") != translation.gettext("Rejected")
