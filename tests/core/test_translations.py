@@ -110,3 +110,15 @@ def test_a_correction_turned_down_is_not_called_a_vote_down():
     with translation.override("ja"):
         assert translation.pgettext("approval", "Reject") != translation.gettext("Reject")
         assert translation.pgettext("approval", "Rejected") != translation.gettext("Rejected")
+
+
+def test_one_term_reads_one_way_wherever_it_means_the_same():
+    """A label and the model field or sibling label it names read alike: an instrument is not
+    also a 案件 (the word for a proposal), nor a value date a 資金移動日 in one place only."""
+    with translation.override("ja"):
+        gettext = translation.gettext
+        assert gettext("Instrument") == gettext("instrument") == gettext("Instruments")
+        assert gettext("Value date") == gettext("value date")
+        assert gettext("Source") == gettext("source")
+        assert gettext("Eligible") == gettext("Eligible voters")
+        assert gettext("Instrument") in gettext("Instruments (JBIC and NEXI)")
