@@ -354,43 +354,9 @@ def seed_demo() -> dict:
     already exist are used as they are. Where a demo proposal cannot be taken as far as
     planned on this database, it stays where it got to and ``notes`` says why.
     """
-    existing = set(_users())
-    known_sponsors = set(
-        Sponsor.objects.filter(name__in=[n for n, _c in SPONSORS]).values_list("name", flat=True)
-    )
-    provision(
-        {
-            "sponsors": [
-                {"name": name, "country": country}
-                for name, country in SPONSORS
-                if name not in known_sponsors
-            ],
-            "users": [
-                {
-                    "username": username,
-                    "role": role,
-                    # Demo mail goes to the console backend; an address makes it visible.
-                    "email": f"{username}@demo.accord.example",
-                    # Hashing is slow by design: set the password of new users only.
-                    **({} if username in existing else {"password": DEMO_PASSWORD}),
-                    **({"sponsor": where} if role == "sponsor" else {"delegation": where}),
-                    **(
-                        {"totp_secret": DEMO_TOTP_SECRET}
-                        if role in settings.ACCORD_MFA_REQUIRED_ROLES
-                        else {}
-                    ),
-                }
-                for username, role, where, _display in USERS
-            ],
-        }
-    )
+    _provision_people()
     users = _users()
-    for username, _role, _where, display in USERS:
-        first, _space, last = display.partition(" ")
-        user = users[username]
-        if (user.first_name, user.last_name) != (first, last):
-            user.first_name, user.last_name = first, last
-            user.save(update_fields=["first_name", "last_name"])
+    _name_people(users)
     created = 0
     notes: list[str] = []
     for demo in PROPOSALS:
@@ -410,3 +376,44 @@ def seed_demo() -> dict:
         if note:
             notes.append(note)
     return {"users": len(USERS), "proposals_created": created, "notes": notes}
+
+
+def _provision_people() -> None:
+    """The demo's sponsors and users, through the same provisioning an operator uses."""
+    existing = set(_users())
+    known_sponsors = set(
+        Sponsor.objects.filter(name__in=[n for n, _c in SPONSORS]).values_list("name", flat=True)
+    )
+    provision(
+        {
+            "sponsors": [
+                {"name": name, "country": country}
+                for name, country in SPONSORS
+                if name not in known_sponsors
+            ],
+            "users": [_demo_user(row, existing) for row in USERS],
+        }
+    )
+
+
+def _demo_user(row: tuple, existing: set[str]) -> dict:
+    username, role, where, _display = row
+    return {
+        "username": username,
+        "role": role,
+        # Demo mail goes to the console backend; an address makes it visible.
+        "email": f"{username}@demo.accord.example",
+        # Hashing is slow by design: set the password of new users only.
+        **({} if username in existing else {"password": DEMO_PASSWORD}),
+        **({"sponsor": where} if role == "sponsor" else {"delegation": where}),
+        **({"totp_secret": DEMO_TOTP_SECRET} if role in settings.ACCORD_MFA_REQUIRED_ROLES else {}),
+    }
+
+
+def _name_people(users: dict) -> None:
+    for username, _role, _where, display in USERS:
+        first, _space, last = display.partition(" ")
+        user = users[username]
+        if (user.first_name, user.last_name) != (first, last):
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name"])

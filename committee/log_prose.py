@@ -171,13 +171,30 @@ def prose(event: str, data: Any) -> list[str]:
     """The entry's key facts as short sentences in the active language."""
     if not isinstance(data, dict) or not data:
         return []
-    lines: list[str] = []
-    currency = data.get("currency")
+    return [
+        *_transition(data),
+        *_money(data),
+        *_rate(data),
+        *_split(data),
+        *_tally(data),
+        *_votes(data),
+        *_rest(data),
+    ]
+
+
+def _transition(data: dict) -> list[str]:
+    lines = []
     if "from" in data and "to" in data:
         lines.append(f"{word(data['from'])} → {word(data['to'])}")
     if data.get("outcome"):
         rule = f" ({word(data['rule'])})" if data.get("rule") else ""
         lines.append(_("Outcome: %(outcome)s") % {"outcome": word(data["outcome"])} + rule)
+    return lines
+
+
+def _money(data: dict) -> list[str]:
+    currency = data.get("currency")
+    lines = []
     for key in MONEY_KEYS:
         if data.get(key) in (None, ""):
             continue
@@ -185,44 +202,66 @@ def prose(event: str, data: Any) -> list[str]:
         if data.get("amount_usd") not in (None, "") and currency != "USD":
             line += " " + _("(USD %(usd)s)") % {"usd": money(data["amount_usd"], None)}
         lines.append(line)
-    if data.get("usd_per_unit") not in (None, ""):
-        yen = yen_per_dollar(data["usd_per_unit"])
-        line = _("Rate: %(yen)s yen per dollar (%(usd)s USD per yen)") % {
-            "yen": yen,
-            "usd": data["usd_per_unit"],
+    return lines
+
+
+def _rate(data: dict) -> list[str]:
+    if data.get("usd_per_unit") in (None, ""):
+        return []
+    line = _("Rate: %(yen)s yen per dollar (%(usd)s USD per yen)") % {
+        "yen": yen_per_dollar(data["usd_per_unit"]),
+        "usd": data["usd_per_unit"],
+    }
+    previous = yen_per_dollar(data.get("previous"))
+    if previous:
+        line += "; " + _("was %(yen)s yen per dollar") % {"yen": previous}
+    return [line]
+
+
+def _split(data: dict) -> list[str]:
+    if data.get("japan") in (None, "") or data.get("us") in (None, ""):
+        return []
+    return [
+        _("Split: Japan USD %(japan)s, US USD %(us)s")
+        % {"japan": money(data["japan"], None), "us": money(data["us"], None)}
+    ]
+
+
+def _tally(data: dict) -> list[str]:
+    if not isinstance(data.get("tally"), dict):
+        return []
+    parts = [
+        _("%(delegation)s %(for)s for, %(against)s against, %(abstain)s abstaining")
+        % {
+            "delegation": delegation,
+            "for": counts.get("for", 0),
+            "against": counts.get("against", 0),
+            "abstain": counts.get("abstain", 0),
         }
-        previous = yen_per_dollar(data.get("previous"))
-        if previous:
-            line += "; " + _("was %(yen)s yen per dollar") % {"yen": previous}
+        for delegation, counts in sorted(data["tally"].items(), reverse=True)
+        if isinstance(counts, dict)
+    ]
+    return [_("Tally: %(parts)s") % {"parts": "; ".join(parts)}]
+
+
+def _votes(data: dict) -> list[str]:
+    if not isinstance(data.get("votes"), list):
+        return []
+    lines = []
+    for vote in data["votes"]:
+        if not isinstance(vote, dict):
+            continue
+        who = vote.get("name") or vote.get("voter", "")
+        line = f"{who} ({vote.get('delegation', '')}): {word(vote.get('choice', ''))}"
+        if vote.get("rationale"):
+            line += f" — {_short(vote['rationale'])}"
         lines.append(line)
-    if data.get("japan") not in (None, "") and data.get("us") not in (None, ""):
-        lines.append(
-            _("Split: Japan USD %(japan)s, US USD %(us)s")
-            % {"japan": money(data["japan"], None), "us": money(data["us"], None)}
-        )
-    if isinstance(data.get("tally"), dict):
-        parts = []
-        for delegation, counts in sorted(data["tally"].items(), reverse=True):
-            if isinstance(counts, dict):
-                parts.append(
-                    _("%(delegation)s %(for)s for, %(against)s against, %(abstain)s abstaining")
-                    % {
-                        "delegation": delegation,
-                        "for": counts.get("for", 0),
-                        "against": counts.get("against", 0),
-                        "abstain": counts.get("abstain", 0),
-                    }
-                )
-        lines.append(_("Tally: %(parts)s") % {"parts": "; ".join(parts)})
-    if isinstance(data.get("votes"), list):
-        for vote in data["votes"]:
-            if not isinstance(vote, dict):
-                continue
-            who = vote.get("name") or vote.get("voter", "")
-            line = f"{who} ({vote.get('delegation', '')}): {word(vote.get('choice', ''))}"
-            if vote.get("rationale"):
-                line += f" — {_short(vote['rationale'])}"
-            lines.append(line)
+    return lines
+
+
+def _rest(data: dict) -> list[str]:
+    """Every other fact, by its label, so a new key is shown rather than lost."""
+    lines = []
     for key, value in data.items():
         if key in HANDLED or key in QUIET or value in (None, "", [], {}):
             continue

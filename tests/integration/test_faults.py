@@ -100,11 +100,8 @@ def _count(sql: str) -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_worker_resumes_after_redis_restarts_and_every_task_takes_effect_once(
-    tmp_path, effects_tables
-):
-    redis = PrivateRedis(tmp_path)
-    redis.start()
+def _fault_worker(redis: PrivateRedis, log) -> subprocess.Popen:
+    """A Celery worker that runs only the fault tasks, consuming from ``redis``."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -113,9 +110,7 @@ def test_a_worker_resumes_after_redis_restarts_and_every_task_takes_effect_once(
         "CELERY_VISIBILITY_TIMEOUT": "5",
     }
     env.pop("CELERY_RESULT_BACKEND", None)
-    log_path = tmp_path / "worker.log"
-    log = open(log_path, "w")  # noqa: SIM115 - closed in the finally below
-    worker = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "config", "worker",
             "-I", "tests.integration.fault_tasks",
@@ -128,6 +123,19 @@ def test_a_worker_resumes_after_redis_restarts_and_every_task_takes_effect_once(
         ],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=10)
+
+
+def _sender(redis: PrivateRedis):
+    """Send fault tasks to ``redis`` itself, whatever the CI broker is."""
     # Explicit connections: Celery would prefer CELERY_BROKER_URL (the CI broker) to `broker=`.
     # Not set as the current app: the shared tasks of every later test would follow it.
     producer = Celery("faults-producer", set_as_current=False)
@@ -138,6 +146,19 @@ def test_a_worker_resumes_after_redis_restarts_and_every_task_takes_effect_once(
                 producer.send_task(
                     "tests.faults.record_effect", args=[key, amount, pause], connection=conn
                 )
+
+    return send
+
+
+def test_a_worker_resumes_after_redis_restarts_and_every_task_takes_effect_once(
+    tmp_path, effects_tables
+):
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed in the finally below
+    worker = _fault_worker(redis, log)
+    send = _sender(redis)
 
     def probed() -> bool:
         return _count("SELECT count(*) FROM fault_done WHERE key = 'probe'") == 1
@@ -160,19 +181,13 @@ def test_a_worker_resumes_after_redis_restarts_and_every_task_takes_effect_once(
 
         wait_for(lambda: _count("SELECT count(*) FROM fault_done") == len(amounts), timeout=120)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
+        _stop_worker(worker)
         log.close()
         redis.stop()
-    output = log_path.read_text()
     with connection.cursor() as cursor:
         cursor.execute("SELECT key FROM fault_done")
         done = {row[0] for row in cursor.fetchall()}
-    assert done == set(amounts), output[-3000:]
+    assert done == set(amounts), log_path.read_text()[-3000:]
     assert _count("SELECT total FROM fault_total") == sum(amounts.values())
     runs = _count("SELECT count(*) FROM fault_runs")
     assert runs >= len(amounts)
@@ -196,59 +211,38 @@ def _draft_body(n: int) -> bytes:
     return json.dumps({**GOOD_DRAFT, "amount_requested": "1000.00", "title": f"Draft {n}"}).encode()
 
 
-def test_requests_succeed_after_postgresql_drops_the_servers_connections(
-    tmp_path, sponsor_softbank
-):
-    token = ApiToken.objects.create(user=sponsor_softbank, name="faults")[1]
-    created: list[str] = []
-    storm_statuses: list[int] = []
-    with serve(tmp_path, workers=2) as base:
-        for _ in range(10):  # both workers hold a kept connection (CONN_MAX_AGE)
-            assert http("GET", f"{base}/api/v1/proposals/", token=token)[0] == 200
-        assert _terminate_server_backends() >= 1
+def _post_draft(base: str, token: str, n: int) -> tuple[int, bytes]:
+    return http("POST", f"{base}/api/v1/proposals/", token=token, body=_draft_body(n))
 
-        # The very next requests: health checks find the dead connections and reconnect.
-        for n in range(10):
-            status, body = http(
-                "POST", f"{base}/api/v1/proposals/", token=token, body=_draft_body(n)
-            )
-            assert status == 201, body[:300]
-            created.append(json.loads(body)["reference"])
-            assert http("GET", f"{base}/api/v1/proposals/", token=token)[0] == 200
 
-        # Writes while the backends are being terminated again and again.
-        stop = threading.Event()
+def _storm(base: str, token: str, created: list[str]) -> list[int]:
+    """Sixty writes while the server's backends are terminated again and again."""
+    statuses: list[int] = []
+    stop = threading.Event()
 
-        def terminator() -> None:
-            while not stop.is_set():
-                _terminate_server_backends()
-                time.sleep(0.2)
-            connection.close()
+    def terminator() -> None:
+        while not stop.is_set():
+            _terminate_server_backends()
+            time.sleep(0.2)
+        connection.close()
 
-        def writer(n: int) -> None:
-            status, body = http(
-                "POST", f"{base}/api/v1/proposals/", token=token, body=_draft_body(n)
-            )
-            storm_statuses.append(status)
-            if status == 201:
-                created.append(json.loads(body)["reference"])
-
-        killer = threading.Thread(target=terminator)
-        killer.start()
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            list(pool.map(writer, range(100, 160)))
-        stop.set()
-        killer.join(timeout=10)
-
-        # After the storm every request succeeds again.
-        for n in range(200, 210):
-            status, body = http(
-                "POST", f"{base}/api/v1/proposals/", token=token, body=_draft_body(n)
-            )
-            assert status == 201, body[:300]
+    def writer(n: int) -> None:
+        status, body = _post_draft(base, token, n)
+        statuses.append(status)
+        if status == 201:
             created.append(json.loads(body)["reference"])
 
-    # Nothing half-written: every proposal that exists is whole, and every 201 exists.
+    killer = threading.Thread(target=terminator)
+    killer.start()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(writer, range(100, 160)))
+    stop.set()
+    killer.join(timeout=10)
+    return statuses
+
+
+def _assert_every_proposal_whole(created: list[str]) -> list[Proposal]:
+    """Nothing half-written: every proposal that exists is whole, and every 201 exists."""
     proposals = list(Proposal.objects.order_by("reference"))
     references = [p.reference for p in proposals]
     assert set(created) <= set(references)
@@ -269,6 +263,35 @@ def test_requests_succeed_after_postgresql_drops_the_servers_connections(
     assert sorted(int(r.rsplit("-", 1)[1]) for r in references) == list(range(1, counter.last + 1))
     verification = decision_log_verify()
     assert verification.ok, verification
+    return proposals
+
+
+def test_requests_succeed_after_postgresql_drops_the_servers_connections(
+    tmp_path, sponsor_softbank
+):
+    token = ApiToken.objects.create(user=sponsor_softbank, name="faults")[1]
+    created: list[str] = []
+    with serve(tmp_path, workers=2) as base:
+        for _ in range(10):  # both workers hold a kept connection (CONN_MAX_AGE)
+            assert http("GET", f"{base}/api/v1/proposals/", token=token)[0] == 200
+        assert _terminate_server_backends() >= 1
+
+        # The very next requests: health checks find the dead connections and reconnect.
+        for n in range(10):
+            status, body = _post_draft(base, token, n)
+            assert status == 201, body[:300]
+            created.append(json.loads(body)["reference"])
+            assert http("GET", f"{base}/api/v1/proposals/", token=token)[0] == 200
+
+        storm_statuses = _storm(base, token, created)
+
+        # After the storm every request succeeds again.
+        for n in range(200, 210):
+            status, body = _post_draft(base, token, n)
+            assert status == 201, body[:300]
+            created.append(json.loads(body)["reference"])
+
+    proposals = _assert_every_proposal_whole(created)
     failed = sum(1 for s in storm_statuses if s != 201)
     print(
         f"pg_terminate_backend storm: {len(storm_statuses)} writes, {failed} failed in flight, "
@@ -280,6 +303,59 @@ def test_requests_succeed_after_postgresql_drops_the_servers_connections(
 
 RACERS_PER_DELEGATION = 20
 VOTES_EACH = 4
+
+
+def _race(base: str, proposal, tokens: dict[str, str], chair_token: str, requests) -> tuple:
+    """Every racer's votes and the chair's close, sent at once once a third of the votes
+    have been answered. Returns the answers (voter, choice, status, sent, answered) and the
+    close's status, body and time answered."""
+    url = f"{base}/api/v1/proposals/{proposal.pk}"
+    answers: list[tuple[str, str, int, float, float]] = []
+    enough = threading.Event()
+    closed: dict[str, object] = {}
+
+    def vote(item: tuple[str, str]) -> None:
+        username, choice = item
+        body = json.dumps({"choice": choice, "rationale": "race"}).encode()
+        sent = time.monotonic()
+        status, _ = http("POST", f"{url}/vote/", token=tokens[username], body=body)
+        answers.append((username, choice, status, sent, time.monotonic()))
+        if len(answers) >= len(requests) // 3:
+            enough.set()
+
+    def close() -> None:
+        enough.wait(timeout=60)
+        closed["status"], closed["body"] = http(
+            "POST", f"{url}/close_ballot/", token=chair_token, body=b"{}"
+        )
+        closed["answered"] = time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=len(tokens) + 1) as pool:
+        closing = pool.submit(close)
+        list(pool.map(vote, requests))
+        closing.result()
+    return answers, closed
+
+
+def _assert_log_and_tally(proposal, ballot, votes, accepted, tokens) -> None:
+    """Every accepted vote is one entry before the close entry; the tally is the stored votes,
+    and the close entry lists exactly them."""
+    entries = list(DecisionLogEntry.objects.filter(proposal=proposal.reference).order_by("seq"))
+    close_entry = next(e for e in entries if e.event == "ballot_closed")
+    racer_votes = [
+        e for e in entries if e.event in ("vote_cast", "vote_changed") and e.actor in tokens
+    ]
+    assert len(racer_votes) == len(accepted)
+    assert all(e.seq < close_entry.seq for e in racer_votes)
+    stored = [(v.delegation, v.choice) for v in votes]
+    expected = rules.tally(
+        stored, {"US": ballot.eligible_us, "JP": ballot.eligible_jp}, ballot.rule
+    )
+    assert ballot.tally == expected.counts
+    assert sorted((v["voter"], v["choice"]) for v in close_entry.data["votes"]) == sorted(
+        (v.voter.username, v.choice) for v in votes
+    )
+    assert decision_log_verify().ok
 
 
 def test_votes_racing_the_close_leave_one_vote_each_and_a_tally_of_the_stored_votes(
@@ -301,34 +377,8 @@ def test_votes_racing_the_close_leave_one_vote_each_and_a_tally_of_the_stored_vo
         for _ in range(VOTES_EACH)
     ]
     rng.shuffle(requests)
-    answers: list[tuple[str, str, int, float, float]] = []
-    enough = threading.Event()
-    closed: dict[str, object] = {}
-
     with serve(tmp_path, workers=2, threads=8) as base:
-        url = f"{base}/api/v1/proposals/{proposal.pk}"
-
-        def vote(item: tuple[str, str]) -> None:
-            username, choice = item
-            body = json.dumps({"choice": choice, "rationale": "race"}).encode()
-            sent = time.monotonic()
-            status, _ = http("POST", f"{url}/vote/", token=tokens[username], body=body)
-            answers.append((username, choice, status, sent, time.monotonic()))
-            if len(answers) >= len(requests) // 3:
-                enough.set()
-
-        def close() -> None:
-            enough.wait(timeout=60)
-            closed["sent"] = time.monotonic()
-            closed["status"], closed["body"] = http(
-                "POST", f"{url}/close_ballot/", token=chair_token, body=b"{}"
-            )
-            closed["answered"] = time.monotonic()
-
-        with ThreadPoolExecutor(max_workers=len(tokens) + 1) as pool:
-            closing = pool.submit(close)
-            list(pool.map(vote, requests))
-            closing.result()
+        answers, closed = _race(base, proposal, tokens, chair_token, requests)
 
     assert closed["status"] == 200, closed["body"]
     assert {status for *_, status, _s, _a in answers} <= {200, 409}
@@ -342,29 +392,9 @@ def test_votes_racing_the_close_leave_one_vote_each_and_a_tally_of_the_stored_vo
     votes = list(Vote.objects.filter(ballot=ballot, voided=False).select_related("voter"))
     per_voter = [v.voter.username for v in votes]
     assert len(per_voter) == len(set(per_voter))  # one row per member
-    accepted_voters = {a[0] for a in accepted}
-    assert accepted_voters <= set(per_voter)
+    assert {a[0] for a in accepted} <= set(per_voter)
     assert all(v.updated_at <= ballot.closed_at for v in votes)  # none after the close
-
-    # The log: every accepted vote is one entry, all before the close entry.
-    entries = list(DecisionLogEntry.objects.filter(proposal=proposal.reference).order_by("seq"))
-    close_entry = next(e for e in entries if e.event == "ballot_closed")
-    racer_votes = [
-        e for e in entries if e.event in ("vote_cast", "vote_changed") and e.actor in tokens
-    ]
-    assert len(racer_votes) == len(accepted)
-    assert all(e.seq < close_entry.seq for e in racer_votes)
-
-    # The tally is the stored votes, and the close entry lists exactly them.
-    stored = [(v.delegation, v.choice) for v in votes]
-    expected = rules.tally(
-        stored, {"US": ballot.eligible_us, "JP": ballot.eligible_jp}, ballot.rule
-    )
-    assert ballot.tally == expected.counts
-    assert sorted((v["voter"], v["choice"]) for v in close_entry.data["votes"]) == sorted(
-        (v.voter.username, v.choice) for v in votes
-    )
-    assert decision_log_verify().ok
+    _assert_log_and_tally(proposal, ballot, votes, accepted, tokens)
     print(
         f"vote race: {len(answers)} votes by {len(tokens)} members, {len(accepted)} accepted, "
         f"{len(refused)} refused after the close; {len(votes)} votes stored"

@@ -159,6 +159,33 @@ def _waiting_upsert_backend_pids() -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _assert_figures_right(us_staff, count: int) -> None:
+    """The stored figures equal the set-based computation, the page's and the rules'."""
+    fresh = {
+        row["id"]: row
+        for row in selectors.ledger_figures(selectors.today()).values(
+            "id", "f_exposure", "f_undrawn", "f_claims", "f_exposure_usd", "f_committed_usd"
+        )
+    }
+    written = Instrument.objects.filter(figures_as_of=selectors.today())
+    assert written.count() == len(fresh) == count
+    shown = {row["id"]: row for row in selectors.exposure_report(us_staff)["instruments"]}
+    rate = selectors.fx_rate_on("JPY", selectors.today())
+    for snap in written:
+        row = fresh[snap.pk]
+        assert (snap.exposure, snap.undrawn, snap.claims) == (
+            row["f_exposure"], row["f_undrawn"], row["f_claims"],
+        )  # fmt: skip
+        assert shown[snap.pk]["exposure_usd"] == str(row["f_exposure_usd"])
+        # …and equal to the contract's arithmetic done in Python, to the cent.
+        entries = [rules.Entry(t.type, t.amount, t.value_date) for t in snap.transactions.all()]
+        figures = rules.exposure_of(snap.kind, snap.committed, entries)
+        assert snap.exposure == figures.exposure and snap.claims == figures.claims
+        assert row["f_exposure_usd"] == rules.cents(
+            rules.to_usd(figures.exposure, snap.currency, rate)
+        )
+
+
 def test_a_worker_killed_mid_recompute_has_the_job_redelivered_and_the_figures_right(
     make_proposal, us_staff
 ):
@@ -195,29 +222,7 @@ def test_a_worker_killed_mid_recompute_has_the_job_redelivered_and_the_figures_r
             if worker is not None:
                 _stop(worker)
 
-    fresh = {
-        row["id"]: row
-        for row in selectors.ledger_figures(selectors.today()).values(
-            "id", "f_exposure", "f_undrawn", "f_claims", "f_exposure_usd", "f_committed_usd"
-        )
-    }
-    written = Instrument.objects.filter(figures_as_of=selectors.today())
-    assert written.count() == len(fresh) == 60
-    shown = {row["id"]: row for row in selectors.exposure_report(us_staff)["instruments"]}
-    rate = selectors.fx_rate_on("JPY", selectors.today())
-    for snap in written:
-        row = fresh[snap.pk]
-        assert (snap.exposure, snap.undrawn, snap.claims) == (
-            row["f_exposure"], row["f_undrawn"], row["f_claims"],
-        )  # fmt: skip
-        assert shown[snap.pk]["exposure_usd"] == str(row["f_exposure_usd"])
-        # …and equal to the contract's arithmetic done in Python, to the cent.
-        entries = [rules.Entry(t.type, t.amount, t.value_date) for t in snap.transactions.all()]
-        figures = rules.exposure_of(snap.kind, snap.committed, entries)
-        assert snap.exposure == figures.exposure and snap.claims == figures.claims
-        assert row["f_exposure_usd"] == rules.cents(
-            rules.to_usd(figures.exposure, snap.currency, rate)
-        )
+    _assert_figures_right(us_staff, count=60)
     # The run checked every instrument as of today.
     assert ExposureDay.objects.get(as_of=selectors.today()).checked_at is not None
 

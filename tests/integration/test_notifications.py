@@ -76,6 +76,14 @@ def smtp():
     controller.stop()
 
 
+def _mail_worker(name: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--loglevel=WARNING", "-Q", QUEUE, f"--hostname={name}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def mail_workers(smtp, django_db_setup, django_db_blocker):
     """Two worker processes on the mail queue, sending with the SMTP backend."""
@@ -92,28 +100,7 @@ def mail_workers(smtp, django_db_setup, django_db_blocker):
         "ACCORD_SITE_URL": "https://accord.example.org",
     }
     names = [f"accord-mail-{n}@{socket.gethostname()}" for n in (1, 2)]
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "-Q",
-                QUEUE,
-                f"--hostname={name}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for name in names
-    ]
+    workers = [_mail_worker(name, env) for name in names]
 
     def both_answer():
         if any(worker.poll() is not None for worker in workers):
