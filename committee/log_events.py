@@ -23,4 +23,7 @@ LABELS = {
 
 def register() -> None:
     """Name the events this app appends (called from ``CommitteeConfig.ready``)."""
+    from . import log_prose
+
     register_events(EventSpec(code, label) for code, label in LABELS.items())
+    log_prose.register()

@@ -7,17 +7,21 @@ the database, so it costs nothing per row; the export keeps the exact values.
 
 from __future__ import annotations
 
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
+from core.log_events import DATA_WORDS, QUIET_KEYS, USD_KEYS, data_label, register_data
 from projects.models import Sector, Status
 
 from .models import Vote
 
-# Every key the apps put in an entry's data, named for readers in both languages.
+# The keys of the entries the committee and the apps below it write, named for readers in both
+# languages (registered with the kernel in ``log_events.register``; higher apps add theirs).
 DATA_KEYS = {
     "amount": gettext_lazy("Amount"),
     "amount_requested": gettext_lazy("Amount requested"),
@@ -103,6 +107,11 @@ WORDS = {
     "satisfied": gettext_lazy("Satisfied"),
     "withdrawn": gettext_lazy("Withdrawn"),
     "conflict declared": gettext_lazy("Conflict declared"),
+    "csv": "CSV",
+    "jsonl": "JSON Lines",
+    "xlsx": "Excel",
+    "en": gettext_lazy("English"),
+    "ja": gettext_lazy("Japanese"),
     **dict(Status.choices),
     **dict(Sector.choices),
     **dict(Vote.Choice.choices),
@@ -128,14 +137,31 @@ HANDLED = {
 QUIET = {"instrument", "transaction", "distribution", "ballot", "condition", "document"}
 
 
+def register() -> None:
+    """Hand the committee's names of keys and codes to the kernel's table."""
+    register_data(DATA_KEYS, quiet=QUIET, words=WORDS)
+
+
 def key_label(key: str) -> str:
-    label = DATA_KEYS.get(key)
-    return str(label) if label is not None else key.replace("_", " ").capitalize()
+    return data_label(key)
 
 
 def word(value: Any) -> str:
-    label = WORDS.get(value) if isinstance(value, str) else None
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    label = DATA_WORDS.get(value) if isinstance(value, str) else None
     return str(label) if label is not None else str(value)
+
+
+def _fact(label: str, value: str) -> str:
+    return pgettext("a fact of a log entry", "%(label)s: %(value)s") % {
+        "label": label,
+        "value": value,
+    }
+
+
+def _separator() -> str:
+    return pgettext("between the parts of one fact", "; ")
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -198,10 +224,13 @@ def _money(data: dict) -> list[str]:
     for key in MONEY_KEYS:
         if data.get(key) in (None, ""):
             continue
-        line = f"{key_label(key)}: {money(data[key], currency)}"
+        line = _fact(key_label(key), money(data[key], currency))
         if data.get("amount_usd") not in (None, "") and currency != "USD":
             line += " " + _("(USD %(usd)s)") % {"usd": money(data["amount_usd"], None)}
         lines.append(line)
+    for key in sorted(USD_KEYS):
+        if data.get(key) not in (None, ""):
+            lines.append(_fact(key_label(key), money(data[key], "USD")))
     return lines
 
 
@@ -214,7 +243,7 @@ def _rate(data: dict) -> list[str]:
     }
     previous = yen_per_dollar(data.get("previous"))
     if previous:
-        line += "; " + _("was %(yen)s yen per dollar") % {"yen": previous}
+        line += _separator() + _("was %(yen)s yen per dollar") % {"yen": previous}
     return [line]
 
 
@@ -241,7 +270,7 @@ def _tally(data: dict) -> list[str]:
         for delegation, counts in sorted(data["tally"].items(), reverse=True)
         if isinstance(counts, dict)
     ]
-    return [_("Tally: %(parts)s") % {"parts": "; ".join(parts)}]
+    return [_("Tally: %(parts)s") % {"parts": _separator().join(parts)}]
 
 
 def _votes(data: dict) -> list[str]:
@@ -263,8 +292,23 @@ def _rest(data: dict) -> list[str]:
     """Every other fact, by its label, so a new key is shown rather than lost."""
     lines = []
     for key, value in data.items():
-        if key in HANDLED or key in QUIET or value in (None, "", [], {}):
+        if key in HANDLED or key in QUIET_KEYS or key in USD_KEYS or value in (None, "", [], {}):
             continue
-        shown = value[:12] + "…" if key in ("sha256", "package_sha256") else word(value)
-        lines.append(f"{key_label(key)}: {_short(shown)}")
+        lines.append(_fact(key_label(key), _short(_value(key, value))))
     return lines
+
+
+def _value(key: str, value: Any) -> str:
+    if key in ("sha256", "package_sha256") and isinstance(value, str):
+        return value[:12] + "…"
+    if key.endswith("_at") and isinstance(value, str) and (moment := parse_datetime(value)):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, dict):  # e.g. what an edited condition was
+        return _separator().join(
+            _fact(key_label(k), word(v)) for k, v in value.items() if v not in (None, "")
+        )
+    if isinstance(value, list):
+        return ", ".join(word(item) for item in value)
+    return word(value)

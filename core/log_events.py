@@ -62,6 +62,42 @@ class EventSpec:
 EVENTS: dict[str, EventSpec] = {}
 
 
+# What each key of an entry's data is called on the log page, named by the app that writes it
+# (``register_data``); a key without a name is shown by its own words.
+DATA_LABELS: dict[str, Any] = {}
+# Keys whose value is an amount in US dollars, shown as money.
+USD_KEYS: set[str] = set()
+# Keys a reader need not see: internal ids, or a value another sentence already says.
+QUIET_KEYS: set[str] = set()
+# Codes stored as values (a kind, a type, a limit), named for readers.
+DATA_WORDS: dict[str, Any] = {}
+
+
+def register_data(
+    labels: Mapping[str, Any],
+    *,
+    usd: Iterable[str] = (),
+    quiet: Iterable[str] = (),
+    words: Mapping[str, Any] | None = None,
+) -> None:
+    """Name the data keys an app writes into its entries and the codes it stores as values;
+    say which keys hold USD amounts and which are not for readers."""
+    DATA_LABELS.update(labels)
+    USD_KEYS.update(usd)
+    QUIET_KEYS.update(quiet)
+    DATA_WORDS.update(words or {})
+
+
+def is_named(key: str) -> bool:
+    """Whether an app named ``key`` (or keeps it from readers)."""
+    return key in DATA_LABELS or key in QUIET_KEYS
+
+
+def data_label(key: str) -> str:
+    label = DATA_LABELS.get(key)
+    return str(label) if label is not None else key.replace("_", " ").capitalize()
+
+
 def register_events(specs: Iterable[EventSpec]) -> None:
     """Add (or replace) events: apps above the committee call this from ``ready()``."""
     for spec in specs:

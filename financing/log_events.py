@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.log_events import EventSpec, register_events
+from core.log_events import EventSpec, register_data, register_events
 
 
 def register() -> None:
@@ -27,3 +27,29 @@ def register() -> None:
             EventSpec("true_up_settled", _("True-up settled")),
         ]
     )
+    register_data(
+        {
+            "signed_on": _("Signed on"),
+            "covers": _("Covers instrument"),
+            "cover_ratio": _("Share covered"),
+            "confirmed": _("Large move confirmed"),
+            "previous_source": _("Previous source"),
+            "as_of": _("As of"),
+            "limit": _("Limit"),
+            "limit_usd": _("Limit (USD)"),
+            "committed_usd": _("Committed in USD"),
+            "made_by": _("Entered by"),
+            "what": _("Entry"),
+        },
+        usd=("japan_investment", "japan_recovered", "committed_usd", "limit_usd"),
+        # Ids of rows the entry's other facts already name; the quoted rate is said by the
+        # rate sentence.
+        quiet=("approval", "entry", "reversal", "true_up", "jpy_per_usd"),
+        words={"program": _("Program total"), **_what_words()},
+    )
+
+
+def _what_words() -> dict:
+    from .models import Approval
+
+    return dict(Approval.What.choices)

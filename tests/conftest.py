@@ -27,6 +27,8 @@ from rest_framework.test import APIClient
 
 from committee.services import membership_assign
 from core.db import drop_append_only_guard, install_append_only_guard
+from core.decision_log import entry_appended
+from core.log_events import is_named
 from projects import services
 from projects.models import Proposal
 
@@ -408,3 +410,16 @@ def _signing_pair(tmp_path_factory):
     settings.ACCORD_SIGNING_KEY, settings.ACCORD_SIGNING_CERT = str(key), str(cert)
     yield key, cert
     settings.ACCORD_SIGNING_KEY, settings.ACCORD_SIGNING_CERT = saved
+
+
+def _every_data_key_is_named(sender, entry, **kwargs):
+    """Any test that appends an entry with a data key no app named fails, by the key's name:
+    the log page would show it as raw words (add it to ``register_data`` in the app's
+    ``log_events.py``)."""
+    data = entry.data if isinstance(entry.data, dict) else {}
+    unnamed = sorted(key for key in data if not is_named(key))
+    if unnamed:
+        raise AssertionError(f"{entry.event} writes data keys no app names: {unnamed}")
+
+
+entry_appended.connect(_every_data_key_is_named, weak=False, dispatch_uid="tests-data-keys")

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
+from committee.log_prose import prose
 from financing import services as financing
 from tests.financing.ledger_fixtures import commit, days_ago
 
@@ -95,3 +97,33 @@ def test_the_page_names_people_by_full_name(client, money_log, us_staff, us_chai
     us_staff.first_name, us_staff.last_name = "Dana", "Whitfield"
     us_staff.save()
     assert "Dana Whitfield" in page(client, us_chair)
+
+
+def test_every_fact_reads_in_the_readers_words(client, money_log, jp_member):
+    """Keys the financing app writes are named by it; USD amounts read as money; a signing
+    date, Japan's investment and what Japan has received read in Japanese."""
+    html = page(client, jp_member, lang="ja")
+    assert "署名日：" in html and "Signed on" not in html
+    assert "日本の投資額：USD 0.00" in html  # with its currency, as money
+    assert "Jpy per usd" not in html and "Confirmed" not in html
+    english = page(client, jp_member)
+    assert "Signed on: " in english and "Japan&#x27;s investment: USD 0.00" in english
+
+
+def test_a_value_that_is_a_record_or_a_time_reads_as_words():
+    data = {
+        "was": {"text": "A signed offtake agreement.", "due": "2099-01-01"},
+        "closes_at": "2026-12-05T07:08:28.674133Z",
+        "confirmed": True,
+        "lang": "ja",
+        "japan_investment": "594305799.01",
+    }
+    with translation.override("en"):
+        lines = prose("condition_edited", data)
+    assert lines == [
+        "Japan's investment: USD 594,305,799.01",
+        "Was: Text: A signed offtake agreement.; Due: 2099-01-01",
+        "Closes: 2026-12-05 07:08 UTC",
+        "Large move confirmed: Yes",
+        "Language: Japanese",
+    ]
