@@ -67,13 +67,20 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         worker.kill()
         pytest.fail("the Celery worker did not answer a ping within 60 s")
     yield worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait(timeout=10)
+    stop_process(worker)
     log.close()
+
+
+def stop_process(process: subprocess.Popen, *, grace: float = 20) -> None:
+    """End a worker or server this test started: politely, then for sure."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def wait_for(predicate, *, timeout: float = 30.0, every: float = 0.2):

@@ -26,7 +26,7 @@ from core.models import DecisionLogEntry
 from projects.models import Proposal, ReferenceCounter
 from tests.api.server import APPLICATION_NAME, database_url, free_port, http, serve
 from tests.conftest import GOOD_DRAFT, make_user
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import stop_process, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -125,15 +125,6 @@ def _fault_worker(redis: PrivateRedis, log) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def _stop_worker(worker: subprocess.Popen) -> None:
-    worker.terminate()
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait(timeout=10)
-
-
 def _sender(redis: PrivateRedis):
     """Send fault tasks to ``redis`` itself, whatever the CI broker is."""
     # Explicit connections: Celery would prefer CELERY_BROKER_URL (the CI broker) to `broker=`.
@@ -181,7 +172,7 @@ def test_a_worker_resumes_after_redis_restarts_and_every_task_takes_effect_once(
 
         wait_for(lambda: _count("SELECT count(*) FROM fault_done") == len(amounts), timeout=120)
     finally:
-        _stop_worker(worker)
+        stop_process(worker, grace=30)
         log.close()
         redis.stop()
     with connection.cursor() as cursor:

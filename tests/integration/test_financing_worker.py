@@ -28,7 +28,7 @@ from config.celery import app
 from financing import rules, selectors, services
 from financing.models import ExposureDay, Instrument, Transaction
 from financing.tasks import recompute_exposure
-from tests.integration.conftest import ROOT, _database_url, wait_for
+from tests.integration.conftest import ROOT, _database_url, stop_process, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -105,16 +105,6 @@ def _worker(*, queue: str, visibility_timeout: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def _stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
 
 
 def _ledger(make_proposal, staff, instruments: int) -> None:
@@ -220,7 +210,7 @@ def test_a_worker_killed_mid_recompute_has_the_job_redelivered_and_the_figures_r
         blocker.close()
         for worker in (first, second):
             if worker is not None:
-                _stop(worker)
+                stop_process(worker)
 
     _assert_figures_right(us_staff, count=60)
     # The run checked every instrument as of today.
