@@ -301,9 +301,7 @@ def _rest(data: dict) -> list[str]:
 def _value(key: str, value: Any) -> str:
     if key in ("sha256", "package_sha256") and isinstance(value, str):
         return value[:12] + "…"
-    if key.endswith("_at") and isinstance(value, str) and (moment := parse_datetime(value)):
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC)
+    if key.endswith("_at") and isinstance(value, str) and (moment := _moment(value)):
         return moment.strftime("%Y-%m-%d %H:%M UTC")
     if isinstance(value, dict):  # e.g. what an edited condition was
         return _separator().join(
@@ -312,3 +310,14 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(word(item) for item in value)
     return word(value)
+
+
+def _moment(text: str):
+    """A stored ISO time in UTC; None for text that is not one (then shown as written)."""
+    try:
+        moment = parse_datetime(text)
+    except ValueError:  # well-formed but impossible, e.g. a 13th month
+        return None
+    if moment is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment

@@ -127,3 +127,8 @@ def test_a_value_that_is_a_record_or_a_time_reads_as_words():
         "Large move confirmed: Yes",
         "Language: Japanese",
     ]
+
+
+def test_a_time_that_is_not_one_is_shown_as_written():
+    with translation.override("en"):
+        assert prose("x", {"closes_at": "2026-13-45T99:00:00Z"}) == ["Closes: 2026-13-45T99:00:00Z"]
